@@ -1,0 +1,523 @@
+"""The abstract syntax tree of an .agentspec file: pure data, no behaviour.
+
+Every node carries the ``Span`` it was parsed from, and every *reference* to a
+named thing (a tool in ``tools [...]``, an agent in ``call``) is an ``Ident``
+with its own span, so the checker can put a caret under exactly the name that
+does not resolve and the language server can jump to and from it.
+
+Literal values (tool arguments, fixture results, ``partial``) are plain JSON
+data (str, int, float, bool, None, list, dict); durations are milliseconds.
+
+Block settings that may appear once (``model``, ``description`` ...) become
+typed fields; ``settings`` maps each setting keyword that appeared to its span,
+so diagnostics about a setting ("`routes` is only for coordinators") can point
+at it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(Node):
+    """Where a node came from. Lines and columns are 1-based (as editors show
+    them); ``start``/``end`` are 0-based character offsets, end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset <= self.end
+
+
+class Ident(Node):
+    """A name as written at one place in the source."""
+
+    name: str
+    span: Span
+
+
+class Comment(Node):
+    text: str  # including the leading '#'
+    span: Span
+
+
+# ---- types and fields ---------------------------------------------------------
+
+
+class TypeRef(Node):
+    """``str``, ``int?``, ``list[str]``: ``name`` is checked by the checker."""
+
+    name: str
+    item: TypeRef | None = None
+    optional: bool = False
+    span: Span
+
+
+class Param(Node):
+    name: Ident
+    type: TypeRef
+    has_default: bool = False
+    default: Any = None
+    span: Span
+
+
+class Field_(Node):
+    name: Ident
+    type: TypeRef
+    span: Span
+
+
+class Arg(Node):
+    """``name: value`` in a tool call; ``value_span`` points at the value."""
+
+    name: Ident
+    value: Any
+    value_span: Span
+    span: Span
+
+
+# ---- declarations -------------------------------------------------------------
+
+ApprovalMode = Literal["never", "always", "default"]
+
+
+class ImportDecl(Node):
+    kind: Literal["import"] = "import"
+    path: str
+    path_span: Span
+    span: Span
+
+
+class TenantDecl(Node):
+    kind: Literal["tenant"] = "tenant"
+    name: str
+    version: str | None = None
+    span: Span
+
+
+class ProviderDecl(Node):
+    kind: Literal["provider"] = "provider"
+    name: Ident
+    api_key: str | None = None
+    api_key_env: str | None = None
+    settings: dict[str, Span] = {}
+    span: Span
+
+
+class ImportPath(Node):
+    """A ``"package.module:attribute"`` reference to user Python code."""
+
+    path: str
+    span: Span
+
+
+class ServiceDecl(Node):
+    kind: Literal["service"] = "service"
+    name: Ident
+    factory: ImportPath
+    span: Span
+
+
+class ToolApproval(Node):
+    """``approval never | always | when "mod:predicate"``."""
+
+    mode: Literal["never", "always", "when"]
+    predicate: ImportPath | None = None
+    span: Span
+
+
+class ToolDecl(Node):
+    kind: Literal["tool"] = "tool"
+    name: Ident
+    params: list[Param] = []
+    description: str | None = None
+    approval: ToolApproval | None = None
+    handler: ImportPath | None = None
+    has_returns: bool = False
+    returns: Any = None
+    fails: str | None = None
+    settings: dict[str, Span] = {}
+    span: Span
+
+
+class ActionDecl(Node):
+    name: Ident
+    fields: list[Field_] = []
+    span: Span
+
+
+class PlanDecl(Node):
+    kind: Literal["plan"] = "plan"
+    name: Ident
+    fields: list[Field_] = []
+    actions: list[ActionDecl] = []
+    span: Span
+
+
+class ReferenceDecl(Node):
+    kind: Literal["reference"] = "reference"
+    name: Ident
+    fields: list[Field_] = []
+    ttl_ms: float | None = None
+    span: Span
+
+
+class DispatcherDecl(Node):
+    kind: Literal["dispatcher"] = "dispatcher"
+    target: ImportPath
+    span: Span
+
+
+class ApprovalRule(Node):
+    """``plans always`` / ``tools never`` inside an ``approval { }`` block."""
+
+    subject: Literal["plans", "tools"]
+    mode: ApprovalMode
+    span: Span
+
+
+class ApprovalDecl(Node):
+    """The runtime-wide approval floor."""
+
+    kind: Literal["approval"] = "approval"
+    rules: list[ApprovalRule] = []
+    span: Span
+
+
+AgentRole = Literal["coordinator", "planner", "executor", "specialist"]
+
+
+class AgentDecl(Node):
+    kind: Literal["agent"] = "agent"
+    role: AgentRole
+    name: Ident
+    model: str | None = None
+    model_span: Span | None = None
+    provider: Ident | None = None
+    prompt: str | None = None
+    routes: list[Ident] = []
+    tools: list[Ident] = []
+    plan: Ident | None = None
+    approval: list[ApprovalRule] | None = None
+    stateful: bool | None = None
+    settings: dict[str, Span] = {}
+    span: Span
+
+
+# ---- scripts --------------------------------------------------------------------
+
+
+class ToolStep(Node):
+    """``search_flights(origin: "SFO")``: one scripted tool call."""
+
+    kind: Literal["tool"] = "tool"
+    tool: Ident
+    args: list[Arg] = []
+    span: Span
+
+
+class AgentStep(Node):
+    """``call booker book_cheapest`` or ``call booker { ... }``: route to an
+    agent, which replays either the named script or the nested steps."""
+
+    kind: Literal["call"] = "call"
+    agent: Ident
+    script: Ident | None = None
+    steps: list[Step] = []
+    span: Span
+
+
+Step = Annotated[Union[ToolStep, AgentStep], Field(discriminator="kind")]
+
+
+class ScriptDecl(Node):
+    kind: Literal["script"] = "script"
+    name: Ident
+    steps: list[Step] = []
+    span: Span
+
+
+# ---- scenarios ------------------------------------------------------------------
+
+
+class Given(Node):
+    """A per-scenario fixture override: ``given tool returns {...}`` / ``fails "..."``."""
+
+    tool: Ident
+    has_returns: bool = False
+    returns: Any = None
+    fails: str | None = None
+    span: Span
+
+
+class ApprovalTarget(Node):
+    """A tool by name, or a plan by id (``plan "p1"``; no id = any plan)."""
+
+    kind: Literal["tool", "plan"]
+    tool: Ident | None = None
+    plan_id: str | None = None
+    span: Span
+
+
+class Decision(Node):
+    outcome: Literal["approve", "reject", "revise"]
+    feedback: str | None = None
+    has_partial: bool = False
+    partial: Any = None
+    span: Span
+
+
+class OnApproval(Node):
+    target: ApprovalTarget
+    decision: Decision
+    span: Span
+
+
+class Run(Node):
+    """A scenario's ``run { ... }`` block, or ``run script_name``."""
+
+    script: Ident | None = None
+    steps: list[Step] = []
+    span: Span
+
+
+# Expectations: one class per spelling, discriminated by ``kind``.
+
+
+class ExpectToolCall(Node):
+    kind: Literal["tool_call"] = "tool_call"
+    tool: Ident
+    has_args: bool = False
+    args: list[Arg] = []
+    before: Ident | None = None
+    after: Ident | None = None
+    times: int | None = None
+    min_times: int | None = None
+    max_times: int | None = None
+    order: int | None = None
+    span: Span
+
+
+class ExpectNoToolCall(Node):
+    kind: Literal["no_tool_call"] = "no_tool_call"
+    tool: Ident
+    span: Span
+
+
+class ExpectToolOrder(Node):
+    kind: Literal["tool_order"] = "tool_order"
+    tools: list[Ident]
+    span: Span
+
+
+class ExpectState(Node):
+    kind: Literal["state"] = "state"
+    key: str
+    key_span: Span
+    has_value: bool = False
+    value: Any = None
+    within_steps: int | None = None
+    span: Span
+
+
+class ExpectNoError(Node):
+    kind: Literal["no_error"] = "no_error"
+    span: Span
+
+
+class ExpectOutput(Node):
+    kind: Literal["output"] = "output"
+    test: Literal["contains", "not_contains", "matches"]
+    text: str  # for "matches": the regular expression (Python syntax)
+    span: Span
+
+
+class ExpectMaxSteps(Node):
+    kind: Literal["max_steps"] = "max_steps"
+    limit: int
+    span: Span
+
+
+class ExpectMaxDuration(Node):
+    kind: Literal["max_duration"] = "max_duration"
+    limit_ms: float
+    span: Span
+
+
+class ExpectMaxTokens(Node):
+    kind: Literal["max_tokens"] = "max_tokens"
+    limit: int
+    span: Span
+
+
+class ExpectNoSideEffects(Node):
+    kind: Literal["no_side_effects"] = "no_side_effects"
+    allowed: list[Ident]
+    mutating: list[Ident] | None = None
+    span: Span
+
+
+class ExpectNoRepetition(Node):
+    kind: Literal["no_repetition"] = "no_repetition"
+    max_rate: float = 0.0
+    span: Span
+
+
+class ExpectMilestone(Node):
+    kind: Literal["milestone"] = "milestone"
+    name: str
+    tool: Ident | None = None
+    state_key: str | None = None
+    output_contains: str | None = None
+    weight: float | None = None
+    span: Span
+
+
+class ExpectJudge(Node):
+    kind: Literal["judge"] = "judge"
+    criteria: str
+    judge: ImportPath | None = None
+    span: Span
+
+
+class ExpectPolicy(Node):
+    kind: Literal["policy"] = "policy"
+    name: str
+    forbidden_tools: list[Ident] = []
+    forbidden_outputs: list[str] = []
+    required_tools: list[Ident] = []
+    span: Span
+
+
+class ExpectOnToolFailure(Node):
+    kind: Literal["on_tool_failure"] = "on_tool_failure"
+    tool: Ident
+    expect: str
+    span: Span
+
+
+class ExpectDispatched(Node):
+    """``dispatched [...]`` (exactly these actions) or ``dispatched none``."""
+
+    kind: Literal["dispatched"] = "dispatched"
+    actions: list[Any] = []
+    span: Span
+
+
+class ExpectPlanStatus(Node):
+    kind: Literal["plan_status"] = "plan_status"
+    plan_id: str
+    status: Ident
+    span: Span
+
+
+class ExpectApproval(Node):
+    """``approval book_flight approved``: a decision seen during the run."""
+
+    kind: Literal["approval"] = "approval"
+    target: ApprovalTarget
+    outcome: Literal["approve", "reject", "revise"]
+    span: Span
+
+
+Expectation = Annotated[
+    Union[
+        ExpectToolCall,
+        ExpectNoToolCall,
+        ExpectToolOrder,
+        ExpectState,
+        ExpectNoError,
+        ExpectOutput,
+        ExpectMaxSteps,
+        ExpectMaxDuration,
+        ExpectMaxTokens,
+        ExpectNoSideEffects,
+        ExpectNoRepetition,
+        ExpectMilestone,
+        ExpectJudge,
+        ExpectPolicy,
+        ExpectOnToolFailure,
+        ExpectDispatched,
+        ExpectPlanStatus,
+        ExpectApproval,
+    ],
+    Field(discriminator="kind"),
+]
+
+
+class ScenarioDecl(Node):
+    kind: Literal["scenario"] = "scenario"
+    name: str
+    name_span: Span
+    input: str | None = None
+    via: Ident | None = None
+    agent: Ident | None = None
+    timeout_ms: float | None = None
+    max_steps: int | None = None
+    max_llm_calls: int | None = None
+    mock_response: str | None = None
+    givens: list[Given] = []
+    run: Run | None = None
+    approvals: list[OnApproval] = []
+    expectations: list[Expectation] = []
+    settings: dict[str, Span] = {}
+    span: Span
+
+
+class SuiteDecl(Node):
+    kind: Literal["suite"] = "suite"
+    runs: int | None = None
+    min_pass_rate: float | None = None
+    timeout_ms: float | None = None
+    scenario_timeout_ms: float | None = None
+    settings: dict[str, Span] = {}
+    span: Span
+
+
+Declaration = Annotated[
+    Union[
+        ImportDecl,
+        TenantDecl,
+        ProviderDecl,
+        ServiceDecl,
+        ToolDecl,
+        PlanDecl,
+        ReferenceDecl,
+        DispatcherDecl,
+        ApprovalDecl,
+        AgentDecl,
+        ScriptDecl,
+        ScenarioDecl,
+        SuiteDecl,
+    ],
+    Field(discriminator="kind"),
+]
+
+
+class SpecFile(Node):
+    """One parsed .agentspec file. ``path`` is as given to the parser (the CLI
+    passes paths relative to the working directory, so diagnostics and the
+    spec locations in generated tests read ``specs/travel.agentspec:42``)."""
+
+    path: str
+    declarations: list[Declaration] = []
+    comments: list[Comment] = []
+
+    def of_kind(self, kind: str) -> list[Any]:
+        return [d for d in self.declarations if d.kind == kind]
+
+
+AgentStep.model_rebuild()
+ScriptDecl.model_rebuild()
+Run.model_rebuild()

@@ -1,0 +1,144 @@
+"""Diagnostics: what is wrong with a spec, as values.
+
+Every stage returns a list of ``Diagnostic`` instead of raising, so one run
+reports every problem at once. Only the CLI (or the language server) decides
+how they are shown: ``render`` gives the human form::
+
+    specs/travel.agentspec:12:9: error[E101]: unknown tool `book_flihgt`
+       |
+    12 |   tools [book_flihgt]
+       |          ^^^^^^^^^^^
+       = hint: did you mean `book_flight`?
+
+and ``to_json`` the machine form for tools and CI.
+
+Error codes are stable and documented in docs/language.md ("Diagnostics"):
+E0xx reading and syntax, E1xx names, E2xx types and values, E3xx structure,
+W... warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel
+
+from agentspec.ast import Span
+
+Severity = Literal["error", "warning"]
+
+
+class Diagnostic(BaseModel):
+    code: str
+    severity: Severity = "error"
+    message: str
+    path: str
+    span: Span
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+def error(code: str, message: str, path: str, span: Span, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code=code, message=message, path=path, span=span, hint=hint)
+
+
+def warning(code: str, message: str, path: str, span: Span, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code=code, severity="warning", message=message, path=path, span=span, hint=hint)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by file, position, code; exact duplicates removed."""
+    unique = {(d.sort_key(), d.severity, d.hint): d for d in diagnostics}
+    return [unique[k] for k in sorted(unique, key=lambda k: (k[0], k[1], k[2] or ""))]
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A hint naming the closest candidate, if one is close enough."""
+    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{matches[0]}`?" if matches else None
+
+
+def span_at(text: str, offset: int, length: int = 1) -> Span:
+    """A span for ``length`` characters at ``offset`` (for errors without a node)."""
+    offset = max(0, min(offset, len(text)))
+    end = min(len(text), offset + max(length, 0))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    end_line = text.count("\n", 0, end) + 1
+    end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+    return Span(line=line, column=column, end_line=end_line, end_column=end_column, start=offset, end=end)
+
+
+def render(diagnostic: Diagnostic, source: str | None) -> str:
+    """The human form: header, the source line, a caret under the span, a hint."""
+    d = diagnostic
+    header = f"{d.path}:{d.span.line}:{d.span.column}: {d.severity}[{d.code}]: {d.message}"
+    lines = [header]
+    source_lines = source.splitlines() if source is not None else []
+    if 1 <= d.span.line <= len(source_lines):
+        text = source_lines[d.span.line - 1].replace("\t", " ")
+        number = str(d.span.line)
+        gutter = " " * len(number)
+        start = d.span.column - 1
+        if d.span.end_line == d.span.line:
+            width = max(1, d.span.end_column - d.span.column)
+        else:
+            width = max(1, len(text.rstrip()) - start)
+        lines += [
+            f"{gutter} |",
+            f"{number} | {text}",
+            f"{gutter} | {' ' * start}{'^' * width}",
+        ]
+        if d.hint:
+            lines.append(f"{gutter} = hint: {d.hint}")
+    elif d.hint:
+        lines.append(f"  = hint: {d.hint}")
+    return "\n".join(lines)
+
+
+def render_all(diagnostics: Iterable[Diagnostic], sources: dict[str, str]) -> str:
+    return "\n\n".join(render(d, sources.get(d.path)) for d in diagnostics)
+
+
+def summary_line(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts) if parts else "no problems"
+
+
+def to_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """Stable JSON: a list of objects with code, severity, message, path,
+    line/column/end_line/end_column (1-based) and hint."""
+    items = [
+        {
+            "code": d.code,
+            "severity": d.severity,
+            "message": d.message,
+            "path": d.path,
+            "line": d.span.line,
+            "column": d.span.column,
+            "end_line": d.span.end_line,
+            "end_column": d.span.end_column,
+            "hint": d.hint,
+        }
+        for d in diagnostics
+    ]
+    return json.dumps(items, indent=2, ensure_ascii=False)

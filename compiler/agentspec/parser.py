@@ -1,0 +1,920 @@
+"""Parse .agentspec text into an AST (``agentspec.ast``).
+
+``parse(text, path)`` never raises for bad input: it returns the AST (or None
+when the text is not syntactically valid) and a list of diagnostics. Syntax
+errors are described in words a user knows (``expected `:` or `)` ``), not
+in Lark's terminal names.
+
+The syntax is grammar/agentspec.lark; this module only turns Lark's tree into
+AST nodes, one transformer method per grammar rule.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.lexer import PatternStr
+
+from agentspec import ast
+from agentspec.diagnostics import Diagnostic, error, span_at
+
+# Terminals that carry meaning; every other token is a keyword or punctuation.
+VALUE_TERMINALS = frozenset(
+    {"NAME", "STRING", "TRIPLE_STRING", "INT", "FLOAT", "DURATION", "REGEX", "BOOL", "OPTIONAL"}
+)
+
+TERMINAL_WORDS = {
+    "NAME": "a name",
+    "STRING": "a string",
+    "TRIPLE_STRING": 'a """triple-quoted""" string',
+    "INT": "a whole number",
+    "FLOAT": "a number",
+    "DURATION": "a duration such as `30s` or `500ms`",
+    "REGEX": "a regular expression such as `/NH\\d+/`",
+    "BOOL": "`true` or `false`",
+    "OPTIONAL": "`?`",
+    "$END": "the end of the file",
+}
+
+DURATION_UNITS_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
+
+
+def grammar_text() -> str:
+    """The grammar, as shipped inside the package (a link to grammar/agentspec.lark)."""
+    return resources.files("agentspec").joinpath("agentspec.lark").read_text(encoding="utf-8")
+
+
+_comment_sink = threading.local()
+
+
+def _collect_comment(token: Token) -> Token:
+    sink = getattr(_comment_sink, "comments", None)
+    if sink is not None:
+        sink.append(token)
+    return token
+
+
+@lru_cache(maxsize=1)
+def lark_parser() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        keep_all_tokens=True,  # keyword tokens stay in the tree, so every node has its full span
+        maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": _collect_comment},
+    )
+
+
+@dataclass
+class ParseResult:
+    spec: ast.SpecFile | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def parse(text: str, path: str = "<string>") -> ParseResult:
+    """Parse one file's text. ``path`` is used in spans' diagnostics and the AST."""
+    parser = lark_parser()
+    _comment_sink.comments = comments = []
+    try:
+        tree = parser.parse(text)
+    except UnexpectedInput as exc:
+        return ParseResult(None, [_syntax_error(exc, text, path, parser)])
+    finally:
+        _comment_sink.comments = None
+    builder = _AstBuilder(path, text)
+    try:
+        declarations = builder.transform(tree)
+    except VisitError as exc:  # a bug in this module, not in the user's spec
+        raise exc.orig_exc from exc
+    spec = ast.SpecFile(
+        path=path,
+        declarations=declarations,
+        comments=[ast.Comment(text=str(c).rstrip(), span=_token_span(c)) for c in comments],
+    )
+    return ParseResult(spec, builder.diagnostics)
+
+
+# ---- syntax errors -------------------------------------------------------------
+
+
+def _describe_expected(names: set[str], parser: Lark) -> list[str]:
+    words = set()
+    for name in names:
+        if name in TERMINAL_WORDS:
+            words.add(TERMINAL_WORDS[name])
+            continue
+        try:
+            pattern = parser.get_terminal(name).pattern
+        except KeyError:
+            continue
+        if isinstance(pattern, PatternStr):
+            words.add(f"`{pattern.value}`")
+    # keywords and punctuation first (alphabetically), then the descriptive words
+    return sorted(words, key=lambda w: (not w.startswith("`"), w))
+
+
+def _join_alternatives(words: list[str], limit: int = 20) -> str:
+    if len(words) > limit:
+        words = words[:limit] + ["…"]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _describe_token(token: Token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    if token.type == "NAME":
+        return f"name `{token}`"
+    if token.type in ("STRING", "TRIPLE_STRING"):
+        shown = str(token) if len(token) <= 30 else str(token)[:27] + '..."'
+        return f"string {shown}"
+    if token.type in ("INT", "FLOAT"):
+        return f"number `{token}`"
+    if token.type in TERMINAL_WORDS:
+        return f"`{token}`"
+    if re.fullmatch(r"[A-Za-z_]+", str(token)):
+        return f"keyword `{token}`"
+    return f"`{token}`"
+
+
+def _unclosed_brace(text: str, upto: int) -> int | None:
+    """Offset of the innermost `{`, `[` or `(` still open at ``upto``, ignoring strings and comments."""
+    stack: list[int] = []
+    pairs = {"}": "{", "]": "[", ")": "("}
+    for match in re.finditer(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}\[\]()]', text[:upto]):
+        ch = match.group()
+        if ch in "{[(":
+            stack.append(match.start())
+        elif ch in pairs and stack and text[stack[-1]] == pairs[ch]:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _acceptable(exc: UnexpectedToken) -> set[str]:
+    """Terminals the parser would really accept here. LALR's own ``expected``
+    set includes lookaheads merged from other contexts, so ask the parser."""
+    try:
+        return set(exc.interactive_parser.accepts()) - {"$END"} or set(exc.expected)
+    except Exception:  # the interactive parser is a best-effort refinement
+        return set(exc.expected)
+
+
+def _syntax_error(exc: UnexpectedInput, text: str, path: str, parser: Lark) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        offset = exc.pos_in_stream
+        char = text[offset]
+        span = span_at(text, offset)
+        if char == '"':
+            line_end = text.find("\n", offset)
+            span = span_at(text, offset, (line_end if line_end != -1 else len(text)) - offset)
+            return error(
+                "E002",
+                "unterminated string",
+                path,
+                span,
+                'close it with `"` on the same line; use """triple quotes""" for text over several lines',
+            )
+        hint = None
+        if char == ";":
+            hint = "statements need no separator: put the next one on a new line"
+        elif char == "=" and text[offset : offset + 2] != "==":
+            hint = "use `:` between a name and its value, as in `origin: \"SFO\"`"
+        elif char == "'":
+            hint = 'strings use double quotes: "..."'
+        expected = _describe_expected(set(exc.allowed or ()), parser)
+        message = f"unexpected character `{char}`"
+        if expected:
+            message += f"; expected {_join_alternatives(expected)}"
+        return error("E001", message, path, span, hint)
+
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        expected = _describe_expected(_acceptable(exc), parser)
+        if token.type == "$END":
+            span = span_at(text, len(text.rstrip()) - 1 if text.strip() else 0)
+            message = "unexpected end of file"
+            if expected:
+                message += f"; expected {_join_alternatives(expected)}"
+            hint = None
+            opener = _unclosed_brace(text, len(text))
+            if opener is not None:
+                where = span_at(text, opener)
+                hint = f"the `{text[opener]}` on line {where.line} is never closed"
+            return error("E001", message, path, span, hint)
+        span = _token_span(token)
+        message = f"unexpected {_describe_token(token)}"
+        if expected:
+            message += f"; expected {_join_alternatives(expected)}"
+        hint = None
+        if token.type == "STRING" and "a name" in expected:
+            hint = "names are written without quotes"
+        elif token.type == "NAME" and "`:`" in expected:
+            hint = "arguments and fields are written `name: value`"
+        elif token.type == "NAME" and "`,`" in expected:
+            hint = "separate items with commas"
+        return error("E001", message, path, span, hint)
+
+    assert isinstance(exc, UnexpectedEOF)  # pragma: no cover - LALR reports EOF as UnexpectedToken
+    return error("E001", "unexpected end of file", path, span_at(text, len(text)))
+
+
+# ---- tree → AST ----------------------------------------------------------------
+
+
+def _token_span(token: Token) -> ast.Span:
+    return ast.Span(
+        line=token.line,
+        column=token.column,
+        end_line=token.end_line,
+        end_column=token.end_column,
+        start=token.start_pos,
+        end=token.end_pos,
+    )
+
+
+def _meta_span(meta: Any) -> ast.Span:
+    return ast.Span(
+        line=meta.line,
+        column=meta.column,
+        end_line=meta.end_line,
+        end_column=meta.end_column,
+        start=meta.start_pos,
+        end=meta.end_pos,
+    )
+
+
+def _values(children: list) -> list:
+    """Children without keyword and punctuation tokens."""
+    return [c for c in children if not (isinstance(c, Token) and c.type not in VALUE_TERMINALS)]
+
+
+def _words(children: list) -> list[str]:
+    """The keyword tokens among the children, in order."""
+    return [
+        str(c)
+        for c in children
+        if isinstance(c, Token) and c.type not in VALUE_TERMINALS and _KEYWORD_RE.fullmatch(str(c))
+    ]
+
+
+_KEYWORD_RE = re.compile(r"[A-Za-z_]+")
+
+
+def _ident(token: Token) -> ast.Ident:
+    return ast.Ident(name=str(token), span=_token_span(token))
+
+
+@dataclass
+class _Value:
+    """A literal value with the span it was written at."""
+
+    data: Any
+    span: ast.Span
+
+
+@dataclass
+class _Setting:
+    """One statement inside a block, before the block assembles its node."""
+
+    key: str
+    value: Any
+    span: ast.Span
+
+
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f"}
+_ESCAPE_RE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|.)", re.S)
+
+
+@v_args(meta=True)
+class _AstBuilder(Transformer):
+    def __init__(self, path: str, text: str):
+        super().__init__(visit_tokens=False)
+        self.path = path
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- literals ----------------------------------------------------------------
+
+    def _unescape(self, raw: str, token: Token, offset_in_token: int) -> str:
+        def replace(match: re.Match) -> str:
+            body = match.group(1)
+            if body.startswith("u{"):
+                code = int(body[2:-1], 16)
+                if code <= 0x10FFFF:
+                    return chr(code)
+            elif body.startswith("u") and len(body) == 5:
+                return chr(int(body[1:], 16))
+            elif body in _ESCAPES:
+                return _ESCAPES[body]
+            start = token.start_pos + offset_in_token + match.start()
+            self.diagnostics.append(
+                error(
+                    "E003",
+                    f"invalid escape sequence `{match.group()}`",
+                    self.path,
+                    span_at(self.text, start, len(match.group())),
+                    'valid escapes: \\" \\\\ \\n \\t \\r \\0 \\uXXXX \\u{X...}; write \\\\ for a backslash',
+                )
+            )
+            return match.group()
+
+        return _ESCAPE_RE.sub(replace, raw)
+
+    def _string(self, token: Token) -> str:
+        if token.type == "TRIPLE_STRING":
+            body = str(token)[3:-3]
+            lines = body.split("\n")
+            if lines and not lines[0].strip():
+                lines = lines[1:]
+            if lines and not lines[-1].strip():
+                lines = lines[:-1]
+            # Dedent first, so escapes such as \n cannot disturb the indentation.
+            return self._unescape(textwrap.dedent("\n".join(lines)), token, 3)
+        return self._unescape(str(token)[1:-1], token, 1)
+
+    def _literal(self, item: Any) -> _Value:
+        if isinstance(item, _Value):
+            return item
+        token: Token = item
+        kind = token.type
+        if kind in ("STRING", "TRIPLE_STRING"):
+            data: Any = self._string(token)
+        elif kind == "INT":
+            data = int(token)
+        elif kind == "FLOAT":
+            data = float(token)
+        elif kind == "BOOL":
+            data = str(token) == "true"
+        elif kind == "NAME":
+            data = str(token)
+        else:  # pragma: no cover - the grammar admits no other value tokens
+            raise ValueError(f"not a value token: {kind}")
+        return _Value(data, _token_span(token))
+
+    def _duration_ms(self, token: Token) -> float:
+        number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m|h)", str(token)).groups()
+        ms = float(number) * DURATION_UNITS_MS[unit]
+        return int(ms) if ms.is_integer() else ms
+
+    def null(self, meta, children):
+        return _Value(None, _meta_span(meta))
+
+    def list(self, meta, children):
+        return _Value([self._literal(c).data for c in _values(children)], _meta_span(meta))
+
+    def object(self, meta, children):
+        return _Value(dict(_values(children)), _meta_span(meta))
+
+    def pair(self, meta, children):
+        key, value = _values(children)
+        return (self._literal(key).data, self._literal(value).data)
+
+    def name_list(self, meta, children):
+        return [_ident(t) for t in _values(children)]
+
+    def string_list(self, meta, children):
+        return [self._string(t) for t in _values(children)]
+
+    # -- blocks ------------------------------------------------------------------
+
+    def _settings(self, items: list, owner: str, repeatable: frozenset[str] = frozenset()) -> dict[str, _Setting]:
+        """Index a block's settings by keyword, reporting any given twice."""
+        seen: dict[str, _Setting] = {}
+        for item in items:
+            if not isinstance(item, _Setting) or item.key in repeatable:
+                continue
+            if item.key in seen:
+                first = seen[item.key].span
+                self.diagnostics.append(
+                    error(
+                        "E005",
+                        f"`{item.key}` is set twice in {owner}",
+                        self.path,
+                        item.span,
+                        f"it was first set on line {first.line}; remove one of them",
+                    )
+                )
+                continue
+            seen[item.key] = item
+        return seen
+
+    def _setting(self, key: str, meta, value: Any) -> _Setting:
+        return _Setting(key, value, _meta_span(meta))
+
+    # -- declarations ------------------------------------------------------------
+
+    def start(self, meta, children):
+        return children
+
+    def import_decl(self, meta, children):
+        (path,) = _values(children)
+        return ast.ImportDecl(path=self._string(path), path_span=_token_span(path), span=_meta_span(meta))
+
+    def tenant_decl(self, meta, children):
+        values = _values(children)
+        name = self._literal(values[0]).data
+        version = self._string(values[1]) if len(values) > 1 else None
+        return ast.TenantDecl(name=name, version=version, span=_meta_span(meta))
+
+    def api_key(self, meta, children):
+        return self._setting("api_key", meta, self._string(_values(children)[0]))
+
+    def api_key_env(self, meta, children):
+        return self._setting("api_key_env", meta, self._string(_values(children)[0]))
+
+    def provider_setting(self, meta, children):  # pragma: no cover - every alternative is aliased
+        return children[0]
+
+    def provider_decl(self, meta, children):
+        name, *settings = _values(children)
+        found = self._settings(settings, f"provider `{name}`")
+        return ast.ProviderDecl(
+            name=_ident(name),
+            api_key=found["api_key"].value if "api_key" in found else None,
+            api_key_env=found["api_key_env"].value if "api_key_env" in found else None,
+            settings={k: s.span for k, s in found.items()},
+            span=_meta_span(meta),
+        )
+
+    def _import_path(self, token: Token) -> ast.ImportPath:
+        return ast.ImportPath(path=self._string(token), span=_token_span(token))
+
+    def service_decl(self, meta, children):
+        name, factory = _values(children)
+        return ast.ServiceDecl(name=_ident(name), factory=self._import_path(factory), span=_meta_span(meta))
+
+    def type(self, meta, children):
+        values = _values(children)
+        name = values[0]
+        item = next((v for v in values[1:] if isinstance(v, ast.TypeRef)), None)
+        optional = any(isinstance(v, Token) and v.type == "OPTIONAL" for v in values)
+        return ast.TypeRef(name=str(name), item=item, optional=optional, span=_meta_span(meta))
+
+    def param(self, meta, children):
+        values = _values(children)
+        name, type_ = values[0], values[1]
+        param = ast.Param(name=_ident(name), type=type_, span=_meta_span(meta))
+        if len(values) > 2:
+            param.has_default = True
+            param.default = self._literal(values[2]).data
+        return param
+
+    def params(self, meta, children):
+        return _values(children)
+
+    def tool_approval(self, meta, children):
+        words = _words(children)
+        values = _values(children)
+        predicate = self._import_path(values[0]) if values else None
+        return ast.ToolApproval(mode=words[0], predicate=predicate, span=_meta_span(meta))
+
+    def description(self, meta, children):
+        return self._setting("description", meta, self._string(_values(children)[0]))
+
+    def approval(self, meta, children):
+        return self._setting("approval", meta, _values(children)[0])
+
+    def handler(self, meta, children):
+        return self._setting("handler", meta, self._import_path(_values(children)[0]))
+
+    def returns(self, meta, children):
+        return self._setting("returns", meta, self._literal(_values(children)[0]).data)
+
+    def fails(self, meta, children):
+        return self._setting("fails", meta, self._string(_values(children)[0]))
+
+    def tool_decl(self, meta, children):
+        values = _values(children)
+        name = values[0]
+        params = next((v for v in values[1:] if isinstance(v, list)), [])
+        settings = [v for v in values[1:] if isinstance(v, _Setting)]
+        found = self._settings(settings, f"tool `{name}`")
+        tool = ast.ToolDecl(
+            name=_ident(name),
+            params=params,
+            description=found["description"].value if "description" in found else None,
+            approval=found["approval"].value if "approval" in found else None,
+            handler=found["handler"].value if "handler" in found else None,
+            fails=found["fails"].value if "fails" in found else None,
+            settings={k: s.span for k, s in found.items()},
+            span=_meta_span(meta),
+        )
+        if "returns" in found:
+            tool.has_returns = True
+            tool.returns = found["returns"].value
+        return tool
+
+    def field(self, meta, children):
+        name, type_ = _values(children)
+        return ast.Field_(name=_ident(name), type=type_, span=_meta_span(meta))
+
+    def action_decl(self, meta, children):
+        name, *fields = _values(children)
+        return ast.ActionDecl(name=_ident(name), fields=fields, span=_meta_span(meta))
+
+    def plan_decl(self, meta, children):
+        name, *members = _values(children)
+        return ast.PlanDecl(
+            name=_ident(name),
+            fields=[m for m in members if isinstance(m, ast.Field_)],
+            actions=[m for m in members if isinstance(m, ast.ActionDecl)],
+            span=_meta_span(meta),
+        )
+
+    def ttl(self, meta, children):
+        return self._setting("ttl", meta, self._duration_ms(_values(children)[0]))
+
+    def reference_decl(self, meta, children):
+        name, *members = _values(children)
+        found = self._settings([m for m in members if isinstance(m, _Setting)], f"reference `{name}`")
+        return ast.ReferenceDecl(
+            name=_ident(name),
+            fields=[m for m in members if isinstance(m, ast.Field_)],
+            ttl_ms=found["ttl"].value if "ttl" in found else None,
+            span=_meta_span(meta),
+        )
+
+    def dispatcher_decl(self, meta, children):
+        (target,) = _values(children)
+        return ast.DispatcherDecl(target=self._import_path(target), span=_meta_span(meta))
+
+    def approval_mode(self, meta, children):
+        return _words(children)[0]
+
+    def approval_rule(self, meta, children):
+        subject = _words(children)[0]
+        (mode,) = _values(children)
+        return ast.ApprovalRule(subject=subject, mode=mode, span=_meta_span(meta))
+
+    def approval_block(self, meta, children):
+        rules = _values(children)
+        seen: dict[str, ast.ApprovalRule] = {}
+        for rule in rules:
+            if rule.subject in seen:
+                self.diagnostics.append(
+                    error(
+                        "E005",
+                        f"`{rule.subject}` is set twice in this approval block",
+                        self.path,
+                        rule.span,
+                        f"it was first set on line {seen[rule.subject].span.line}; remove one of them",
+                    )
+                )
+            seen.setdefault(rule.subject, rule)
+        return list(seen.values())
+
+    def approval_decl(self, meta, children):
+        (rules,) = _values(children)
+        return ast.ApprovalDecl(rules=rules, span=_meta_span(meta))
+
+    def agent_role(self, meta, children):
+        return _words(children)[0]
+
+    def model(self, meta, children):
+        values = _values(children)
+        provider = _ident(values[1]) if len(values) > 1 else None
+        return self._setting("model", meta, (self._string(values[0]), _token_span(values[0]), provider))
+
+    def prompt(self, meta, children):
+        return self._setting("prompt", meta, self._string(_values(children)[0]))
+
+    def routes(self, meta, children):
+        return self._setting("routes", meta, _values(children)[0])
+
+    def tools(self, meta, children):
+        return self._setting("tools", meta, _values(children)[0])
+
+    def plan(self, meta, children):
+        return self._setting("plan", meta, _ident(_values(children)[0]))
+
+    def agent_approval(self, meta, children):
+        return self._setting("approval", meta, _values(children)[0])
+
+    def stateful(self, meta, children):
+        return self._setting("stateful", meta, str(_values(children)[0]) == "true")
+
+    def agent_decl(self, meta, children):
+        role, name, *settings = _values(children)
+        found = self._settings(settings, f"{role} `{name}`")
+        agent = ast.AgentDecl(
+            role=role,
+            name=_ident(name),
+            prompt=found["prompt"].value if "prompt" in found else None,
+            routes=found["routes"].value if "routes" in found else [],
+            tools=found["tools"].value if "tools" in found else [],
+            plan=found["plan"].value if "plan" in found else None,
+            approval=found["approval"].value if "approval" in found else None,
+            stateful=found["stateful"].value if "stateful" in found else None,
+            settings={k: s.span for k, s in found.items()},
+            span=_meta_span(meta),
+        )
+        if "model" in found:
+            agent.model, agent.model_span, agent.provider = found["model"].value
+        return agent
+
+    # -- scripts -----------------------------------------------------------------
+
+    def arg(self, meta, children):
+        name, value = _values(children)
+        literal = self._literal(value)
+        return ast.Arg(name=_ident(name), value=literal.data, value_span=literal.span, span=_meta_span(meta))
+
+    def args(self, meta, children):
+        return _values(children)
+
+    def tool_step(self, meta, children):
+        values = _values(children)
+        return ast.ToolStep(tool=_ident(values[0]), args=values[1] if len(values) > 1 else [], span=_meta_span(meta))
+
+    def call_script(self, meta, children):
+        agent, script = _values(children)
+        return ast.AgentStep(agent=_ident(agent), script=_ident(script), span=_meta_span(meta))
+
+    def call_block(self, meta, children):
+        agent, *steps = _values(children)
+        return ast.AgentStep(agent=_ident(agent), steps=steps, span=_meta_span(meta))
+
+    def script_decl(self, meta, children):
+        name, *steps = _values(children)
+        return ast.ScriptDecl(name=_ident(name), steps=steps, span=_meta_span(meta))
+
+    # -- scenarios ---------------------------------------------------------------
+
+    def input(self, meta, children):
+        return self._setting("input", meta, self._string(_values(children)[0]))
+
+    def via(self, meta, children):
+        return self._setting("via", meta, _ident(_values(children)[0]))
+
+    def entry_agent(self, meta, children):
+        return self._setting("agent", meta, _ident(_values(children)[0]))
+
+    def timeout(self, meta, children):
+        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]))
+
+    def max_steps(self, meta, children):
+        return self._setting("max_steps", meta, int(_values(children)[0]))
+
+    def max_llm_calls(self, meta, children):
+        return self._setting("max_llm_calls", meta, int(_values(children)[0]))
+
+    def mock_response(self, meta, children):
+        return self._setting("mock_response", meta, self._string(_values(children)[0]))
+
+    def given_returns(self, meta, children):
+        tool, value = _values(children)
+        given = ast.Given(tool=_ident(tool), has_returns=True, returns=self._literal(value).data, span=_meta_span(meta))
+        return self._setting("given", meta, given)
+
+    def given_fails(self, meta, children):
+        tool, message = _values(children)
+        given = ast.Given(tool=_ident(tool), fails=self._string(message), span=_meta_span(meta))
+        return self._setting("given", meta, given)
+
+    def run_block(self, meta, children):
+        return self._setting("run", meta, ast.Run(steps=_values(children), span=_meta_span(meta)))
+
+    def run_script(self, meta, children):
+        (name,) = _values(children)
+        return self._setting("run", meta, ast.Run(script=_ident(name), span=_meta_span(meta)))
+
+    def tool_target(self, meta, children):
+        return ast.ApprovalTarget(kind="tool", tool=_ident(_values(children)[0]), span=_meta_span(meta))
+
+    def plan_target(self, meta, children):
+        values = _values(children)
+        plan_id = self._string(values[0]) if values else None
+        return ast.ApprovalTarget(kind="plan", plan_id=plan_id, span=_meta_span(meta))
+
+    def decision(self, meta, children):
+        decision = ast.Decision(outcome=_words(children)[0], span=_meta_span(meta))
+        after_partial = False
+        for child in children:
+            if isinstance(child, Token) and child.type not in VALUE_TERMINALS:
+                after_partial = after_partial or str(child) == "partial"
+            elif after_partial:
+                decision.has_partial = True
+                decision.partial = self._literal(child).data
+            else:
+                decision.feedback = self._string(child)
+        return decision
+
+    def on_approval(self, meta, children):
+        target, decision = _values(children)
+        return self._setting("on approval", meta, ast.OnApproval(target=target, decision=decision, span=_meta_span(meta)))
+
+    def expect_block(self, meta, children):
+        return self._setting("expect", meta, _values(children))
+
+    def scenario_setting(self, meta, children):  # pragma: no cover - every alternative is aliased
+        return children[0]
+
+    def scenario_decl(self, meta, children):
+        name, *settings = _values(children)
+        repeatable = frozenset({"given", "on approval", "expect"})
+        found = self._settings(settings, f'scenario "{self._string(name)}"', repeatable)
+        scenario = ast.ScenarioDecl(
+            name=self._string(name),
+            name_span=_token_span(name),
+            input=found["input"].value if "input" in found else None,
+            via=found["via"].value if "via" in found else None,
+            agent=found["agent"].value if "agent" in found else None,
+            timeout_ms=found["timeout"].value if "timeout" in found else None,
+            max_steps=found["max_steps"].value if "max_steps" in found else None,
+            max_llm_calls=found["max_llm_calls"].value if "max_llm_calls" in found else None,
+            mock_response=found["mock_response"].value if "mock_response" in found else None,
+            run=found["run"].value if "run" in found else None,
+            givens=[s.value for s in settings if s.key == "given"],
+            approvals=[s.value for s in settings if s.key == "on approval"],
+            expectations=[e for s in settings if s.key == "expect" for e in s.value],
+            settings={k: s.span for k, s in found.items()},
+            span=_meta_span(meta),
+        )
+        return scenario
+
+    # -- expectations ------------------------------------------------------------
+
+    def call_args(self, meta, children):
+        values = _values(children)
+        return ("args", values[0] if values else [])
+
+    def tool_call_option(self, meta, children):
+        (word,) = _words(children)
+        (value,) = _values(children)
+        return (word, _ident(value) if value.type == "NAME" else int(value))
+
+    def expect_tool_call(self, meta, children):
+        tool, *options = _values(children)
+        node = ast.ExpectToolCall(tool=_ident(tool), span=_meta_span(meta))
+        for key, value in options:
+            if key == "args":
+                node.has_args = True
+                node.args = value
+            else:
+                setattr(node, key, value)
+        return node
+
+    def expect_no_tool_call(self, meta, children):
+        return ast.ExpectNoToolCall(tool=_ident(_values(children)[0]), span=_meta_span(meta))
+
+    def expect_tool_order(self, meta, children):
+        return ast.ExpectToolOrder(tools=_values(children)[0], span=_meta_span(meta))
+
+    def state_key(self, meta, children):
+        (token,) = _values(children)
+        return _Value(self._literal(token).data, _token_span(token))
+
+    def expect_state(self, meta, children):
+        key, *rest = _values(children)
+        node = ast.ExpectState(key=key.data, key_span=key.span, span=_meta_span(meta))
+        words = _words(children)
+        if "==" in [str(c) for c in children if isinstance(c, Token)]:
+            node.has_value = True
+            node.value = self._literal(rest.pop(0)).data
+        if "within" in words:
+            node.within_steps = int(rest[0])
+        return node
+
+    def expect_no_error(self, meta, children):
+        return ast.ExpectNoError(span=_meta_span(meta))
+
+    def output_test(self, meta, children):
+        return _words(children)[0]
+
+    def expect_output(self, meta, children):
+        test, text = _values(children)
+        return ast.ExpectOutput(test=test, text=self._string(text), span=_meta_span(meta))
+
+    def expect_output_matches(self, meta, children):
+        (token,) = _values(children)
+        raw = str(token)
+        close = raw.rindex("/")
+        pattern = raw[1:close].replace("\\/", "/")
+        flags = raw[close + 1 :]
+        if flags:
+            pattern = f"(?{flags}){pattern}"
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            self.diagnostics.append(
+                error(
+                    "E004",
+                    f"invalid regular expression: {exc.msg}",
+                    self.path,
+                    _token_span(token),
+                    "patterns use Python's `re` syntax",
+                )
+            )
+        return ast.ExpectOutput(test="matches", text=pattern, span=_meta_span(meta))
+
+    def expect_max_steps(self, meta, children):
+        return ast.ExpectMaxSteps(limit=int(_values(children)[0]), span=_meta_span(meta))
+
+    def expect_max_duration(self, meta, children):
+        return ast.ExpectMaxDuration(limit_ms=self._duration_ms(_values(children)[0]), span=_meta_span(meta))
+
+    def expect_max_tokens(self, meta, children):
+        return ast.ExpectMaxTokens(limit=int(_values(children)[0]), span=_meta_span(meta))
+
+    def expect_no_side_effects(self, meta, children):
+        lists = _values(children)
+        return ast.ExpectNoSideEffects(
+            allowed=lists[0], mutating=lists[1] if len(lists) > 1 else None, span=_meta_span(meta)
+        )
+
+    def expect_no_repetition(self, meta, children):
+        values = _values(children)
+        rate = float(values[0]) if values else 0.0
+        return ast.ExpectNoRepetition(max_rate=rate, span=_meta_span(meta))
+
+    def milestone_target(self, meta, children):
+        word = _words(children)[0]
+        (value,) = _values(children)
+        if word == "tool":
+            return ("tool", _ident(value))
+        if word == "state":
+            return ("state_key", value.data)
+        return ("output_contains", self._string(value))
+
+    def expect_milestone(self, meta, children):
+        name, (key, target), *rest = _values(children)
+        node = ast.ExpectMilestone(name=self._string(name), span=_meta_span(meta))
+        setattr(node, key, target)
+        if rest:
+            node.weight = float(rest[0])
+        return node
+
+    def expect_judge(self, meta, children):
+        values = _values(children)
+        judge = self._import_path(values[1]) if len(values) > 1 else None
+        return ast.ExpectJudge(criteria=self._string(values[0]), judge=judge, span=_meta_span(meta))
+
+    def policy_clause(self, meta, children):
+        return (_words(children)[0], _values(children)[0])
+
+    def expect_policy(self, meta, children):
+        name, *clauses = _values(children)
+        node = ast.ExpectPolicy(name=self._string(name), span=_meta_span(meta))
+        for key, value in clauses:
+            setattr(node, key, getattr(node, key) + value)
+        return node
+
+    def expect_on_tool_failure(self, meta, children):
+        tool, behaviour = _values(children)
+        expect = str(behaviour) if behaviour.type == "NAME" else self._string(behaviour)
+        return ast.ExpectOnToolFailure(tool=_ident(tool), expect=expect, span=_meta_span(meta))
+
+    def expect_dispatched(self, meta, children):
+        values = _values(children)
+        actions = values[0].data if values else []
+        return ast.ExpectDispatched(actions=actions, span=_meta_span(meta))
+
+    def expect_plan_status(self, meta, children):
+        plan_id, status = _values(children)
+        return ast.ExpectPlanStatus(plan_id=self._string(plan_id), status=_ident(status), span=_meta_span(meta))
+
+    def approval_outcome(self, meta, children):
+        return {"approved": "approve", "rejected": "reject", "revised": "revise"}[_words(children)[0]]
+
+    def expect_approval(self, meta, children):
+        target, outcome = _values(children)
+        return ast.ExpectApproval(target=target, outcome=outcome, span=_meta_span(meta))
+
+    def expectation(self, meta, children):  # pragma: no cover - every alternative is aliased
+        return children[0]
+
+    # -- suite -------------------------------------------------------------------
+
+    def runs(self, meta, children):
+        return self._setting("runs", meta, int(_values(children)[0]))
+
+    def min_pass_rate(self, meta, children):
+        return self._setting("min_pass_rate", meta, float(_values(children)[0]))
+
+    def suite_timeout(self, meta, children):
+        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]))
+
+    def scenario_timeout(self, meta, children):
+        return self._setting("scenario_timeout", meta, self._duration_ms(_values(children)[0]))
+
+    def suite_decl(self, meta, children):
+        found = self._settings(_values(children), "the suite")
+        return ast.SuiteDecl(
+            runs=found["runs"].value if "runs" in found else None,
+            min_pass_rate=found["min_pass_rate"].value if "min_pass_rate" in found else None,
+            timeout_ms=found["timeout"].value if "timeout" in found else None,
+            scenario_timeout_ms=found["scenario_timeout"].value if "scenario_timeout" in found else None,
+            settings={k: s.span for k, s in found.items()},
+            span=_meta_span(meta),
+        )
