@@ -1,0 +1,4 @@
+from agentspec.cli import main
+import sys
+
+sys.exit(main())

@@ -1,0 +1,152 @@
+"""The ``agentspec`` command line: argument parsing and exit codes only.
+
+Each subcommand's work lives in its own module; this one turns argv into a
+call and the result into an exit code:
+
+    0  success
+    1  the specs have errors, or (with --check) outputs are stale / files unformatted
+    2  usage error (bad option, path that does not exist)
+    3  internal error: a bug in agentspec, never the spec author's fault
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from agentspec import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+ISSUES_URL = "https://github.com/agentspec/agentspec/issues"
+
+DESCRIPTION = """\
+Declarative, deterministic behavioural tests for multi-agent LLM systems.
+
+Describe tenants, tools, agents, scripts and expectations in .agentspec files;
+agentspec checks them and compiles each into Python runtime definitions and a
+pytest module that drives the harness and checks every scenario with agentgate.
+"""
+
+EPILOG = """\
+typical use:
+  agentspec check specs/                      report every problem, with file:line:col
+  agentspec compile specs/ -o generated/      write <name>_runtime.py and test_<name>.py
+  python -m pytest generated/                 run the scenarios
+  agentspec compile specs/ -o generated/ --check   in CI: fail if generated/ is stale
+  agentspec fmt specs/                        rewrite specs in the canonical layout
+
+exit codes: 0 ok, 1 spec errors / stale outputs, 2 usage error, 3 internal error.
+Language reference: docs/language.md
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agentspec",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"agentspec {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="check specs and report diagnostics (writes nothing)",
+        description="Parse and check spec files; report every problem at once, sorted by location.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories (searched recursively)")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="diagnostics format (default: text)")
+
+    compile_ = commands.add_parser(
+        "compile",
+        help="compile specs into runtime definitions and pytest modules",
+        description=(
+            "Compile each spec file into OUTDIR/<name>_runtime.py and OUTDIR/test_<name>.py. "
+            "Nothing is written when any spec has errors. Files are written atomically, "
+            "unchanged files are left untouched, and a file in OUTDIR that agentspec did not "
+            "generate is never overwritten."
+        ),
+    )
+    compile_.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories (searched recursively)")
+    compile_.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="directory for the generated files")
+    compile_.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and list the files that would change (for CI)",
+    )
+    compile_.add_argument(
+        "--harness",
+        default="agentspec_runtime",
+        metavar="MODULE",
+        help="module the runtime definitions import the harness API from (default: agentspec_runtime)",
+    )
+    compile_.add_argument("--format", choices=["text", "json"], default="text", help="diagnostics format (default: text)")
+
+    fmt = commands.add_parser(
+        "fmt",
+        help="rewrite specs in the canonical layout",
+        description="Format spec files in place, keeping every comment. Files with syntax errors are left untouched.",
+    )
+    fmt.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories (searched recursively)")
+    mode = fmt.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="write nothing; exit 1 and list files that would change")
+    mode.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of the changes")
+
+    commands.add_parser(
+        "lsp",
+        help="run the language server on stdio",
+        description="Start a Language Server Protocol server speaking JSON-RPC on stdin/stdout.",
+    )
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.command == "check":
+        from agentspec.commands import check_command
+
+        return check_command(args.paths, output_format=args.format)
+    if args.command == "compile":
+        from agentspec.commands import compile_command
+
+        return compile_command(
+            args.paths, args.out, check_only=args.check, harness=args.harness, output_format=args.format
+        )
+    if args.command == "fmt":
+        from agentspec.formatter import fmt_command
+
+        return fmt_command(args.paths, check_only=args.check, show_diff=args.diff)
+    if args.command == "lsp":
+        from agentspec.lsp import serve
+
+        return serve()
+    raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit:
+        raise
+    except Exception:
+        print(
+            "agentspec: internal error — this is a bug in agentspec, not in your spec.\n"
+            f"Please report it at {ISSUES_URL} with the command you ran, the spec files,\n"
+            "and the details below.\n",
+            file=sys.stderr,
+        )
+        traceback.print_exc(file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
