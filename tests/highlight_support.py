@@ -1,0 +1,169 @@
+"""Shared helpers for the highlighting tests (tests/test_highlight_*.py).
+
+Why a module and not a conftest: the helpers are only for the highlight tests, and
+tests/conftest.py belongs to everybody.  Nothing here is collected by pytest.
+
+- ``grammar_keywords()`` reads grammar/agentspec.lark with Lark's own grammar for
+  .lark files, so a quoted literal is found exactly as Lark sees it (never inside a
+  comment or a regex terminal).
+- ``TextMate`` drives editors/vscode/test/tokenize.js, i.e. vscode-textmate +
+  vscode-oniguruma, the engine VS Code itself uses.  It installs the two npm
+  packages (pinned by package-lock.json) into editors/vscode/test/node_modules on
+  first use; the tests skip only when node or npm are missing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+GRAMMAR = REPO / "grammar" / "agentspec.lark"
+VSCODE = REPO / "editors" / "vscode"
+TM_GRAMMAR = VSCODE / "syntaxes" / "agentspec.tmLanguage.json"
+NODE_DRIVER_DIR = VSCODE / "test"
+SAMPLE = REPO / "tests" / "data" / "highlight_sample.agentspec"
+
+#: literals that are values, not statements: highlighted as constants
+#: (TextMate ``constant.language``, Pygments ``Keyword.Constant``).
+CONSTANT_KEYWORDS = frozenset({"true", "false", "null"})
+
+_KEYWORD_LITERAL = re.compile(r'"([A-Za-z_]+)"')
+
+
+def spec_files() -> list[Path]:
+    """Every spec the highlighters must handle: specs/**, plus our fixture."""
+    found = sorted((REPO / "specs").rglob("*.agentspec"))
+    return found + [SAMPLE]
+
+
+def grammar_keywords(path: Path = GRAMMAR) -> set[str]:
+    """Every quoted literal made of letters/underscores in the Lark grammar."""
+    import lark
+
+    meta = Path(lark.__file__).parent / "grammars" / "lark.lark"
+    lark_of_lark = lark.Lark(meta.read_text(), parser="lalr")
+    words = set()
+    for token in lark_of_lark.lex(path.read_text()):
+        if token.type == "STRING":
+            match = _KEYWORD_LITERAL.fullmatch(token.value)
+            if match:
+                words.add(match.group(1))
+    return words
+
+
+# ---------------------------------------------------------------------------
+# TextMate via Node
+
+
+@dataclass(frozen=True)
+class Token:
+    line: int  # 1-based
+    col: int  # 0-based
+    text: str
+    scopes: tuple[str, ...]
+
+    def has(self, prefix: str) -> bool:
+        """True if some scope equals ``prefix`` or starts with ``prefix + '.'``."""
+        return any(s == prefix or s.startswith(prefix + ".") for s in self.scopes)
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.col} {self.text!r} {' '.join(self.scopes)}"
+
+
+def _node_modules_ready() -> bool:
+    lock = json.loads((NODE_DRIVER_DIR / "package-lock.json").read_text())
+    for name in ("vscode-textmate", "vscode-oniguruma"):
+        want = lock["packages"][f"node_modules/{name}"]["version"]
+        pkg = NODE_DRIVER_DIR / "node_modules" / name / "package.json"
+        if not pkg.is_file() or json.loads(pkg.read_text()).get("version") != want:
+            return False
+    return True
+
+
+def ensure_node_driver() -> str:
+    """Return the node executable after making sure the npm packages are installed.
+
+    Skips (with the reason) when node or npm are not on PATH; fails loudly when
+    the install itself fails, since CI is expected to reach the npm registry.
+    """
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node and npm are needed to run vscode-textmate; not found on PATH")
+    # several engineers (and pytest runs) share one checkout: serialise installs
+    key = hashlib.sha1(str(NODE_DRIVER_DIR).encode()).hexdigest()[:12]
+    lock_path = Path(tempfile.gettempdir()) / f"agentspec-vscode-npm-{key}.lock"
+    with open(lock_path, "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        if not _node_modules_ready():
+            proc = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=NODE_DRIVER_DIR,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            if proc.returncode != 0 or not _node_modules_ready():
+                pytest.fail(
+                    f"npm ci in {NODE_DRIVER_DIR} failed (exit {proc.returncode}):\n"
+                    f"{proc.stdout}\n{proc.stderr}"
+                )
+    return node
+
+
+class TextMate:
+    """Tokenises documents through tokenize.js; one Node process per call."""
+
+    def __init__(self, node: str, grammar: Path = TM_GRAMMAR):
+        self.node = node
+        self.grammar = grammar
+
+    def tokenize_many(self, texts: dict[str, str]) -> dict[str, list[Token]]:
+        request = {"documents": [{"name": k, "text": v} for k, v in texts.items()]}
+        proc = subprocess.run(
+            [self.node, str(NODE_DRIVER_DIR / "tokenize.js"), str(self.grammar)],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "NODE_PATH": ""},
+        )
+        assert proc.returncode == 0, f"tokenize.js failed:\n{proc.stderr}"
+        out = {}
+        for doc in json.loads(proc.stdout)["documents"]:
+            out[doc["name"]] = [
+                Token(lineno, t["start"], t["text"], tuple(t["scopes"]))
+                for lineno, line in enumerate(doc["lines"], start=1)
+                for t in line
+            ]
+        return out
+
+    def tokenize(self, text: str) -> list[Token]:
+        return self.tokenize_many({"doc": text})["doc"]
+
+
+def find(tokens: list[Token], text: str, line: int | None = None, nth: int = 0) -> Token:
+    """The ``nth`` token whose text is exactly ``text`` (optionally on ``line``)."""
+    hits = [t for t in tokens if t.text == text and (line is None or t.line == line)]
+    assert len(hits) > nth, f"no token {text!r} (#{nth}) on line {line}; tokens: " + "\n".join(
+        map(str, tokens[:200])
+    )
+    return hits[nth]
+
+
+def line_of(source: str, needle: str) -> int:
+    """1-based number of the first line containing ``needle``."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in source")
