@@ -12,6 +12,7 @@ call and the result into an exit code:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 
@@ -137,14 +138,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit:
         raise
-    except Exception:
+    except Exception as exc:
+        # A spec author must never see a traceback; developers can ask for one.
         print(
-            "agentspec: internal error — this is a bug in agentspec, not in your spec.\n"
-            f"Please report it at {ISSUES_URL} with the command you ran, the spec files,\n"
-            "and the details below.\n",
+            f"agentspec: internal error ({type(exc).__name__}: {exc}).\n"
+            "This is a bug in agentspec, not in your spec. Please report it at\n"
+            f"{ISSUES_URL} with the command you ran and the spec files;\n"
+            "run again with AGENTSPEC_DEBUG=1 to include the Python traceback.",
             file=sys.stderr,
         )
-        traceback.print_exc(file=sys.stderr)
+        if os.environ.get("AGENTSPEC_DEBUG"):
+            traceback.print_exc(file=sys.stderr)
         return EXIT_INTERNAL
 
 
