@@ -81,6 +81,18 @@ class Token:
         return f"{self.line}:{self.col} {self.text!r} {' '.join(self.scopes)}"
 
 
+def with_offsets(text: str, tokens: list[Token]) -> list[tuple[int, int, Token]]:
+    """(start, end, token) with offsets into ``text``, for comparing with the parser."""
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    return [
+        (starts[t.line - 1] + t.col, starts[t.line - 1] + t.col + len(t.text), t)
+        for t in tokens
+        if t.text
+    ]
+
+
 def _node_modules_ready() -> bool:
     lock = json.loads((NODE_DRIVER_DIR / "package-lock.json").read_text())
     for name in ("vscode-textmate", "vscode-oniguruma"):
@@ -141,11 +153,15 @@ class TextMate:
         assert proc.returncode == 0, f"tokenize.js failed:\n{proc.stderr}"
         out = {}
         for doc in json.loads(proc.stdout)["documents"]:
-            out[doc["name"]] = [
-                Token(lineno, t["start"], t["text"], tuple(t["scopes"]))
-                for lineno, line in enumerate(doc["lines"], start=1)
-                for t in line
-            ]
+            tokens = []
+            for lineno, line in enumerate(doc["lines"], start=1):
+                # JavaScript indexes UTF-16 code units; tokens are contiguous, so
+                # recount columns in code points from the token texts
+                col = 0
+                for t in line:
+                    tokens.append(Token(lineno, col, t["text"], tuple(t["scopes"])))
+                    col += len(t["text"])
+            out[doc["name"]] = tokens
         return out
 
     def tokenize(self, text: str) -> list[Token]:
@@ -167,3 +183,88 @@ def line_of(source: str, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in source")
+
+
+# ---------------------------------------------------------------------------
+# What the parser sees: every token of a valid spec, with the class the
+# highlighters must give it.
+
+
+@dataclass(frozen=True)
+class LarkToken:
+    kind: str  # "keyword", "constant", "name", "string", "triple", "integer", ... (see classify)
+    type: str  # the Lark terminal name
+    value: str
+    start: int  # offsets into the text
+    end: int
+    line: int
+
+
+_PUNCTUATION = set("{}[](),:")
+_NAMED_KINDS = {
+    "NAME": "name",
+    "STRING": "string",
+    "TRIPLE_STRING": "triple",
+    "INT": "integer",
+    "FLOAT": "float",
+    "DURATION": "duration",
+    "REGEX": "regex",
+    "BOOL": "constant",
+    "OPTIONAL": "operator",
+}
+
+
+def _grammar_parser():
+    import lark
+
+    comments: list = []
+    parser = lark.Lark(
+        GRAMMAR.read_text(),
+        parser="lalr",
+        lexer="contextual",
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": comments.append},
+    )
+    return parser, comments
+
+
+def parser_tokens(text: str) -> list[LarkToken] | None:
+    """Every token (comments included) as grammar/agentspec.lark lexes ``text``.
+
+    Returns None when the text is not a valid spec.  Raises AssertionError for a
+    token the highlighting tests do not know how to classify, so a new kind of
+    terminal in the grammar makes these tests point at themselves.
+    """
+    import lark
+
+    parser, comments = _grammar_parser()
+    try:
+        tree = parser.parse(text)
+    except lark.exceptions.LarkError:
+        return None
+    keywords = grammar_keywords()
+    raw = list(tree.scan_values(lambda v: isinstance(v, lark.Token))) + comments
+    out = []
+    for tok in raw:
+        if tok.type == "COMMENT":
+            kind = "comment"
+        elif tok.type in _NAMED_KINDS:
+            kind = _NAMED_KINDS[tok.type]
+        elif tok.value in CONSTANT_KEYWORDS:
+            kind = "constant"
+        elif tok.value in keywords:
+            kind = "keyword"
+        elif tok.value in _PUNCTUATION:
+            kind = "punctuation"
+        elif tok.value in ("==", "="):
+            kind = "operator"
+        else:
+            raise AssertionError(f"unclassified token {tok.type} {tok.value!r}: extend highlight_support")
+        out.append(LarkToken(kind, tok.type, str(tok.value), tok.start_pos, tok.end_pos, tok.line))
+    return sorted(out, key=lambda t: t.start)
+
+
+def read_spec(path: Path) -> str:
+    """Spec text with newlines normalised, so offsets agree across all three tools."""
+    return path.read_text(encoding="utf-8").replace("\r\n", "\n")
