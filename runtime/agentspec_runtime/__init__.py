@@ -1,1 +1,111 @@
-"""agentspec_runtime — a pure-Python agent harness (placeholder; see issue 2)."""
+"""agentspec_runtime — a pure-Python agent harness with deterministic interpreters.
+
+It implements the harness's published Python API (same names, signatures,
+event shapes and behaviour), so code written against the harness runs here with
+only the import changed, plus the agentspec extensions that generated tests use:
+
+* authoring: ``define_tenant``, ``define_tool``, ``define_plan``,
+  ``define_reference``, ``define_coordinator`` / ``define_planner`` /
+  ``define_executor`` / ``define_specialist``, ``define_runtime``, the spec models;
+* running: ``create_runtime`` → :class:`Runtime` (``query``, ``run_specialist``,
+  ``respond_to_approval``, ``create_reference``);
+* testing (agentspec extensions): ``scripts``, ``fixtures``, ``approval_script``,
+  ``bridge`` (events → agentgate traces, ``RuntimeAdapter``), ``expectations``,
+  ``scenarios``.
+
+See docs/runtime.md for the event model, the interpreters and the bridge's mapping.
+"""
+
+from .approval_script import ApprovalAnswer, ApprovalScript
+from .bridge import RuntimeAdapter, events_to_trace
+from .context import ToolContext
+from .dispatch import normalize_actions
+from .errors import StreamTimeout, ToolFailure
+from .expectations import ExpectApprovalDecision, ExpectDispatched, ExpectPlanStatus
+from .fixtures import fails, override_handlers, returns
+from .interpreters import Interpreter
+from .runtime import Runtime, create_runtime
+from .scenarios import failure_report, run_scenario
+from .schema import normalize_schema
+from .scripts import agent_call, script, tool_call
+from .specs import (
+    AgentSpec,
+    ApprovalPolicies,
+    ApprovalRule,
+    ModelSpec,
+    PlanSpec,
+    ProviderSpec,
+    ReferenceSpec,
+    RuntimeSpec,
+    TenantIdentity,
+    TestingConfig,
+    ToolkitSpec,
+    ToolSpec,
+    define_coordinator,
+    define_executor,
+    define_plan,
+    define_planner,
+    define_provider,
+    define_reference,
+    define_runtime,
+    define_specialist,
+    define_tenant,
+    define_tool,
+    define_toolkit,
+)
+from .validation import infer_provider
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # authoring API
+    "AgentSpec",
+    "ApprovalPolicies",
+    "ApprovalRule",
+    "ModelSpec",
+    "PlanSpec",
+    "ProviderSpec",
+    "ReferenceSpec",
+    "RuntimeSpec",
+    "TenantIdentity",
+    "TestingConfig",
+    "ToolSpec",
+    "ToolkitSpec",
+    "define_coordinator",
+    "define_executor",
+    "define_plan",
+    "define_planner",
+    "define_provider",
+    "define_reference",
+    "define_runtime",
+    "define_specialist",
+    "define_tenant",
+    "define_tool",
+    "define_toolkit",
+    "infer_provider",
+    "normalize_schema",
+    # running
+    "Interpreter",
+    "Runtime",
+    "ToolContext",
+    "ToolFailure",
+    "create_runtime",
+    "normalize_actions",
+    # testing extensions
+    "ApprovalAnswer",
+    "ApprovalScript",
+    "ExpectApprovalDecision",
+    "ExpectDispatched",
+    "ExpectPlanStatus",
+    "RuntimeAdapter",
+    "StreamTimeout",
+    "agent_call",
+    "events_to_trace",
+    "fails",
+    "failure_report",
+    "override_handlers",
+    "returns",
+    "run_scenario",
+    "script",
+    "tool_call",
+]

@@ -1,0 +1,283 @@
+"""The bridge to agentgate: runtime events → ``AgentTrace``, and an ``AgentAdapter``.
+
+agentgate reasons about an ``AgentTrace`` of ``AgentStep`` s. The mapping
+(documented in docs/runtime.md, "The bridge"):
+
+===============================  ==============================================
+event                            step
+===============================  ==============================================
+``step-start``                   ``LLM_CALL`` ``llm:<agent>``; metadata has the
+                                 turn's ``input_tokens`` / ``output_tokens`` and
+                                 ``agent`` (from ``data-latency-summary``)
+``tool-invocation`` result       ``TOOL_CALL`` named after the tool; input = args,
+                                 output = result, error = ``result["error"]``
+executePlan result with          ``STATE_CHANGE`` ``dispatched``: output = the
+``dispatched``                   normalised actions given to the dispatcher
+``approval-required``            ``HUMAN_HANDOFF`` ``approval_request``: input
+                                 ``{id, kind, target}``, output = payload
+``approval-decision``            ``HUMAN_HANDOFF`` ``approval_decision``: input
+                                 ``{id, kind, target}``, output = outcome
+                                 (+ an ``ERROR`` ``unanswered_approval`` step when
+                                 an ApprovalScript did not answer it)
+``plan-status-change``           ``STATE_CHANGE`` ``plan:<planId>``: output = new status
+``error``                        ``ERROR`` named after the error code
+``text``                         ``trace.output``: consecutive text events are
+                                 one message; messages are joined by newlines
+``finish``                       ``trace.metadata["token_usage"]`` and ``finish_reason``
+===============================  ==============================================
+
+``tool-agent`` events and ``call`` states add no steps (the routed agent's own
+steps and the ``call_agent`` result carry the information).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any, Callable
+
+from agentgate import AgentAdapter, AgentStep, AgentTrace, StepKind
+
+from . import events as ev
+from .approval_script import UNANSWERED_FEEDBACK, ApprovalScript
+from .errors import StreamTimeout
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
+
+DISPATCHED = "dispatched"
+APPROVAL_REQUEST = "approval_request"
+APPROVAL_DECISION = "approval_decision"
+UNANSWERED_APPROVAL = "unanswered_approval"
+
+
+def plan_state_key(plan_id: str) -> str:
+    """The ``STATE_CHANGE`` step name holding a plan's status (``expect_state`` key)."""
+    return f"plan:{plan_id}"
+
+
+def _tool_error(result: Any) -> str | None:
+    if isinstance(result, dict) and "error" in result:
+        error = result["error"]
+        return error if isinstance(error, str) else str(error)
+    return None
+
+
+def _usage_metadata(usage: dict[str, Any]) -> dict[str, int]:
+    return {"input_tokens": int(usage.get("promptTokens", 0)), "output_tokens": int(usage.get("completionTokens", 0))}
+
+
+def events_to_trace(events: list[dict[str, Any]], *, input: str, duration_ms: float | None = None) -> AgentTrace:
+    """Build an agentgate ``AgentTrace`` from a run's events (see the module docstring)."""
+    steps: list[AgentStep] = []
+    llm_steps: list[AgentStep] = []
+    tool_steps: dict[str, AgentStep] = {}
+    text_groups: list[list[str]] = []
+    approvals: dict[str, tuple[str | None, str | None]] = {}
+    summary: dict[str, Any] | None = None
+    finish: dict[str, Any] | None = None
+    in_text = False  # consecutive text events are one message
+
+    for event in events:
+        kind = event.get("type")
+        if kind == ev.TEXT:
+            if not in_text:
+                text_groups.append([])
+            text_groups[-1].append(str(event.get("text", "")))
+            in_text = True
+            continue
+        in_text = False
+        if kind == ev.STEP_START:
+            step = AgentStep(kind=StepKind.LLM_CALL, name="llm", input={}, metadata={"turn": len(llm_steps) + 1})
+            steps.append(step)
+            llm_steps.append(step)
+        elif kind == ev.TOOL_INVOCATION and event.get("state") == "result":
+            result = event.get("result")
+            step = AgentStep(
+                kind=StepKind.TOOL_CALL,
+                name=str(event.get("toolName")),
+                input=event.get("args", {}),
+                output=result,
+                error=_tool_error(result),
+                metadata={"toolInvocationId": event.get("toolInvocationId")},
+            )
+            steps.append(step)
+            tool_steps[str(event.get("toolInvocationId"))] = step
+            if event.get("toolName") == "executePlan" and isinstance(result, dict) and DISPATCHED in result:
+                steps.append(
+                    AgentStep(
+                        kind=StepKind.STATE_CHANGE,
+                        name=DISPATCHED,
+                        input={"planId": result.get("planId")},
+                        output=result[DISPATCHED],
+                        metadata={"toolInvocationId": event.get("toolInvocationId")},
+                    )
+                )
+        elif kind == ev.APPROVAL_REQUIRED:
+            data = event.get("data", {})
+            approvals[data.get("id")] = (data.get("kind"), data.get("target"))
+            steps.append(
+                AgentStep(
+                    kind=StepKind.HUMAN_HANDOFF,
+                    name=APPROVAL_REQUEST,
+                    input={"id": data.get("id"), "kind": data.get("kind"), "target": data.get("target")},
+                    output=data.get("payload"),
+                    metadata={"resourceId": data.get("resourceId"), "threadId": data.get("threadId")},
+                )
+            )
+        elif kind == ev.APPROVAL_DECISION:
+            data = event.get("data", {})
+            approval_kind, target = approvals.get(data.get("id"), (None, None))
+            outcome = (data.get("outcome") or {}).get("outcome")
+            feedback = data.get("feedback")
+            steps.append(
+                AgentStep(
+                    kind=StepKind.HUMAN_HANDOFF,
+                    name=APPROVAL_DECISION,
+                    input={"id": data.get("id"), "kind": approval_kind, "target": target},
+                    output=outcome,
+                    metadata={"feedback": feedback},
+                )
+            )
+            if feedback == UNANSWERED_FEEDBACK:
+                steps.append(
+                    AgentStep(
+                        kind=StepKind.ERROR,
+                        name=UNANSWERED_APPROVAL,
+                        input={"id": data.get("id"), "kind": approval_kind, "target": target},
+                        error=(
+                            f"the scenario did not answer the approval for {approval_kind} {target!r}; "
+                            "it was rejected"
+                        ),
+                    )
+                )
+        elif kind == ev.PLAN_STATUS_CHANGE:
+            data = event.get("data", {})
+            steps.append(
+                AgentStep(
+                    kind=StepKind.STATE_CHANGE,
+                    name=plan_state_key(str(data.get("planId"))),
+                    input={"from": data.get("from")},
+                    output=data.get("to"),
+                )
+            )
+        elif kind == ev.LATENCY_SUMMARY:
+            summary = event.get("data") or {}
+        elif kind == ev.FINISH:
+            finish = event
+        elif kind == ev.ERROR:
+            error = event.get("error") or {}
+            steps.append(
+                AgentStep(
+                    kind=StepKind.ERROR,
+                    name=str(error.get("code", "error")),
+                    error=str(error.get("message", "")),
+                )
+            )
+
+    metadata: dict[str, Any] = {}
+    turns = (summary or {}).get("turns") or []
+    for step, turn in zip(llm_steps, turns):
+        step.name = f"llm:{turn.get('agent')}"
+        step.duration_ms = float(turn.get("durationMs", 0.0))
+        step.metadata.update(agent=turn.get("agent"), **_usage_metadata(turn.get("usage") or {}))
+    for tool in (summary or {}).get("tools") or []:
+        step = tool_steps.get(str(tool.get("toolInvocationId")))
+        if step is not None:
+            step.duration_ms = float(tool.get("durationMs", 0.0))
+
+    if finish is not None:
+        usage = _usage_metadata(finish.get("usage") or {})
+        metadata["finish_reason"] = finish.get("finishReason")
+        if not turns and len(llm_steps) == 1:
+            llm_steps[0].metadata.update(usage)
+    elif turns:
+        usage = {"input_tokens": 0, "output_tokens": 0}
+        for turn in turns:
+            for key, value in _usage_metadata(turn.get("usage") or {}).items():
+                usage[key] += value
+    else:
+        usage = None
+    if usage is not None:
+        metadata["token_usage"] = {"input": usage["input_tokens"], "output": usage["output_tokens"]}
+
+    if duration_ms is None:
+        duration_ms = float((summary or {}).get("totalMs", 0.0))
+    output = "\n".join("".join(group) for group in text_groups if group)
+    return AgentTrace(input=input, output=output, steps=steps, total_duration_ms=duration_ms, metadata=metadata)
+
+
+class RuntimeAdapter(AgentAdapter):
+    """An agentgate adapter running one runtime stream per ``run`` call.
+
+    Each run builds a fresh runtime with ``runtime_factory`` and uses a fresh
+    thread id; it sends ``prompt`` (or, if ``None``, the scenario's input) to
+    ``runtime.query`` — or to ``runtime.run_specialist(agent, ...)`` when
+    ``agent`` is given — answers every approval from ``approvals``, and
+    returns the trace with ``trace.input`` = the scenario input. A stream that
+    has not finished after ``timeout_seconds`` raises :class:`StreamTimeout`,
+    which agentgate reports as a failed run.
+    """
+
+    def __init__(
+        self,
+        runtime_factory: Callable[[], "Runtime"],
+        *,
+        agent: str | None = None,
+        prompt: str | None = None,
+        approvals: ApprovalScript | None = None,
+        timeout_seconds: float = 60.0,
+    ) -> None:
+        self.runtime_factory = runtime_factory
+        self.agent = agent
+        self.prompt = prompt
+        self.approvals = approvals or ApprovalScript()
+        self.timeout_seconds = timeout_seconds
+        self._runs = itertools.count(1)
+
+    def run(self, input_text: str) -> AgentTrace:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.arun(input_text))
+        # called from inside a running event loop (an async test): use a private loop in a worker
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, self.arun(input_text)).result()
+
+    async def arun(self, input_text: str) -> AgentTrace:
+        """The async form of :meth:`run`."""
+        runtime = self.runtime_factory()
+        thread_id = f"agentgate-run-{next(self._runs)}"
+        prompt = self.prompt if self.prompt is not None else input_text
+        collected: list[dict[str, Any]] = []
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                await self._consume(runtime, prompt, thread_id, collected)
+        except TimeoutError:
+            last = collected[-1]["type"] if collected else "none"
+            raise StreamTimeout(
+                f"the runtime stream did not finish within {self.timeout_seconds:g} s "
+                f"({len(collected)} events, last: {last})"
+            ) from None
+        trace = events_to_trace(collected, input=input_text, duration_ms=(time.perf_counter() - started) * 1000.0)
+        trace.metadata.update(thread_id=thread_id, agent=self.agent, events=collected)
+        return trace
+
+    async def _consume(self, runtime: "Runtime", prompt: str, thread_id: str, collected: list[dict[str, Any]]) -> None:
+        if self.agent is None:
+            stream = runtime.query(prompt, thread_id=thread_id)
+        else:
+            stream = runtime.run_specialist(self.agent, prompt, thread_id=thread_id)
+        async with aclosing(stream):  # type: ignore[type-var]
+            async for event in stream:
+                collected.append(event)
+                if event.get("type") == ev.APPROVAL_REQUIRED:
+                    data = event["data"]
+                    answer = self.approvals.decide(data["kind"], data["target"])
+                    await runtime.respond_to_approval(
+                        data["id"], answer.outcome, feedback=answer.feedback, partial=answer.partial
+                    )

@@ -1,0 +1,202 @@
+"""The built-in tools: ``call_agent``, ``storePlan`` and ``executePlan``.
+
+Which agents have them: ``call_agent`` every agent with ``routes``;
+``storePlan`` planners; ``executePlan`` executors. They are dispatched like any
+tool (``call`` event, then ``result``), are never gated by tool approval
+policies, and report every problem as an error result — the stream goes on.
+
+Plan lifecycle (each change is a ``plan-status-change`` event)::
+
+    storePlan                       → draft
+    executePlan, approval needed    draft → pending_approval → approved | rejected | revision_requested
+    executePlan, no approval needed draft → approved
+    dispatch                        approved → executed | failed
+"""
+
+from __future__ import annotations
+
+import copy
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
+
+from . import events
+from .dispatch import DispatchError, call_dispatcher, normalize_actions, resolve_references
+from .errors import StreamError
+from .policy import PolicyError
+from .schema import Schema
+from .specs import AgentSpec
+from .state import REPLACEABLE_STATUSES, StoredPlan
+
+if TYPE_CHECKING:
+    from .execution import Execution, ToolOutcome
+
+CALL_AGENT_SCHEMA = Schema.of({"agent": str, "prompt": str})
+STORE_PLAN_SCHEMA = Schema.of(
+    {
+        "type": "object",
+        "properties": {"specName": {"type": "string"}, "planId": {"type": "string"}, "body": {}},
+        "required": ["specName", "planId", "body"],
+        "additionalProperties": False,
+    }
+)
+EXECUTE_PLAN_SCHEMA = Schema.of({"planId": str})
+
+
+def _invalid(outcome: "ToolOutcome", tool: str, errors: list[str]) -> None:
+    outcome.fail(f"invalid arguments for {tool}: {'; '.join(errors)}")
+
+
+async def call_agent(
+    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: "ToolOutcome"
+) -> AsyncIterator[dict[str, Any]]:
+    """Run a routed agent on ``prompt``; its events are part of this stream."""
+    _, errors = CALL_AGENT_SCHEMA.validate(args)
+    if errors:
+        _invalid(outcome, "call_agent", errors)
+        return
+    target = args["agent"]
+    if target not in agent.routes:
+        outcome.fail(
+            f"agent {agent.name!r} cannot route to {target!r} (its routes: {', '.join(agent.routes) or 'none'})"
+        )
+        return
+    target_spec = execution.runtime.spec.agent(target)
+    yield events.tool_agent(target, "call", tool_id)
+    texts: list[str] = []
+    try:
+        async with aclosing(execution.run_agent(target_spec, args["prompt"])) as stream:
+            async for event in stream:
+                if event["type"] == events.TEXT:
+                    texts.append(event["text"])
+                yield event
+    except StreamError as exc:
+        outcome.fail(f"agent {target!r} failed: {exc.message}", code=exc.code)
+    else:
+        outcome.result = {"agent": target, "text": "\n".join(texts)}
+    yield events.tool_agent(target, "result", tool_id)
+
+
+async def store_plan(
+    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: "ToolOutcome"
+) -> AsyncIterator[dict[str, Any]]:
+    """Validate a plan body against its plan spec and store it as a draft in this thread."""
+    _, errors = STORE_PLAN_SCHEMA.validate(args)
+    if errors:
+        _invalid(outcome, "storePlan", errors)
+        return
+    spec_name, plan_id, body = args["specName"], args["planId"], args["body"]
+    plan_spec = execution.runtime.spec.plan(spec_name)
+    if plan_spec is None:
+        known = ", ".join(p.name for p in execution.runtime.spec.plans) or "none"
+        outcome.fail(f"unknown plan spec {spec_name!r} (plans: {known})")
+        return
+    if agent.plan is not None and agent.plan != spec_name:
+        outcome.fail(f"planner {agent.name!r} stores {agent.plan!r} plans, not {spec_name!r}")
+        return
+    _, errors = plan_spec.schema_.validate(body)
+    if errors:
+        outcome.fail(f"plan body does not match plan {spec_name!r}: {'; '.join(errors)}")
+        return
+    plans = execution.state.plans
+    existing = plans.get(plan_id)
+    if existing is not None and existing.status not in REPLACEABLE_STATUSES:
+        outcome.fail(f"plan {plan_id!r} is {existing.status} and cannot be replaced")
+        return
+    plans[plan_id] = StoredPlan(plan_id, spec_name, body, "draft")
+    yield events.plan_status_change(plan_id, existing.status if existing else None, "draft")
+    outcome.result = {"id": plan_id, "status": "draft", "specName": spec_name}
+
+
+def _set_status(plan: StoredPlan, status: str) -> dict[str, Any]:
+    previous, plan.status = plan.status, status
+    return events.plan_status_change(plan.plan_id, previous, status)
+
+
+async def execute_plan(
+    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: "ToolOutcome"
+) -> AsyncIterator[dict[str, Any]]:
+    """Ask for approval if the policy says so, then dispatch the plan's actions once."""
+    from .execution import _DecisionBox
+
+    _, errors = EXECUTE_PLAN_SCHEMA.validate(args)
+    if errors:
+        _invalid(outcome, "executePlan", errors)
+        return
+    plan_id = args["planId"]
+    plan = execution.state.plans.get(plan_id)
+    if plan is None:
+        outcome.fail(f"no plan {plan_id!r} in this thread; store it with storePlan first", planId=plan_id)
+        return
+    if plan.status != "draft":
+        outcome.fail(f"plan {plan_id!r} is {plan.status}; only a draft plan can be executed", planId=plan_id)
+        return
+    if agent.plan is not None and agent.plan != plan.spec_name:
+        outcome.fail(f"executor {agent.name!r} executes {agent.plan!r} plans, not {plan.spec_name!r}", planId=plan_id)
+        return
+    runtime = execution.runtime
+    if runtime._dispatcher is None:
+        outcome.fail(
+            "executePlan needs an action dispatcher: create_runtime(..., action_dispatcher=...) was not given",
+            planId=plan_id,
+        )
+        return
+    try:
+        actions = normalize_actions(plan.body)
+        resolved = resolve_references(actions, _reference_lookup(execution))
+    except DispatchError as exc:
+        outcome.fail(str(exc), planId=plan_id)
+        return
+
+    payload = {"planId": plan_id, "specName": plan.spec_name, "body": plan.body}
+    policy = runtime._policies.for_plan(agent)
+    try:
+        ctx = execution.context(agent, tool_id, target=plan_id, kind="plan")
+        needed = await runtime._policies.requires_approval(policy, payload, ctx)
+    except PolicyError as exc:
+        outcome.fail(f"{exc}; plan {plan_id!r} was not executed", planId=plan_id)
+        return
+    if needed:
+        yield _set_status(plan, "pending_approval")
+        box = _DecisionBox()
+        async with aclosing(execution.request_approval("plan", plan_id, payload, box)) as stream:
+            async for event in stream:
+                yield event
+        decision = box.decision
+        assert decision is not None
+        if decision.outcome == "reject":
+            yield _set_status(plan, "rejected")
+            outcome.result = {"planId": plan_id, "status": "rejected", "rejected": True, "feedback": decision.feedback}
+            return
+        if decision.outcome == "revise":
+            yield _set_status(plan, "revision_requested")
+            outcome.result = {"should_revise": True, "partial": decision.partial}
+            return
+    yield _set_status(plan, "approved")
+    try:
+        # the dispatcher gets copies: whatever it does, the events show what was dispatched
+        envelope = await call_dispatcher(
+            runtime._dispatcher, copy.deepcopy(actions), {"resolved_refs": copy.deepcopy(resolved)}
+        )
+    except DispatchError as exc:
+        yield _set_status(plan, "failed")
+        outcome.fail(str(exc), planId=plan_id, dispatched=actions)
+        return
+    yield _set_status(plan, "executed")
+    outcome.result = {"planId": plan_id, "status": "executed", "dispatched": actions, **(envelope or {})}
+
+
+def _reference_lookup(execution: "Execution") -> Callable[[str, str], Any]:
+    runtime = execution.runtime
+
+    def lookup(kind: str, ref_id: str) -> Any:
+        stored = runtime._store.find_reference(execution.resource_id, execution.thread_id, kind, ref_id)
+        if stored is None:
+            raise DispatchError(f"unknown reference {kind}/{ref_id}; create it with runtime.create_reference")
+        if stored.expired():
+            raise DispatchError(f"reference {kind}/{ref_id} expired (ttl {stored.ttl_ms} ms)")
+        return stored.payload
+
+    return lookup
+
+
+BUILTINS = {"call_agent": call_agent, "storePlan": store_plan, "executePlan": execute_plan}

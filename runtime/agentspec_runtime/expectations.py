@@ -1,0 +1,119 @@
+"""Harness facts as agentgate expectations: dispatched actions, plan status, approvals.
+
+They read only the ``AgentTrace`` — the ``STATE_CHANGE`` and ``HUMAN_HANDOFF``
+steps the bridge makes — so they work on any trace built by
+:func:`agentspec_runtime.bridge.events_to_trace`. A failure says what was
+expected and what the trace shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agentgate import AgentStep, AgentTrace, Expectation, ExpectationResult, StepKind
+
+from .bridge import APPROVAL_DECISION, DISPATCHED, plan_state_key
+
+
+def _dispatched(trace: AgentTrace) -> list[dict[str, Any]]:
+    actions: list[dict[str, Any]] = []
+    for step in trace.state_changes:
+        if step.name == DISPATCHED and isinstance(step.output, list):
+            actions.extend(step.output)
+    return actions
+
+
+def _short(actions: list[dict[str, Any]]) -> str:
+    if not actions:
+        return "nothing"
+    return ", ".join(f"{a.get('kind')} {a.get('payload')!r}" for a in actions)
+
+
+class ExpectDispatched(Expectation):
+    """The actions dispatched in the run, in order; ``ExpectDispatched([])`` means none.
+
+    Each expected action is ``{"kind": ..., "payload": {...}}``; its
+    ``references`` are compared only when the expected action has them.
+    """
+
+    def __init__(self, actions: list[dict[str, Any]]) -> None:
+        self.actions = [dict(action) for action in actions]
+
+    def _matches(self, expected: dict[str, Any], actual: dict[str, Any]) -> bool:
+        if expected.get("kind") != actual.get("kind") or expected.get("payload", {}) != actual.get("payload"):
+            return False
+        return "references" not in expected or expected["references"] == actual.get("references")
+
+    def check(self, trace: AgentTrace) -> ExpectationResult:
+        description = f"expect_dispatched({_short(self.actions)})"
+        actual = _dispatched(trace)
+        if len(actual) == len(self.actions) and all(map(self._matches, self.actions, actual)):
+            return ExpectationResult(True, description)
+        return ExpectationResult(
+            False,
+            description,
+            f"expected {len(self.actions)} dispatched action(s): {_short(self.actions)}; "
+            f"the trace shows {len(actual)}: {_short(actual)}",
+            trace_context=[f"{step.name}: {step.output!r}" for step in trace.state_changes if step.name == DISPATCHED]
+            or ["(no actions were dispatched)"],
+        )
+
+
+class ExpectPlanStatus(Expectation):
+    """The last status a plan reached in the run."""
+
+    def __init__(self, plan_id: str, status: str) -> None:
+        self.plan_id = plan_id
+        self.status = status
+
+    def check(self, trace: AgentTrace) -> ExpectationResult:
+        description = f"expect_plan_status({self.plan_id!r}, {self.status!r})"
+        key = plan_state_key(self.plan_id)
+        history = [step.output for step in trace.state_changes if step.name == key]
+        if history and history[-1] == self.status:
+            return ExpectationResult(True, description)
+        if not history:
+            seen = sorted({s.name[5:] for s in trace.state_changes if s.name.startswith("plan:")})
+            detail = f"plan {self.plan_id!r} never appeared in the run (plans seen: {', '.join(seen) or 'none'})"
+        else:
+            detail = (
+                f"plan {self.plan_id!r} ended {history[-1]!r}, expected {self.status!r} "
+                f"(history: {' → '.join(map(str, history))})"
+            )
+        return ExpectationResult(False, description, detail, trace_context=[f"{key} → {h}" for h in history])
+
+
+def _decisions(trace: AgentTrace) -> list[AgentStep]:
+    return [s for s in trace.steps if s.kind == StepKind.HUMAN_HANDOFF and s.name == APPROVAL_DECISION]
+
+
+class ExpectApprovalDecision(Expectation):
+    """An approval for ``target`` (a tool name or plan id) was decided with ``outcome``."""
+
+    def __init__(self, target: str, outcome: str, kind: str | None = None) -> None:
+        self.target = target
+        self.outcome = outcome
+        self.kind = kind
+
+    def check(self, trace: AgentTrace) -> ExpectationResult:
+        what = f"{self.kind} {self.target!r}" if self.kind else repr(self.target)
+        description = f"expect_approval_decision({what}, {self.outcome!r})"
+        decisions = _decisions(trace)
+        relevant = [
+            s for s in decisions
+            if s.input.get("target") == self.target and (self.kind is None or s.input.get("kind") == self.kind)
+        ]
+        if any(s.output == self.outcome for s in relevant):
+            return ExpectationResult(True, description)
+        shown = [f"{s.input.get('kind')} {s.input.get('target')!r} → {s.output}" for s in decisions]
+        if relevant:
+            detail = (
+                f"expected the approval for {what} to be decided {self.outcome!r}, but it was "
+                f"{', '.join(repr(s.output) for s in relevant)}"
+            )
+        else:
+            detail = (
+                f"no approval for {what} was decided in the run "
+                f"(decisions: {'; '.join(shown) or 'none'})"
+            )
+        return ExpectationResult(False, description, detail, trace_context=shown or ["(no approvals)"])

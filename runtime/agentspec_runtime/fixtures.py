@@ -1,0 +1,72 @@
+"""Handlers for tools that have no real implementation in a spec.
+
+``returns(result)`` answers every call with (a copy of) ``result``;
+``fails(message)`` makes every call fail with ``message`` — the runtime turns
+the :class:`ToolFailure` into a tool result carrying ``error``, which is how a
+spec tests recovery (``on_tool_failure``). ``override_handlers`` swaps handlers
+in a finished spec, e.g. for one scenario's ``given`` fixtures.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+from .errors import ToolFailure
+from .specs import AgentSpec, RuntimeSpec, ToolkitSpec, ToolSpec
+
+Handler = Callable[..., Any]
+
+
+def returns(result: Any) -> Handler:
+    """An async handler returning a deep copy of ``result`` on every call."""
+    frozen = copy.deepcopy(result)
+
+    async def fixture_returns(args: Any, ctx: Any) -> Any:
+        return copy.deepcopy(frozen)
+
+    fixture_returns.__doc__ = f"Fixture: returns {result!r}"
+    return fixture_returns
+
+
+def fails(message: str) -> Handler:
+    """An async handler that fails every call with ``message``."""
+    if not isinstance(message, str):
+        raise TypeError(f"fails(message) needs a str, got {type(message).__name__}")
+
+    async def fixture_fails(args: Any, ctx: Any) -> Any:
+        raise ToolFailure(message)
+
+    fixture_fails.__doc__ = f"Fixture: fails with {message!r}"
+    return fixture_fails
+
+
+def _replace(tools: list[ToolSpec], handlers: dict[str, Handler]) -> list[ToolSpec]:
+    return [
+        tool.model_copy(update={"handler": handlers[tool.name]}) if tool.name in handlers else tool
+        for tool in tools
+    ]
+
+
+def override_handlers(spec: RuntimeSpec, handlers: dict[str, Handler]) -> RuntimeSpec:
+    """A copy of ``spec`` whose tools named in ``handlers`` use the given handlers.
+
+    Every tool carrying the name is replaced, wherever it appears (an agent's
+    tools or a toolkit). An unknown tool name is a ``ValueError`` naming it.
+    """
+    known = {tool.name for agent in spec.agents for tool in agent.all_tools()}
+    for name, handler in handlers.items():
+        if name not in known:
+            raise ValueError(
+                f"override_handlers: no tool named {name!r} in this runtime (tools: {', '.join(sorted(known)) or 'none'})"
+            )
+        if not callable(handler):
+            raise TypeError(f"override_handlers: handler for {name!r} must be callable, got {handler!r}")
+    agents: list[AgentSpec] = []
+    for agent in spec.agents:
+        toolkits = [
+            ToolkitSpec(name=kit.name, tools=_replace(kit.tools, handlers), description=kit.description)
+            for kit in agent.toolkits
+        ]
+        agents.append(agent.model_copy(update={"tools": _replace(agent.tools, handlers), "toolkits": toolkits}))
+    return spec.model_copy(update={"agents": agents})

@@ -1,0 +1,27 @@
+"""Building scripted-interpreter prompts without hand-writing JSON.
+
+``script(tool_call("search", {"q": "x"}), agent_call("booker", script(...)))``
+returns the prompt string the scripted interpreter reads. ``storePlan`` and
+``executePlan`` are ordinary tool calls:
+``tool_call("executePlan", {"planId": "p1"})``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def tool_call(name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One scripted call: ``{"tool": name, "args": args or {}}``."""
+    return {"tool": name, "args": dict(args) if args else {}}
+
+
+def agent_call(agent: str, prompt: str) -> dict[str, Any]:
+    """A ``call_agent`` call routing ``prompt`` (usually another ``script(...)``) to ``agent``."""
+    return {"tool": "call_agent", "args": {"agent": agent, "prompt": prompt}}
+
+
+def script(*calls: dict[str, Any]) -> str:
+    """The prompt for a sequence of calls: ``json.dumps({"script": [...]})``."""
+    return json.dumps({"script": list(calls)}, ensure_ascii=False)

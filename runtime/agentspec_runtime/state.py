@@ -1,0 +1,97 @@
+"""Per-(tenant, thread) state: plans, references, pending approvals, history.
+
+One runtime serves many concurrent streams. Each stream works on the state of
+its ``(resource_id, thread_id)`` key only, so streams on different threads
+never see each other's plans, references or approvals. References created
+without a thread id are tenant-wide and visible to every thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Plan statuses, in the order a plan usually moves through them.
+PLAN_STATUSES = (
+    "draft",
+    "pending_approval",
+    "approved",
+    "executed",
+    "rejected",
+    "revision_requested",
+    "failed",
+)
+
+#: A plan in one of these statuses may be replaced by storing it again.
+REPLACEABLE_STATUSES = frozenset({"draft", "rejected", "revision_requested", "failed"})
+
+
+@dataclass
+class StoredPlan:
+    plan_id: str
+    spec_name: str
+    body: Any
+    status: str = "draft"
+
+
+@dataclass
+class StoredReference:
+    kind: str
+    id: str
+    payload: Any
+    created_at: float = field(default_factory=time.monotonic)
+    ttl_ms: int | None = None
+
+    def expired(self, now: float | None = None) -> bool:
+        if self.ttl_ms is None:
+            return False
+        now = time.monotonic() if now is None else now
+        return (now - self.created_at) * 1000.0 > self.ttl_ms
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    feedback: str | None = None
+    partial: Any = None
+
+
+@dataclass
+class PendingApproval:
+    id: str
+    kind: str
+    target: str
+    thread_key: tuple[str, str]
+    future: "asyncio.Future[Decision]"
+
+
+@dataclass
+class ThreadState:
+    plans: dict[str, StoredPlan] = field(default_factory=dict)
+    references: dict[tuple[str, str], StoredReference] = field(default_factory=dict)
+    approvals: dict[str, PendingApproval] = field(default_factory=dict)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+class StateStore:
+    """Thread states keyed by ``(resource_id, thread_id)``; ``thread_id=None`` is tenant-wide."""
+
+    def __init__(self) -> None:
+        self._threads: dict[tuple[str, str | None], ThreadState] = {}
+
+    def thread(self, resource_id: str, thread_id: str | None) -> ThreadState:
+        key = (resource_id, thread_id)
+        state = self._threads.get(key)
+        if state is None:
+            state = self._threads[key] = ThreadState()
+        return state
+
+    def find_reference(self, resource_id: str, thread_id: str, kind: str, ref_id: str) -> StoredReference | None:
+        """A thread's own reference first, then the tenant-wide one."""
+        for scope in (thread_id, None):
+            state = self._threads.get((resource_id, scope))
+            if state is not None and (kind, ref_id) in state.references:
+                return state.references[(kind, ref_id)]
+        return None

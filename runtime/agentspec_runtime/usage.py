@@ -1,0 +1,56 @@
+"""Deterministic token accounting for the stand-in interpreters.
+
+agentgate's ``expect_max_tokens`` and cost metrics need token counts, and the
+deterministic interpreters call no model. They report a documented estimate
+instead: ``estimate_tokens(s) = ceil(len(s) / 4)`` (0 for an empty string), the
+usual four-characters-per-token rule. It is a pure function of the text, so a
+given run always reports the same usage.
+
+What counts per model turn (see docs/runtime.md):
+
+* prompt tokens — the agent's system prompt, the prompt it was given, and the
+  JSON of every tool result it has already seen in this run;
+* completion tokens — everything the model "emitted" in the turn: the JSON of a
+  scripted tool call (``{"tool": ..., "args": ...}``) and any text.
+
+The noop interpreter does no work and reports zero.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+def estimate_tokens(value: str) -> int:
+    """Return the deterministic token estimate for ``value`` (ceil(len / 4))."""
+    return (len(value) + 3) // 4
+
+
+def json_text(value: Any) -> str:
+    """The canonical JSON text of a value, as echoed and as counted."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass
+class Usage:
+    """Prompt and completion tokens; ``as_event()`` gives the finish-event shape."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def add(self, other: "Usage") -> None:
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+
+    def as_event(self) -> dict[str, int]:
+        return {
+            "promptTokens": self.prompt_tokens,
+            "completionTokens": self.completion_tokens,
+            "totalTokens": self.total_tokens,
+        }
