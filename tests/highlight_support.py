@@ -41,10 +41,24 @@ CONSTANT_KEYWORDS = frozenset({"true", "false", "null"})
 _KEYWORD_LITERAL = re.compile(r'"([A-Za-z_]+)"')
 
 
-def spec_files() -> list[Path]:
-    """Every spec the highlighters must handle: specs/**, plus our fixture."""
-    found = sorted((REPO / "specs").rglob("*.agentspec"))
-    return found + [SAMPLE]
+_FENCE = re.compile(r"^```agentspec[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def documents() -> dict[str, str]:
+    """Name -> text of everything the highlighters must handle.
+
+    Every spec in specs/ (globbed, so new specs are covered), our sample fixture,
+    and the ```agentspec code blocks of README.md and docs/ (the docs highlight
+    them with the Pygments lexer).
+    """
+    out = {}
+    for path in sorted((REPO / "specs").rglob("*.agentspec")) + [SAMPLE]:
+        out[path.relative_to(REPO).as_posix()] = read_spec(path)
+    for page in [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]:
+        if page.is_file():
+            for number, block in enumerate(_FENCE.findall(read_spec(page)), start=1):
+                out[f"{page.relative_to(REPO).as_posix()}#{number}"] = block
+    return out
 
 
 def grammar_keywords(path: Path = GRAMMAR) -> set[str]:

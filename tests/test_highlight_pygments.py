@@ -15,10 +15,9 @@ from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Comment, Error, Keyword, Name, Number, Operator, Punctuation, String, Whitespace
 
 from agentspec.pygments_lexer import AgentspecLexer
-from highlight_support import SAMPLE, line_of, parser_tokens, read_spec, spec_files
+from highlight_support import SAMPLE, documents, line_of, parser_tokens, read_spec
 
-SPECS = spec_files()
-SPEC_IDS = [p.name if p == SAMPLE else str(p.relative_to(p.parents[1])) for p in SPECS]
+DOCUMENTS = documents()
 
 
 def test_registered_through_the_entry_point():
@@ -122,9 +121,9 @@ def test_durations_are_numbers_of_their_own_kind():
     assert Number.Duration is not Number.Integer
 
 
-@pytest.mark.parametrize("path", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("path", DOCUMENTS)
 def test_no_error_tokens(path):
-    text = read_spec(path)
+    text = DOCUMENTS[path]
     if parser_tokens(text) is None:
         pytest.skip(f"{path} is not a valid spec (syntax error)")
     errors = [(i, v) for i, t, v in AgentspecLexer().get_tokens_unprocessed(text) if t in Error]
@@ -148,9 +147,9 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("path", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("path", DOCUMENTS)
 def test_every_parser_token_gets_the_type_of_its_kind(path):
-    text = read_spec(path)
+    text = DOCUMENTS[path]
     expected = parser_tokens(text)
     if expected is None:
         pytest.skip(f"{path} is not a valid spec (syntax error)")

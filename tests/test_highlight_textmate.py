@@ -23,13 +23,13 @@ from highlight_support import (
     find,
     line_of,
     parser_tokens,
+    documents,
     read_spec,
-    spec_files,
     with_offsets,
 )
 
-SPECS = spec_files()
-SPEC_IDS = [p.name if p == SAMPLE else str(p.relative_to(p.parents[1])) for p in SPECS]
+DOCUMENTS = documents()
+SAMPLE_NAME = "tests/data/highlight_sample.agentspec"
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +39,14 @@ def textmate() -> TextMate:
 
 @pytest.fixture(scope="module")
 def tokenized(textmate):
-    """All specs tokenised in one Node process: {path: (text, tokens)}."""
-    texts = {str(p): read_spec(p) for p in SPECS}
-    tokens = textmate.tokenize_many(texts)
-    return {p: (texts[str(p)], tokens[str(p)]) for p in SPECS}
+    """All documents tokenised in one Node process: {name: (text, tokens)}."""
+    tokens = textmate.tokenize_many(DOCUMENTS)
+    return {name: (text, tokens[name]) for name, text in DOCUMENTS.items()}
 
 
 @pytest.fixture(scope="module")
 def sample(tokenized):
-    return tokenized[SAMPLE]
+    return tokenized[SAMPLE_NAME]
 
 
 def test_sample_is_a_valid_spec():
@@ -213,14 +212,14 @@ def _real_scopes(scopes) -> list[str]:
     return [s for s in scopes if s != "source.agentspec" and not s.startswith("meta.")]
 
 
-@pytest.mark.parametrize("path", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("path", DOCUMENTS)
 def test_no_text_left_unscoped(tokenized, path):
     _, tokens = tokenized[path]
     bare = [str(t) for t in tokens if t.text.strip() and not _real_scopes(t.scopes)]
     assert not bare, f"{path}: tokens with no scope beyond source.agentspec:\n" + "\n".join(bare)
 
 
-@pytest.mark.parametrize("path", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("path", DOCUMENTS)
 def test_every_parser_token_gets_the_scope_of_its_kind(tokenized, path):
     text, tokens = tokenized[path]
     expected = parser_tokens(text)
