@@ -1,0 +1,376 @@
+"""The harness testing guide's runtime examples, with only the import changed.
+
+Each test is one example from the guide: written the way a harness user writes
+it, against ``agentspec_runtime`` instead of the harness package.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from agentspec_runtime import (
+    create_runtime,
+    define_coordinator,
+    define_executor,
+    define_plan,
+    define_planner,
+    define_reference,
+    define_runtime,
+    define_specialist,
+    define_tenant,
+    define_tool,
+)
+from runtime_support import collect, run, types
+
+TENANT = define_tenant("acme", "v1")
+
+
+def coordinator_only_spec() -> Any:
+    return define_runtime(
+        tenant=TENANT,
+        agents=[define_coordinator("front_desk", model="claude-sonnet-4-6", prompt="Be helpful.")],
+        providers=["anthropic"],
+    )
+
+
+# -- mocked coordinator response ------------------------------------------------
+
+
+def test_mocked_coordinator_response_is_one_text_event_then_finish() -> None:
+    runtime = create_runtime(coordinator_only_spec(), testing={"mock_response": "mocked runtime response"})
+
+    events = run(collect(runtime.query("hello", thread_id="thread-1")))
+
+    assert types(events) == ["step-start", "text", "finish"]
+    assert events[1]["text"] == "mocked runtime response"
+    assert events[-1]["finishReason"] == "stop"
+    usage = events[-1]["usage"]
+    assert usage["totalTokens"] == usage["promptTokens"] + usage["completionTokens"] > 0
+
+
+def test_noop_interpreter_is_the_default_and_emits_step_start_and_finish() -> None:
+    runtime = create_runtime(coordinator_only_spec())
+
+    events = run(collect(runtime.query("hello", thread_id="t")))
+
+    assert types(events) == ["step-start", "finish"]
+    assert events[-1]["usage"] == {"promptTokens": 0, "completionTokens": 0, "totalTokens": 0}
+
+
+# -- a specialist's Python tool under the scripted interpreter ------------------
+
+
+def test_specialist_python_tool_runs_under_the_scripted_interpreter() -> None:
+    calls: list[tuple[dict[str, Any], str]] = []
+
+    @define_tool("echo", {"value": str}, description="Echo a value back")
+    async def echo(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        calls.append((args, ctx["tool_use_id"]))
+        return {"echoed": args["value"]}
+
+    spec = define_runtime(
+        tenant=TENANT,
+        agents=[define_specialist("echoer", model="claude-haiku-4-5", prompt="Echo.", tools=[echo])],
+        providers=["anthropic"],
+    )
+    runtime = create_runtime(spec, interpreter="scripted")
+
+    prompt = json.dumps({"tool": "echo", "args": {"value": "hello"}})
+    events = run(collect(runtime.run_specialist("echoer", prompt, thread_id="thread-1")))
+
+    assert calls == [({"value": "hello"}, "scripted-tool-1")]
+    result = next(e for e in events if e["type"] == "tool-invocation" and e["state"] == "result")
+    assert result == {
+        "type": "tool-invocation",
+        "toolInvocationId": "scripted-tool-1",
+        "toolName": "echo",
+        "args": {"value": "hello"},
+        "state": "result",
+        "result": {"echoed": "hello"},
+    }
+    assert {"type": "text", "text": '{"echoed": "hello"}'} in events
+    assert events[-1]["type"] == "finish"
+
+
+# -- coordinator → planner → executor --------------------------------------------
+
+PLAN = define_plan(
+    "InventoryPlan",
+    {
+        "type": "object",
+        "properties": {"rationale": {"type": "string"}, "actions": {"type": "array"}},
+        "required": ["rationale", "actions"],
+    },
+)
+SUPPLIER = define_reference("supplier", {"name": str})
+
+
+def plan_runtime(dispatcher: Any) -> Any:
+    spec = define_runtime(
+        tenant=TENANT,
+        agents=[
+            define_coordinator("ops", model="claude-sonnet-4-6", prompt="Plan, then execute.", routes=["planner", "executor"]),
+            define_planner("planner", model="claude-sonnet-4-6", prompt="Store one plan.", plan=PLAN),
+            define_executor("executor", model="claude-sonnet-4-6", prompt="Execute approved plans.", plan=PLAN),
+        ],
+        providers=["anthropic"],
+        plans=[PLAN],
+        references=[SUPPLIER],
+    )
+    return create_runtime(spec, interpreter="scripted", action_dispatcher=dispatcher)
+
+
+BODY = {
+    "rationale": "low stock",
+    "actions": [
+        {"kind": "reorder", "product_id": "SKU-1", "quantity": 5},
+        {"kind": "hold", "product_id": "SKU-2", "references": [{"kind": "supplier", "id": "supplier-1"}]},
+    ],
+}
+PLAN_SCRIPT = json.dumps(
+    {
+        "script": [
+            {
+                "tool": "call_agent",
+                "args": {
+                    "agent": "planner",
+                    "prompt": json.dumps(
+                        {"tool": "storePlan", "args": {"specName": "InventoryPlan", "planId": "p1", "body": BODY}}
+                    ),
+                },
+            },
+            {
+                "tool": "call_agent",
+                "args": {"agent": "executor", "prompt": json.dumps({"tool": "executePlan", "args": {"planId": "p1"}})},
+            },
+        ]
+    }
+)
+NORMALISED_ACTIONS = [
+    {"kind": "reorder", "payload": {"product_id": "SKU-1", "quantity": 5}, "references": []},
+    {"kind": "hold", "payload": {"product_id": "SKU-2"}, "references": [{"kind": "supplier", "id": "supplier-1"}]},
+]
+
+
+def run_plan_flow(
+    decision: str, feedback: str | None = None, partial: Any = None, dispatcher: Any = None
+) -> tuple[list[dict[str, Any]], list[Any], list[str]]:
+    """Run the coordinator → planner → executor script, answering the plan approval with ``decision``.
+
+    Returns the events, the dispatcher's calls and the order of approvals and dispatches.
+    """
+    order: list[str] = []
+    dispatched: list[Any] = []
+
+    async def recording_dispatcher(actions: list[dict[str, Any]], context: dict[str, Any]) -> Any:
+        order.append("dispatch")
+        dispatched.append((actions, context))
+        if dispatcher is not None:
+            return dispatcher(actions, context)
+        return {"entitiesAffected": len(actions), "summary": "reordered"}
+
+    async def main() -> list[dict[str, Any]]:
+        runtime = plan_runtime(recording_dispatcher)
+        assert await runtime.create_reference(SUPPLIER, {"name": "Acme Parts"}) == {"kind": "supplier", "id": "supplier-1"}
+        events: list[dict[str, Any]] = []
+        async for event in runtime.query(PLAN_SCRIPT, thread_id="thread-1"):
+            events.append(event)
+            if event["type"] == "approval-required":
+                order.append("approval")
+                await runtime.respond_to_approval(event["data"]["id"], decision, feedback=feedback, partial=partial)
+        return events
+
+    return run(main()), dispatched, order
+
+
+def execute_result(events: list[dict[str, Any]]) -> Any:
+    return next(
+        e["result"] for e in events if e["type"] == "tool-invocation" and e["state"] == "result" and e["toolName"] == "executePlan"
+    )
+
+
+def plan_statuses(events: list[dict[str, Any]]) -> list[tuple[str | None, str]]:
+    return [(e["data"]["from"], e["data"]["to"]) for e in events if e["type"] == "plan-status-change"]
+
+
+def test_plan_approved_dispatches_once_after_approval_with_normalised_actions() -> None:
+    events, dispatched, order = run_plan_flow("approve", feedback="looks right")
+
+    assert order == ["approval", "dispatch"]
+    assert len(dispatched) == 1
+    actions, context = dispatched[0]
+    assert actions == NORMALISED_ACTIONS
+    assert context == {"resolved_refs": {"supplier": {"supplier-1": {"name": "Acme Parts"}}}}
+    required = next(e for e in events if e["type"] == "approval-required")["data"]
+    assert (required["kind"], required["target"], required["resourceId"], required["threadId"]) == (
+        "plan", "p1", "acme", "thread-1",
+    )
+    decision = next(e for e in events if e["type"] == "approval-decision")["data"]
+    assert decision == {"id": required["id"], "outcome": {"outcome": "approve"}, "feedback": "looks right"}
+    assert plan_statuses(events) == [
+        (None, "draft"), ("draft", "pending_approval"), ("pending_approval", "approved"), ("approved", "executed"),
+    ]
+    result = execute_result(events)
+    assert result["status"] == "executed" and result["entitiesAffected"] == 2 and result["summary"] == "reordered"
+    assert events[-1]["type"] == "finish"
+
+
+def test_plan_rejected_never_dispatches() -> None:
+    events, dispatched, _ = run_plan_flow("reject", feedback="too many")
+
+    assert dispatched == []
+    assert execute_result(events) == {"planId": "p1", "status": "rejected", "rejected": True, "feedback": "too many"}
+    assert plan_statuses(events)[-1] == ("pending_approval", "rejected")
+    decision = next(e for e in events if e["type"] == "approval-decision")["data"]
+    assert decision["outcome"] == {"outcome": "reject"}
+
+
+def test_plan_revised_never_dispatches_and_returns_should_revise() -> None:
+    events, dispatched, _ = run_plan_flow("revise", feedback="halve it", partial={"quantity": 2})
+
+    assert dispatched == []
+    assert execute_result(events) == {"should_revise": True, "partial": {"quantity": 2}}
+    assert plan_statuses(events)[-1] == ("pending_approval", "revision_requested")
+
+
+# -- a tool with approval="always" --------------------------------------------------
+
+
+def approval_tool_runtime(ran: list[str]) -> Any:
+    @define_tool("book_flight", {"flight_id": str}, approval="always", description="Book one flight")
+    async def book_flight(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        ran.append(args["flight_id"])
+        return {"booked": args["flight_id"]}
+
+    spec = define_runtime(
+        tenant=TENANT,
+        agents=[define_specialist("booker", model="claude-haiku-4-5", prompt="Book.", tools=[book_flight])],
+        providers=["anthropic"],
+    )
+    return create_runtime(spec, interpreter="scripted")
+
+
+def test_always_approval_tool_runs_only_after_approve() -> None:
+    ran: list[str] = []
+    runtime = approval_tool_runtime(ran)
+    seen_before_decision: list[list[str]] = []
+
+    async def main() -> list[dict[str, Any]]:
+        events = []
+        async for event in runtime.run_specialist("booker", '{"tool": "book_flight", "args": {"flight_id": "NH7"}}', thread_id="t"):
+            events.append(event)
+            if event["type"] == "approval-required":
+                seen_before_decision.append(list(ran))
+                await runtime.respond_to_approval(event["data"]["id"], "approve")
+        return events
+
+    events = run(main())
+
+    assert seen_before_decision == [[]]
+    assert ran == ["NH7"]
+    assert types(events)[:5] == ["step-start", "tool-invocation", "approval-required", "approval-decision", "tool-invocation"]
+    required = events[2]["data"]
+    assert (required["kind"], required["target"], required["payload"]) == ("tool", "book_flight", {"flight_id": "NH7"})
+    assert events[4]["result"] == {"booked": "NH7"}
+
+
+def test_always_approval_tool_rejected_does_not_run_and_says_so() -> None:
+    ran: list[str] = []
+    runtime = approval_tool_runtime(ran)
+
+    events = run(
+        collect(
+            runtime.run_specialist("booker", '{"tool": "book_flight", "args": {"flight_id": "NH7"}}', thread_id="t"),
+            runtime,
+            lambda data: ("reject", "not today", None),
+        )
+    )
+
+    assert ran == []
+    result = next(e for e in events if e["type"] == "tool-invocation" and e["state"] == "result")["result"]
+    assert result == {"rejected": True, "tool": "book_flight", "feedback": "not today"}
+
+
+# -- dispatcher envelope errors -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("returned", "names"),
+    [
+        ([1, 2], "got list"),
+        ("done", "got str"),
+        ({"summary": "no count"}, "'entitiesAffected' is missing"),
+        ({"entitiesAffected": "3"}, "'entitiesAffected' must be an int, got str"),
+        ({"entitiesAffected": True}, "'entitiesAffected' must be an int, got bool"),
+        ({"entitiesAffected": 1, "summary": 5}, "'summary' must be a str, got int"),
+        ({"entitiesAffected": 1, "entities_affected": 1}, "unexpected field 'entities_affected'"),
+    ],
+)
+def test_dispatcher_envelope_errors_become_an_execute_plan_error(returned: Any, names: str) -> None:
+    events, dispatched, _ = run_plan_flow("approve", dispatcher=lambda actions, context: returned)
+
+    assert len(dispatched) == 1
+    result = execute_result(events)
+    assert "action_dispatcher must return None or an object" in result["error"]
+    assert names in result["error"]
+    assert plan_statuses(events)[-1] == ("approved", "failed")
+    assert events[-1]["type"] == "finish"  # the stream goes on; the error is the tool's
+
+
+def test_sync_dispatcher_returning_none_executes_the_plan() -> None:
+    calls: list[Any] = []
+    runtime = plan_runtime(lambda actions, context: calls.append(actions))
+
+    async def main() -> list[dict[str, Any]]:
+        await runtime.create_reference(SUPPLIER, {"name": "Acme Parts"})
+        return await collect(runtime.query(PLAN_SCRIPT, thread_id="t"), runtime, lambda data: "approve")
+
+    events = run(main())
+
+    assert calls == [NORMALISED_ACTIONS]
+    assert execute_result(events)["status"] == "executed"
+    assert "entitiesAffected" not in execute_result(events)
+
+
+# -- testing= validation ------------------------------------------------------------------
+
+
+def test_testing_with_unknown_keys_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="unknown key.*'mock_reponse'"):
+        create_runtime(coordinator_only_spec(), testing={"mock_reponse": "x"})
+
+
+def test_testing_without_mock_response_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="mock_response"):
+        create_runtime(coordinator_only_spec(), testing={})
+
+
+def test_testing_with_a_non_string_response_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="must be a str, got int"):
+        create_runtime(coordinator_only_spec(), testing={"mock_response": 42})
+
+
+def test_testing_combined_with_another_interpreter_names_both() -> None:
+    with pytest.raises(ValueError) as raised:
+        create_runtime(coordinator_only_spec(), testing={"mock_response": "x"}, interpreter="scripted")
+    assert "testing=" in str(raised.value) and "scripted" in str(raised.value)
+
+
+def test_unknown_interpreter_lists_the_valid_ones() -> None:
+    with pytest.raises(ValueError) as raised:
+        create_runtime(coordinator_only_spec(), interpreter="gpt")
+    message = str(raised.value)
+    assert "'gpt'" in message and all(name in message for name in ("noop", "scripted", "anthropic"))
+
+
+def test_anthropic_is_accepted_but_its_streams_say_not_available_yet() -> None:
+    runtime = create_runtime(coordinator_only_spec(), interpreter="anthropic")
+
+    events = run(collect(runtime.query("hello", thread_id="t")))
+
+    assert types(events) == ["error"]
+    assert events[0]["error"]["code"] == "interpreter_unavailable"
+    assert "not available yet" in events[0]["error"]["message"]
