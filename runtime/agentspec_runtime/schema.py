@@ -63,10 +63,10 @@ def is_pydantic_model(value: Any) -> bool:
 
 
 def _is_type_like(value: Any) -> bool:
-    if value in _SCALARS or is_pydantic_model(value):
-        return True
     if isinstance(value, dict):
         return bool(value) and all(_is_type_like(v) for v in value.values())
+    if value is None or value is Any or isinstance(value, type):
+        return True
     return typing.get_origin(value) is not None
 
 
@@ -75,10 +75,10 @@ def _is_type_map(value: dict[str, Any]) -> bool:
 
 
 def _annotation_schema(annotation: Any, where: str) -> dict[str, Any]:
-    if annotation in _SCALARS:
-        return dict(_SCALARS[annotation])
     if isinstance(annotation, dict):
         return _type_map_schema(annotation, where)
+    if annotation in _SCALARS:
+        return dict(_SCALARS[annotation])
     if is_pydantic_model(annotation):
         raise TypeError(
             f"{where}: a pydantic model cannot be nested in a type map; "
