@@ -1,0 +1,62 @@
+"""The checker: every semantic rule of the language, run before any code is generated.
+
+``check(program)`` looks at every file that parsed, each in its own scope (the
+file and its transitive imports), and returns all diagnostics together. It
+never raises for a bad spec; the CLI adds the loader's diagnostics and sorts.
+
+The rules are grouped by what they look at, one module each:
+``declarations`` (one declaration at a time), ``scripts`` (steps, as the agent
+that runs them), ``scenarios`` (entry agent, expectations, suite),
+``unit`` (duplicates and one-per-unit things), ``usage`` (warnings).
+Every code is listed in ``codes.CODES`` and documented in docs/diagnostics.md.
+"""
+
+from __future__ import annotations
+
+from agentspec.checker.codes import CODES
+from agentspec.checker.context import FileContext, Reporter
+from agentspec.checker.declarations import (
+    check_agent,
+    check_dispatcher,
+    check_plan,
+    check_reference,
+    check_service,
+    check_tool,
+)
+from agentspec.checker.scenarios import PLAN_STATUSES, check_scenario, check_suite, entry_agent
+from agentspec.checker.scripts import check_script_decl
+from agentspec.checker.unit import check_unit
+from agentspec.checker.usage import check_usage, used_names
+from agentspec.diagnostics import Diagnostic
+from agentspec.loader import Program
+from agentspec.symbols import scope_for
+
+__all__ = ["CODES", "PLAN_STATUSES", "check", "entry_agent"]
+
+_DECLARATION_CHECKS = {
+    "tool": check_tool,
+    "plan": check_plan,
+    "reference": check_reference,
+    "service": check_service,
+    "dispatcher": check_dispatcher,
+    "agent": check_agent,
+    "script": check_script_decl,
+    "scenario": check_scenario,
+    "suite": check_suite,
+}
+
+
+def check(program: Program) -> list[Diagnostic]:
+    """Semantic diagnostics for every parsed file of ``program`` (unsorted; loader diagnostics not included)."""
+    reporter = Reporter()
+    scopes = {path: scope_for(program, path) for path in sorted(program.files)}
+    used_agents, used_scripts = used_names(program)
+    for path in sorted(program.files):
+        ctx = FileContext(program, path, scopes[path], reporter, scopes)
+        for decl in program.files[path].declarations:
+            rule = _DECLARATION_CHECKS.get(decl.kind)
+            if rule is not None:
+                rule(ctx, decl)
+        check_unit(ctx)
+        check_usage(ctx, used_agents, used_scripts)
+    return reporter.diagnostics

@@ -1,0 +1,237 @@
+"""Arguments against parameters, and literal objects against declared fields.
+
+Used for scripted tool calls (every argument checked, required ones must be
+there), for ``tool_call`` expectations and ``revise ... partial`` (only the
+arguments given are checked), and for the bodies of ``storePlan`` and the
+actions of ``dispatched`` (checked against the plan and its actions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agentspec import ast
+from agentspec import types as spectypes
+from agentspec.checker.context import FileContext
+from agentspec.checker.values import locate
+from agentspec.diagnostics import did_you_mean
+
+
+def signature(name: str, params: list[ast.Param]) -> str:
+    """``search_flights(origin: str, date: str? = null)``, as a hint shows it."""
+    parts = []
+    for p in params:
+        part = f"{p.name.name}: {spectypes.spelling(p.type)}"
+        if p.has_default:
+            part += " = " + _literal(p.default)
+        parts.append(part)
+    return f"{name}({', '.join(parts)})"
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def check_args(
+    ctx: FileContext,
+    tool: ast.Ident,
+    params: list[ast.Param],
+    args: list[ast.Arg],
+    partial: bool = False,
+) -> dict[str, ast.Arg]:
+    """Report duplicate, unknown, mistyped and (unless ``partial``) missing arguments.
+
+    Returns the well-formed arguments by name.
+    """
+    by_name = {p.name.name: p for p in params}
+    good: dict[str, ast.Arg] = {}
+    seen: dict[str, ast.Arg] = {}
+    for arg in args:
+        name = arg.name.name
+        if name in seen:
+            ctx.error(
+                "E206",
+                f"argument `{name}` is given twice",
+                arg.name.span,
+                f"the first is on line {seen[name].name.span.line}" if seen[name].name.span.line != arg.name.span.line else None,
+            )
+            continue
+        seen[name] = arg
+        param = by_name.get(name)
+        if param is None:
+            hint = did_you_mean(name, by_name) or (
+                f"`{tool.name}` takes {', '.join(f'`{p}`' for p in by_name)}" if by_name else f"`{tool.name}` takes no arguments"
+            )
+            ctx.error("E204", f"`{tool.name}` has no argument `{name}`", arg.name.span, hint)
+            continue
+        reason = spectypes.check_value(arg.value, param.type)
+        if reason:
+            ctx.error("E205", f"argument `{name}` of `{tool.name}`: {reason}", arg.value_span)
+            continue
+        good[name] = arg
+    if not partial:
+        missing = [p.name.name for p in params if spectypes.is_required(p) and p.name.name not in seen]
+        if missing:
+            listed = ", ".join(f"`{m}`" for m in missing)
+            plural = "s" if len(missing) > 1 else ""
+            ctx.error(
+                "E203",
+                f"`{tool.name}` is missing required argument{plural} {listed}",
+                tool.span,
+                signature(tool.name, params),
+            )
+    return good
+
+
+# ---- objects against fields (plan bodies, dispatched actions) ---------------------------
+
+
+@dataclass
+class ObjectCheck:
+    """Where a literal object sits in the source, so problems can be pointed at."""
+
+    ctx: FileContext
+    code: str
+    span: ast.Span  # the whole value (an argument's value span)
+    label: str  # "plan body", "dispatched action"
+
+    def at(self, path: list[Any], key: bool = False) -> ast.Span:
+        return locate(self.ctx.source, self.span, path, key)
+
+    def error(self, message: str, path: list[Any], key: bool = False, hint: str | None = None, code: str | None = None) -> None:
+        self.ctx.error(code or self.code, message, self.at(path, key), hint)
+
+    def where(self, path: list[Any]) -> str:
+        text = self.label
+        for step in path:
+            text += f"[{step}]" if isinstance(step, int) else f".{step}"
+        return text
+
+
+def check_object(
+    check: ObjectCheck,
+    value: Any,
+    path: list[Any],
+    fields: list[ast.Field_],
+    owner: str,
+    extra: tuple[str, ...] = (),
+    complete: bool = True,
+) -> None:
+    """``value`` (at ``path``) has exactly ``fields`` (plus the ``extra`` keys, checked by the caller)."""
+    if not isinstance(value, dict):
+        check.error(f"{check.where(path)} must be an object with the fields of {owner}, got {spectypes.describe_value(value)}", path)
+        return
+    by_name = {f.name.name: f for f in fields}
+    for key, item in value.items():
+        if key in extra:
+            continue
+        field = by_name.get(key)
+        if field is None:
+            names = [*by_name, *extra]
+            hint = did_you_mean(key, names) or (f"{owner} has {', '.join(f'`{n}`' for n in names)}" if names else None)
+            check.error(f"{check.where(path)}: {owner} has no field `{key}`", [*path, key], key=True, hint=hint)
+            continue
+        reason = spectypes.check_value(item, field.type)
+        if reason:
+            check.error(f"{check.where([*path, key])}: {reason}", [*path, key])
+    if complete:
+        missing = [f.name.name for f in fields if not f.type.optional and f.name.name not in value]
+        if missing:
+            listed = ", ".join(f"`{m}`" for m in missing)
+            check.error(f"{check.where(path)} is missing {listed} ({owner})", path)
+
+
+def check_plan_body(ctx: FileContext, plan: ast.PlanDecl, body: ast.Arg) -> None:
+    """A ``storePlan`` body: the plan's fields plus ``actions: [{kind: "<action>", ...}]``."""
+    check = ObjectCheck(ctx, "E207", body.value_span, "body")
+    owner = f"plan `{plan.name.name}`"
+    value = body.value
+    check_object(check, value, [], plan.fields, owner, extra=(spectypes.PLAN_ACTIONS_KEY,))
+    if not isinstance(value, dict):
+        return
+    if spectypes.PLAN_ACTIONS_KEY not in value:
+        check.error(
+            f"body is missing `actions` ({owner})",
+            [],
+            hint="write `actions: []` for a plan with nothing to do",
+        )
+        return
+    actions = value[spectypes.PLAN_ACTIONS_KEY]
+    if not isinstance(actions, list):
+        check.error(f"body.actions must be a list of actions, got {spectypes.describe_value(actions)}", ["actions"])
+        return
+    by_kind = {a.name.name: a for a in plan.actions}
+    for index, action in enumerate(actions):
+        path = ["actions", index]
+        if not isinstance(action, dict) or not isinstance(action.get("kind"), str):
+            check.error(
+                f"{check.where(path)} must be an object with `kind` naming an action of {owner}",
+                path,
+                hint=f"e.g. {{ kind: \"{plan.actions[0].name.name}\", ... }}" if plan.actions else f"{owner} declares no actions",
+            )
+            continue
+        declared = by_kind.get(action["kind"])
+        if declared is None:
+            check.error(
+                f"{owner} has no action `{action['kind']}`",
+                [*path, "kind"],
+                hint=did_you_mean(action["kind"], by_kind) or _actions_hint(plan),
+                code="E107",
+            )
+            continue
+        check_object(check, action, path, declared.fields, f"action `{declared.name.name}`", extra=("kind",))
+
+
+def _actions_hint(plan: ast.PlanDecl) -> str:
+    if not plan.actions:
+        return f"plan `{plan.name.name}` declares no actions"
+    return f"its actions: {', '.join(f'`{a.name.name}`' for a in plan.actions)}"
+
+
+def check_dispatched(ctx: FileContext, actions: list[Any], span: ast.Span, plans: list[ast.PlanDecl]) -> None:
+    """``dispatched [{kind: "reorder", payload: {...}, references: ...}]`` against the visible plans' actions."""
+    value_span = ctx.find(span, r"dispatched\s*(\[)") or span
+    check = ObjectCheck(ctx, "E211", value_span, "dispatched")
+    by_kind: dict[str, ast.ActionDecl] = {}
+    for plan in plans:
+        for action in plan.actions:
+            by_kind.setdefault(action.name.name, action)
+    for index, item in enumerate(actions):
+        path = [index]
+        if not isinstance(item, dict) or not isinstance(item.get("kind"), str):
+            check.error(
+                f"dispatched[{index}] must be an object with `kind` naming a plan action",
+                path,
+                hint='e.g. { kind: "reorder", payload: { product_id: "SKU-1" } }',
+            )
+            continue
+        for key in item:
+            if key not in ("kind", "payload", "references"):
+                check.error(
+                    f"dispatched[{index}] has an unknown key `{key}`",
+                    [*path, key],
+                    key=True,
+                    hint=did_you_mean(key, ["kind", "payload", "references"]) or "a dispatched action has `kind`, `payload` and `references`",
+                )
+        declared = by_kind.get(item["kind"])
+        if declared is None:
+            check.error(
+                f"no plan has an action `{item['kind']}`",
+                [*path, "kind"],
+                hint=did_you_mean(item["kind"], by_kind) or (f"actions: {', '.join(f'`{k}`' for k in by_kind)}" if by_kind else "no plan in scope declares actions"),
+                code="E107",
+            )
+            continue
+        if "payload" in item:
+            check_object(check, item["payload"], [*path, "payload"], declared.fields, f"action `{declared.name.name}`", complete=False)

@@ -1,0 +1,107 @@
+"""What every check needs: where it is (file, scope, source) and where to report.
+
+``Reporter`` collects diagnostics for the whole run and drops exact repeats (a
+named script is checked once per place it is called from, and the same
+argument error must not be reported for each). ``FileContext`` bundles one
+file's scope and source with helpers that narrow a setting's span to the
+keyword or the value, so a caret sits under exactly what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agentspec import ast
+from agentspec.diagnostics import Diagnostic, did_you_mean, error, span_at, warning
+from agentspec.loader import Program
+from agentspec.symbols import Scope, Symbol
+
+
+@dataclass
+class Reporter:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _seen: set[tuple] = field(default_factory=set)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        key = (diagnostic.code, diagnostic.path, diagnostic.span.start, diagnostic.span.end, diagnostic.message)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.diagnostics.append(diagnostic)
+
+
+_SPACE = re.compile(r"(?:\s|#[^\n]*)*")
+
+
+@dataclass
+class FileContext:
+    program: Program
+    path: str
+    scope: Scope
+    reporter: Reporter
+    scopes: dict[str, Scope]  # every file's scope, shared across contexts
+
+    @property
+    def source(self) -> str:
+        return self.program.sources.get(self.path, "")
+
+    # -- reporting ---------------------------------------------------------------
+
+    def error(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
+        self.reporter.add(error(code, message, self.path, span, hint))
+
+    def warning(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
+        self.reporter.add(warning(code, message, self.path, span, hint))
+
+    def at(self, path: str) -> FileContext:
+        """The context of another file (a script declared in an imported file)."""
+        if path == self.path:
+            return self
+        return FileContext(self.program, path, self.scopes[path], self.reporter, self.scopes)
+
+    # -- names ---------------------------------------------------------------------
+
+    def lookup(self, kind: str, name: str) -> Symbol | None:
+        return self.scope.lookup(kind, name)
+
+    def unknown(self, code: str, what: str, ident: ast.Ident, candidates, hint: str | None = None) -> None:
+        """``unknown tool `x` `` with a did-you-mean hint over ``candidates``."""
+        close = did_you_mean(ident.name, candidates)
+        self.error(code, f"unknown {what} `{ident.name}`", ident.span, close or hint)
+
+    def where(self, path: str, span: ast.Span) -> str:
+        """A location for a message: ``line 3`` in this file, else ``common.agentspec:3``."""
+        return f"line {span.line}" if path == self.path else f"{path}:{span.line}"
+
+    # -- spans ---------------------------------------------------------------------
+
+    def keyword_span(self, span: ast.Span, keyword: str) -> ast.Span:
+        """The keyword a setting starts with (``routes`` of ``routes [a, b]``)."""
+        return span_at(self.source, span.start, len(keyword))
+
+    def after_keyword(self, span: ast.Span, keyword: str) -> ast.Span:
+        """The value of a one-keyword setting (``0s`` of ``timeout 0s``): the rest of its span."""
+        start = span.start + len(keyword)
+        start += _SPACE.match(self.source, start).end() - start
+        return span_at(self.source, start, max(1, span.end - start))
+
+    def find(self, span: ast.Span, pattern: str) -> ast.Span | None:
+        """The first group of ``pattern`` inside ``span`` (for parts the AST has no span for)."""
+        match = re.compile(pattern).search(self.source, span.start, span.end)
+        if match is None:
+            return None
+        return span_at(self.source, match.start(1), match.end(1) - match.start(1))
+
+    def default_span(self, param: ast.Param) -> ast.Span:
+        """The default value of a param (what follows its `=`)."""
+        text = self.source
+        offset = text.find("=", param.type.span.end, param.span.end)
+        if offset < 0:  # pragma: no cover - a param with a default has an `=`
+            return param.span
+        start = _SPACE.match(text, offset + 1).end()
+        return span_at(text, start, max(1, param.span.end - start))
+
+
+def role_phrase(agent: ast.AgentDecl) -> str:
+    article = "an" if agent.role[0] in "aeiou" else "a"
+    return f"{article} {agent.role}"

@@ -1,0 +1,123 @@
+"""Warnings about things that are declared but can never matter.
+
+- an agent nothing reaches (no coordinator routes to it, no scenario starts at
+  it, and it is not itself a coordinator);
+- a script no scenario or other script runs;
+- an approval decision for a tool (or plan) that never asks for approval, so
+  the decision is never consulted.
+
+Reachability and use are judged over every file of the run, so a library
+file's agents count as used when an importing file routes to them.
+"""
+
+from __future__ import annotations
+
+from agentspec import ast
+from agentspec.checker.context import FileContext
+from agentspec.loader import Program
+from agentspec.symbols import Scope, references_in
+
+
+def used_names(program: Program) -> tuple[set[str], set[str]]:
+    """(agents that are routed to or scenario entry points, scripts that are run) across the program."""
+    agents: set[str] = set()
+    scripts: set[str] = set()
+    for spec in program.files.values():
+        for decl in spec.declarations:
+            if decl.kind == "agent":
+                agents.update(r.name for r in decl.routes)
+            elif decl.kind == "scenario":
+                agents.update(i.name for i in (decl.via, decl.agent) if i is not None)
+        scripts.update(r.ident.name for r in references_in(spec) if r.kind == "script")
+    return agents, scripts
+
+
+def check_usage(ctx: FileContext, used_agents: set[str], used_scripts: set[str]) -> None:
+    for decl in ctx.program.files[ctx.path].declarations:
+        if decl.kind == "agent" and decl.role != "coordinator" and decl.name.name not in used_agents:
+            ctx.warning(
+                "W101",
+                f"{decl.role} `{decl.name.name}` is unreachable: no coordinator routes to it and no scenario starts at it",
+                decl.name.span,
+                f"add it to a coordinator's `routes`, or run it with `agent {decl.name.name}` in a scenario",
+            )
+        elif decl.kind == "script" and decl.name.name not in used_scripts:
+            ctx.warning(
+                "W104",
+                f"script `{decl.name.name}` is never run",
+                decl.name.span,
+                f"run it with `run {decl.name.name}` or `call AGENT {decl.name.name}`, or remove it",
+            )
+        elif decl.kind == "scenario":
+            _check_decisions(ctx, decl)
+
+
+# ---- approvals that are never asked for ------------------------------------------------
+
+
+def _floor(scope_files: list[ast.SpecFile], subject: str) -> str:
+    """The runtime-wide approval mode for ``subject`` ("plans" / "tools"), as the runtime resolves it."""
+    for spec in scope_files:
+        for decl in spec.of_kind("approval"):
+            for rule in decl.rules:
+                if rule.subject == subject and rule.mode != "default":
+                    return rule.mode
+    for spec in scope_files:
+        for agent in spec.of_kind("agent"):
+            if agent.role == "coordinator":
+                for rule in agent.approval or []:
+                    if rule.subject == subject and rule.mode != "default":
+                        return rule.mode
+    return "always" if subject == "plans" else "never"
+
+
+def _agent_mode(agent: ast.AgentDecl, subject: str) -> str:
+    return next((r.mode for r in agent.approval or [] if r.subject == subject), "default")
+
+
+def tool_is_gated(program: Program, scope: Scope, tool: ast.ToolDecl) -> bool:
+    """Could a call of ``tool`` ever need approval in this unit?"""
+    if tool.approval is not None:
+        return tool.approval.mode != "never"
+    files = program.visible(scope.path)
+    floor = _floor(files, "tools")
+    for symbol in scope.agents.values():
+        agent = symbol.decl
+        if tool.name.name in {t.name for t in agent.tools}:
+            mode = _agent_mode(agent, "tools")
+            if (mode if mode != "default" else floor) == "always":
+                return True
+    return False
+
+
+def plans_are_gated(program: Program, scope: Scope) -> bool:
+    floor = _floor(program.visible(scope.path), "plans")
+    for symbol in scope.agents.values():
+        if symbol.decl.role == "executor":
+            mode = _agent_mode(symbol.decl, "plans")
+            if (mode if mode != "default" else floor) == "always":
+                return True
+    return False
+
+
+def _check_decisions(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
+    for approval in scenario.approvals:
+        target = approval.target
+        if target.kind == "tool":
+            tool = ctx.lookup("tool", target.tool.name)
+            if tool is None or tool_is_gated(ctx.program, ctx.scope, tool.decl):
+                continue
+            why = "has `approval never`" if tool.decl.approval is not None else "never needs approval"
+            ctx.warning(
+                "W105",
+                f"`{target.tool.name}` {why}, so this decision is never used",
+                target.tool.span,
+                "give the tool `approval always` (or `approval when \"module:predicate\"`), or remove the decision",
+            )
+        elif not plans_are_gated(ctx.program, ctx.scope):
+            ctx.warning(
+                "W105",
+                "plans never need approval here, so this decision is never used",
+                target.span,
+                "remove the decision, or set `approval { plans always }`",
+            )

@@ -1,0 +1,223 @@
+"""Name resolution, shared by the checker, code generation and the language server.
+
+A file sees its own declarations and those of every file it imports,
+transitively (``Program.visible``). ``scope_for`` builds that view once per
+file as a ``Scope``: one dict per kind of named thing, name → ``Symbol``.
+When a name is declared twice the first one wins — the file's own declaration
+before an imported one — and the checker reports the second (E301).
+
+``references_in`` lists every place a spec *uses* a name, with the kind of
+thing it must name; ``symbol_at`` and ``references_to`` build go-to-definition
+and find-references on top of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from agentspec import ast
+from agentspec.loader import Program
+
+SymbolKind = Literal["tool", "agent", "plan", "script", "provider", "reference", "service"]
+ReferenceKind = Literal["tool", "agent", "plan", "script", "provider"]
+
+#: Declaration kind (``decl.kind``) → symbol kind, for declarations that have a name.
+NAMED_DECLARATIONS: dict[str, SymbolKind] = {
+    "tool": "tool",
+    "agent": "agent",
+    "plan": "plan",
+    "script": "script",
+    "provider": "provider",
+    "reference": "reference",
+    "service": "service",
+}
+
+#: Tools every runtime provides. Scripts spell ``call_agent`` as ``call AGENT ...``.
+BUILTIN_TOOLS: tuple[str, ...] = ("call_agent", "storePlan", "executePlan")
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A declared name: what it is, its declaration node, and the file it is in."""
+
+    kind: SymbolKind
+    name: str
+    decl: Any  # the ast declaration node (ToolDecl, AgentDecl, ...)
+    path: str
+
+    @property
+    def span(self) -> ast.Span:
+        """The span of the declared name (where go-to-definition lands)."""
+        return self.decl.name.span
+
+
+@dataclass
+class Scope:
+    """Everything one file can refer to: its own and its transitive imports' declarations."""
+
+    path: str
+    tools: dict[str, Symbol] = field(default_factory=dict)
+    agents: dict[str, Symbol] = field(default_factory=dict)
+    plans: dict[str, Symbol] = field(default_factory=dict)
+    scripts: dict[str, Symbol] = field(default_factory=dict)
+    references: dict[str, Symbol] = field(default_factory=dict)
+    services: dict[str, Symbol] = field(default_factory=dict)
+    providers: dict[str, Symbol] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # visible files, own first
+
+    def of_kind(self, kind: str) -> dict[str, Symbol]:
+        return {
+            "tool": self.tools,
+            "agent": self.agents,
+            "plan": self.plans,
+            "script": self.scripts,
+            "reference": self.references,
+            "service": self.services,
+            "provider": self.providers,
+        }[kind]
+
+    def lookup(self, kind: str, name: str) -> Symbol | None:
+        return self.of_kind(kind).get(name)
+
+
+def declarations(program: Program, path: str) -> Iterator[tuple[str, Any]]:
+    """(file, declaration) for every declaration visible from ``path``, own file first."""
+    for spec in program.visible(path):
+        for decl in spec.declarations:
+            yield spec.path, decl
+
+
+def scope_for(program: Program, path: str) -> Scope:
+    """The names visible from ``path``. A file that did not parse has an empty scope."""
+    scope = Scope(path=path, files=[spec.path for spec in program.visible(path)])
+    for file, decl in declarations(program, path):
+        kind = NAMED_DECLARATIONS.get(decl.kind)
+        if kind is not None:
+            scope.of_kind(kind).setdefault(decl.name.name, Symbol(kind, decl.name.name, decl, file))
+    return scope
+
+
+# ---- references -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One use of a name: the identifier as written and the kind it must resolve to."""
+
+    ident: ast.Ident
+    kind: ReferenceKind
+
+
+def _steps(steps: list[Any]) -> Iterator[Reference]:
+    for step in steps:
+        if step.kind == "tool":
+            yield Reference(step.tool, "tool")
+        else:
+            yield Reference(step.agent, "agent")
+            if step.script is not None:
+                yield Reference(step.script, "script")
+            yield from _steps(step.steps)
+
+
+def _expectation(exp: Any) -> Iterator[ast.Ident]:
+    """The tool names an expectation mentions."""
+    if exp.kind == "tool_call":
+        yield exp.tool
+        yield from (x for x in (exp.before, exp.after) if x is not None)
+    elif exp.kind in ("no_tool_call", "on_tool_failure"):
+        yield exp.tool
+    elif exp.kind == "tool_order":
+        yield from exp.tools
+    elif exp.kind == "no_side_effects":
+        yield from exp.allowed
+        yield from exp.mutating or []
+    elif exp.kind == "milestone" and exp.tool is not None:
+        yield exp.tool
+    elif exp.kind == "policy":
+        yield from exp.forbidden_tools
+        yield from exp.required_tools
+    elif exp.kind == "approval" and exp.target.tool is not None:
+        yield exp.target.tool
+
+
+def references_in(spec: ast.SpecFile) -> list[Reference]:
+    """Every identifier in ``spec`` that names a declared thing, in source order."""
+    found: list[Reference] = []
+    for decl in spec.declarations:
+        if decl.kind == "agent":
+            if decl.provider is not None:
+                found.append(Reference(decl.provider, "provider"))
+            found += [Reference(r, "agent") for r in decl.routes]
+            found += [Reference(t, "tool") for t in decl.tools]
+            if decl.plan is not None:
+                found.append(Reference(decl.plan, "plan"))
+        elif decl.kind == "script":
+            found += _steps(decl.steps)
+        elif decl.kind == "scenario":
+            for entry in (decl.via, decl.agent):
+                if entry is not None:
+                    found.append(Reference(entry, "agent"))
+            found += [Reference(g.tool, "tool") for g in decl.givens]
+            if decl.run is not None:
+                if decl.run.script is not None:
+                    found.append(Reference(decl.run.script, "script"))
+                found += _steps(decl.run.steps)
+            found += [Reference(a.target.tool, "tool") for a in decl.approvals if a.target.tool is not None]
+            for exp in decl.expectations:
+                found += [Reference(ident, "tool") for ident in _expectation(exp)]
+    found.sort(key=lambda r: r.ident.span.start)
+    return found
+
+
+# ---- go-to-definition and find-references -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    span: ast.Span
+
+
+def resolve(program: Program, path: str, reference: Reference, scope: Scope | None = None) -> Symbol | None:
+    """The declaration a reference in ``path`` names (None: unknown or a built-in tool)."""
+    scope = scope or scope_for(program, path)
+    return scope.lookup(reference.kind, reference.ident.name)
+
+
+def symbol_at(program: Program, path: str, offset: int) -> Symbol | None:
+    """The symbol under ``offset`` in ``path``: a used name (resolved) or a declared name."""
+    spec = program.files.get(path)
+    if spec is None:
+        return None
+    for decl in spec.declarations:
+        kind = NAMED_DECLARATIONS.get(decl.kind)
+        if kind is not None and decl.name.span.contains(offset):
+            return Symbol(kind, decl.name.name, decl, path)
+    for reference in references_in(spec):
+        if reference.ident.span.contains(offset):
+            return resolve(program, path, reference)
+    return None
+
+
+def declaration_location(symbol: Symbol) -> Location:
+    return Location(symbol.path, symbol.span)
+
+
+def _same(a: Symbol | None, b: Symbol) -> bool:
+    return a is not None and a.path == b.path and a.kind == b.kind and a.span == b.span
+
+
+def references_to(program: Program, symbol: Symbol, include_declaration: bool = False) -> list[Location]:
+    """Every use of ``symbol`` in every loaded file that resolves to it, sorted by file and position."""
+    found: list[Location] = [declaration_location(symbol)] if include_declaration else []
+    for path in sorted(program.files):
+        scope: Scope | None = None
+        for reference in references_in(program.files[path]):
+            if reference.kind != symbol.kind or reference.ident.name != symbol.name:
+                continue
+            scope = scope or scope_for(program, path)
+            if _same(scope.lookup(reference.kind, reference.ident.name), symbol):
+                found.append(Location(path, reference.ident.span))
+    return found
