@@ -1,0 +1,140 @@
+"""One document's analysis: load it (with its imports), check it, keep the result.
+
+The language server never has its own idea of the language: it runs the same
+loader and checker as ``agentspec check``, on the unsaved text of every open
+buffer (``load(..., overrides=...)``), with imports resolved relative to the
+document's own path.
+
+A buffer with a syntax error has no AST, yet completion, hover and
+go-to-definition should still work in the rest of the file. So for such a
+buffer the analysis also parses a *repaired* copy, in which each top-level
+declaration that does not parse is blanked out (replaced by spaces, so every
+other span keeps its offsets), and keeps that program for navigation. The
+diagnostics shown are still those of the real text: the syntax error only
+(semantic checks on a partial file would report names as missing that are
+merely in the part being edited).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from agentspec import ast
+from agentspec.diagnostics import Diagnostic, error, sort_diagnostics
+from agentspec.loader import Program, load
+from agentspec.lsp import textscan
+from agentspec.lsp.positions import LineIndex
+from agentspec.parser import parse
+
+MAX_REPAIRS = 8
+
+
+@dataclass
+class Analysis:
+    path: str
+    text: str  # the buffer as the client sent it
+    version: int | None
+    program: Program  # loaded from ``parsed_text`` for this path
+    parsed_text: str  # ``text``, or the repaired copy when ``text`` has syntax errors
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # for this document only
+    encoding: str = "utf-16"
+
+    @property
+    def spec(self) -> ast.SpecFile | None:
+        return self.program.files.get(self.path)
+
+    @property
+    def repaired(self) -> bool:
+        return self.parsed_text is not self.text
+
+    @property
+    def index(self) -> LineIndex:
+        if getattr(self, "_index", None) is None:
+            self._index = LineIndex(self.text, self.encoding)
+        return self._index
+
+
+def import_target(path: str, decl: ast.ImportDecl) -> str:
+    """Where an import points (the loader's rule: relative to the importing file)."""
+    return os.path.normpath(os.path.join(os.path.dirname(path), decl.path))
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + re.sub(r"[^\r\n]", " ", text[start:end]) + text[end:]
+
+
+def repair(text: str, path: str) -> str | None:
+    """``text`` with every top-level declaration that does not parse blanked out,
+    or None when that does not give a parseable file."""
+    for _ in range(MAX_REPAIRS):
+        result = parse(text, path)
+        if result.spec is not None:
+            return text
+        offset = result.diagnostics[0].span.start
+        starts = textscan.declaration_starts(text)
+        if offset in starts and offset > 0:
+            offset -= 1  # "unexpected `tool`": the declaration before it is the unfinished one
+        begin, end = textscan.declaration_around(text, offset)
+        blanked = _blank(text, begin, end)
+        if blanked == text:
+            return None
+        text = blanked
+    return None
+
+
+def _imported_problems(path: str, program: Program, spec: ast.SpecFile) -> list[Diagnostic]:
+    """One diagnostic on each import whose file could not be read or parsed:
+    its declarations are missing, so the reader should know why."""
+    problems = []
+    for decl in spec.of_kind("import"):
+        target = import_target(path, decl)
+        if target not in program.sources or target in program.files:
+            continue
+        found = [d for d in program.diagnostics if d.path == target and d.is_error]
+        if not found:
+            continue
+        first = found[0]
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        problems.append(
+            error(
+                first.code,
+                f'imported file "{decl.path}" has errors: line {first.span.line}: {first.message}{more}',
+                path,
+                decl.path_span,
+                "open that file to see and fix them",
+            )
+        )
+    return problems
+
+
+def _check(program: Program) -> list[Diagnostic]:
+    try:  # TEMPORARY until the checker lands; then a plain import
+        from agentspec.checker import check
+    except ImportError:
+        return []
+    return check(program)
+
+
+def analyze(
+    path: str,
+    text: str,
+    overrides: dict[str, str] | None = None,
+    version: int | None = None,
+    encoding: str = "utf-16",
+) -> Analysis:
+    """Load and check ``path`` as it reads in ``text``; other open buffers in ``overrides``."""
+    overrides = {**(overrides or {}), path: text}
+    program = load([path], overrides=overrides)
+    own = [d for d in program.diagnostics if d.path == path]
+    if path in program.files:
+        own += [d for d in _check(program) if d.path == path]
+        own += _imported_problems(path, program, program.files[path])
+        return Analysis(path, text, version, program, text, sort_diagnostics(own), encoding)
+    repaired = repair(text, path)
+    if repaired is not None and repaired != text:
+        program = load([path], overrides={**overrides, path: repaired})
+    else:
+        repaired = text
+    return Analysis(path, text, version, program, repaired, sort_diagnostics(own), encoding)

@@ -1,0 +1,72 @@
+"""Hover, go-to-definition and find-references.
+
+All three start from the symbol under the cursor, found and resolved by
+``agentspec.symbols`` (the same name resolution the checker uses), so a name
+the checker accepts is exactly a name the editor can jump from. Locations in
+other files are converted with those files' own text (an open buffer's
+unsaved text, or the file on disk, as the loader read it).
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from agentspec import symbols
+from agentspec.lsp import describe
+from agentspec.lsp.analysis import Analysis
+from agentspec.lsp.documents import uri_of
+from agentspec.lsp.positions import LineIndex
+from agentspec.loader import Program
+
+
+def symbol_under(analysis: Analysis, position: types.Position) -> symbols.Symbol | None:
+    if analysis.spec is None:
+        return None
+    offset = analysis.index.offset(position)
+    return symbols.symbol_at(analysis.program, analysis.path, offset)
+
+
+def _location(program: Program, path: str, span, encoding: str) -> types.Location:
+    index = LineIndex(program.sources.get(path, ""), encoding)
+    return types.Location(uri=uri_of(path), range=index.span_range(span))
+
+
+def hover(analysis: Analysis, position: types.Position) -> types.Hover | None:
+    offset = analysis.index.offset(position)
+    symbol = symbol_under(analysis, position)
+    if symbol is None:
+        return None
+    # the range of the word hovered: the reference or the declared name under the cursor
+    word = None
+    for reference in symbols.references_in(analysis.spec):
+        if reference.ident.span.contains(offset):
+            word = reference.ident.span
+            break
+    if word is None and symbol.path == analysis.path:
+        word = symbol.span
+    return types.Hover(
+        contents=types.MarkupContent(
+            kind=types.MarkupKind.Markdown,
+            value=describe.markdown(symbol.kind, symbol.decl, symbol.path, analysis.path),
+        ),
+        range=analysis.index.span_range(word) if word is not None else None,
+    )
+
+
+def definition(analysis: Analysis, position: types.Position) -> list[types.Location]:
+    symbol = symbol_under(analysis, position)
+    if symbol is None:
+        return []
+    return [_location(analysis.program, symbol.path, symbol.span, analysis.encoding)]
+
+
+def references(
+    analysis: Analysis, position: types.Position, workspace: Program, include_declaration: bool
+) -> list[types.Location]:
+    """Uses of the symbol under the cursor in every file of ``workspace`` (the
+    workspace's specs and open buffers), including files that import this one."""
+    symbol = symbol_under(analysis, position)
+    if symbol is None:
+        return []
+    found = symbols.references_to(workspace, symbol, include_declaration=include_declaration)
+    return [_location(workspace, loc.path, loc.span, analysis.encoding) for loc in found]

@@ -1,0 +1,109 @@
+"""Publishing diagnostics: spec diagnostics as LSP diagnostics, debounced.
+
+Each keystroke is a ``didChange``; checking after every one would waste work
+on text that is gone a moment later. So a change (re)starts a short timer per
+document and only the last change in a burst is checked. The delay is
+configurable (``debounce_ms`` in the client's initializationOptions, or the
+``AGENTSPEC_LSP_DEBOUNCE_MS`` environment variable) so tests and the latency
+bench can set it to 0.
+
+A change to one file can change the diagnostics of the open files that import
+it, so those are re-checked too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+
+from lsprotocol import types
+
+from agentspec.diagnostics import Diagnostic
+from agentspec.lsp.documents import DocumentStore
+from agentspec.lsp.positions import LineIndex
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEBOUNCE_MS = 150.0
+SOURCE = "agentspec"
+
+
+def debounce_from(options: object) -> float:
+    """The debounce delay in milliseconds: initializationOptions, then the environment, then 150."""
+    if isinstance(options, dict) and options.get("debounce_ms") is not None:
+        try:
+            return max(0.0, float(options["debounce_ms"]))
+        except (TypeError, ValueError):
+            log.warning("ignoring debounce_ms=%r (not a number)", options["debounce_ms"])
+    env = os.environ.get("AGENTSPEC_LSP_DEBOUNCE_MS")
+    if env:
+        try:
+            return max(0.0, float(env))
+        except ValueError:
+            log.warning("ignoring AGENTSPEC_LSP_DEBOUNCE_MS=%r (not a number)", env)
+    return DEFAULT_DEBOUNCE_MS
+
+
+def to_lsp(diagnostic: Diagnostic, index: LineIndex) -> types.Diagnostic:
+    message = diagnostic.message
+    if diagnostic.hint:
+        message += f"\nhint: {diagnostic.hint}"
+    return types.Diagnostic(
+        range=index.span_range(diagnostic.span),
+        severity=types.DiagnosticSeverity.Error if diagnostic.is_error else types.DiagnosticSeverity.Warning,
+        code=diagnostic.code,
+        source=SOURCE,
+        message=message,
+    )
+
+
+class Publisher:
+    def __init__(
+        self,
+        store: DocumentStore,
+        send: Callable[[types.PublishDiagnosticsParams], None],
+        delay_ms: float = DEFAULT_DEBOUNCE_MS,
+    ):
+        self.store = store
+        self.send = send
+        self.delay_ms = delay_ms
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+
+    def schedule(self, uri: str, with_dependents: bool = True, delay_ms: float | None = None) -> None:
+        """Check ``uri`` (and the open files importing it) once the typing pauses."""
+        delay = self.delay_ms if delay_ms is None else delay_ms
+        uris = [uri] + (self.store.dependents(uri) if with_dependents else [])
+        if with_dependents and len(uris) > 1:
+            self.store.invalidate_all()  # what they import changed
+        loop = asyncio.get_running_loop()
+        for target in uris:
+            timer = self._timers.pop(target, None)
+            if timer is not None:
+                timer.cancel()
+            self._timers[target] = loop.call_later(delay / 1000.0, self._publish, target)
+
+    def publish_now(self, uri: str) -> None:
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self._publish(uri)
+
+    def clear(self, uri: str) -> None:
+        """Remove a closed document's diagnostics from the client."""
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self.send(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def _publish(self, uri: str) -> None:
+        self._timers.pop(uri, None)
+        try:
+            if not self.store.is_open(uri):
+                return
+            analysis = self.store.analysis(uri)
+            diagnostics = [to_lsp(d, analysis.index) for d in analysis.diagnostics]
+            self.send(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=analysis.version))
+        except Exception:  # a bug here must not take the server down; the next edit retries
+            log.exception("checking %s failed", uri)

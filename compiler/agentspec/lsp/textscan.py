@@ -1,0 +1,131 @@
+"""Cheap lexical scans that work on any text, however broken.
+
+While someone types, the buffer rarely parses. The language server still has
+to know where the declaration around the cursor starts (completion parses
+only that declaration), whether the cursor sits in a string or comment
+(nothing to complete there), and which word it is on. These scans only
+recognise strings, comments, brackets and words; all syntax decisions are
+left to the grammar (see ``context.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Strings (triple first), comments, brackets, words. An unterminated string
+# runs to the end of its line, as the parser's E002 says.
+_LEXEME = re.compile(
+    r'(?P<triple>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z))'
+    r'|(?P<string>"(?:[^"\\\n]|\\.)*(?:"|$))'
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<open>[{\[(])|(?P<close>[}\])])"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<newline>\n)",
+    re.M | re.S,
+)
+
+WORD_CHARS = re.compile(r"[A-Za-z0-9_]")
+
+
+@lru_cache(maxsize=1)
+def top_level_keywords() -> frozenset[str]:
+    """The keywords that start a declaration, straight from the grammar:
+    what the parser accepts at the start of a file."""
+    from agentspec.lsp.context import keywords_accepted_at_start
+
+    return frozenset(keywords_accepted_at_start())
+
+
+@dataclass(frozen=True)
+class Lexeme:
+    kind: str  # triple | string | comment | open | close | word | newline
+    start: int
+    end: int
+    text: str
+
+
+def lexemes(text: str) -> list[Lexeme]:
+    return [Lexeme(m.lastgroup, m.start(), m.end(), m.group()) for m in _LEXEME.finditer(text)]
+
+
+def declaration_starts(text: str) -> list[int]:
+    """Offsets where a top-level declaration (probably) starts.
+
+    A top-level keyword counts when it is the first thing on its line and
+    either the brackets before it are balanced or it sits in column 1 (so an
+    unclosed block above does not hide the declarations after it).
+    """
+    keywords = top_level_keywords()
+    starts: list[int] = []
+    depth = 0
+    line_start = True
+    for lex in lexemes(text):
+        if lex.kind == "newline":
+            line_start = True
+            continue
+        if lex.kind == "comment":
+            continue
+        if lex.kind == "word" and line_start and lex.text in keywords:
+            at_column_one = lex.start == 0 or text[lex.start - 1] == "\n"
+            if depth <= 0 or at_column_one:
+                starts.append(lex.start)
+                depth = 0
+        if lex.kind == "open":
+            depth += 1
+        elif lex.kind == "close":
+            depth -= 1
+        line_start = False
+    return starts
+
+
+def declaration_around(text: str, offset: int) -> tuple[int, int]:
+    """The [start, end) of the top-level declaration containing ``offset``
+    (from the last declaration start at or before it, to the next one)."""
+    starts = declaration_starts(text)
+    begin = 0
+    end = len(text)
+    for start in starts:
+        if start <= offset:
+            begin = start
+        else:
+            end = start
+            break
+    return begin, end
+
+
+def in_string_or_comment(text: str, offset: int) -> bool:
+    """Whether ``offset`` is inside a string or comment (strictly after its
+    first character, so the cursor right before a `"` is outside)."""
+    for lex in lexemes(text[: offset + 1]):
+        if lex.kind not in ("triple", "string", "comment") or lex.start >= offset:
+            continue
+        if lex.kind == "comment":  # a comment runs to the end of its line
+            if offset <= lex.end:
+                return True
+            continue
+        quote = '"""' if lex.kind == "triple" else '"'
+        closed = len(lex.text) >= 2 * len(quote) and lex.text.endswith(quote)
+        if offset < lex.end or (offset == lex.end and not closed):
+            return True
+    return False
+
+
+def word_start(text: str, offset: int) -> int:
+    """Start of the identifier-like word that ends at ``offset`` (or ``offset``)."""
+    start = offset
+    while start > 0 and WORD_CHARS.match(text[start - 1]):
+        start -= 1
+    return start
+
+
+def word_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The [start, end) of the identifier under or just before ``offset``."""
+    start = word_start(text, offset)
+    end = offset
+    while end < len(text) and WORD_CHARS.match(text[end]):
+        end += 1
+    if start == end or text[start].isdigit():
+        return None
+    return start, end

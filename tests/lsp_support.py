@@ -1,0 +1,297 @@
+"""A minimal LSP client for the language-server tests: JSON-RPC with
+Content-Length framing over a spawned ``python -m agentspec lsp``'s stdio.
+
+It does what an editor does and nothing more: initialize, open/change/close
+documents, send requests and wait for their responses, and collect the
+notifications the server sends (``textDocument/publishDiagnostics``). A reader
+thread owns the server's stdout; tests wait on conditions with generous
+timeouts (they are deadlines against hangs, not timing assertions).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+WAIT = 30.0  # seconds; a deadline, never an expectation
+
+DATA = Path(__file__).parent / "data" / "lsp"
+
+
+def uri(path: str | Path) -> str:
+    return Path(path).resolve().as_uri()
+
+
+class ServerDied(AssertionError):
+    pass
+
+
+class LspClient:
+    def __init__(self, *, debounce_ms: float | None = 0, env: dict[str, str] | None = None, root: Path | None = None):
+        handle, name = tempfile.mkstemp(prefix="agentspec-lsp-", suffix=".log")
+        os.close(handle)
+        self.stderr_path = Path(name)
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "agentspec", "lsp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env={**os.environ, **(env or {})},
+        )
+        self._next_id = 0
+        self._lock = threading.Condition()
+        self._responses: dict[int, dict] = {}
+        self.notifications: list[dict] = []
+        self._write_lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read_loop, daemon=True)
+        self._reader.start()
+        self.versions: dict[str, int] = {}
+        options = {} if debounce_ms is None else {"debounce_ms": debounce_ms}
+        root = root or DATA
+        self.initialize_result = self.request(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": uri(root),
+                "workspaceFolders": [{"uri": uri(root), "name": root.name}],
+                "capabilities": {
+                    "general": {"positionEncodings": ["utf-16"]},
+                    "textDocument": {
+                        "completion": {"completionItem": {"snippetSupport": False}},
+                        "hover": {"contentFormat": ["markdown", "plaintext"]},
+                    },
+                },
+                "initializationOptions": options,
+            },
+        )
+        self.notify("initialized", {})
+
+    # ---- framing -----------------------------------------------------------------
+
+    def _send(self, message: dict) -> None:
+        body = json.dumps(message).encode("utf-8")
+        with self._write_lock:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.proc.stdin.flush()
+
+    def _read_message(self) -> dict | None:
+        stdout = self.proc.stdout
+        assert stdout is not None
+        length = None
+        while True:
+            line = stdout.readline()
+            if not line:
+                return None
+            line = line.strip()
+            if not line:
+                break
+            name, _, value = line.decode("ascii").partition(":")
+            if name.lower() == "content-length":
+                length = int(value.strip())
+        assert length is not None, "frame without Content-Length"
+        return json.loads(stdout.read(length).decode("utf-8"))
+
+    def _read_loop(self) -> None:
+        while True:
+            message = self._read_message()
+            if message is None:
+                with self._lock:
+                    self._lock.notify_all()
+                return
+            if "id" in message and "method" in message:  # a request from the server: say ok
+                self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+                continue
+            with self._lock:
+                if "id" in message:
+                    self._responses[message["id"]] = message
+                else:
+                    self.notifications.append(message)
+                self._lock.notify_all()
+
+    def _wait(self, ready: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                value = ready()
+                if value:
+                    return value
+                if self.proc.poll() is not None:
+                    raise ServerDied(f"server exited ({self.proc.returncode}) waiting for {what}:\n{self.stderr()}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out waiting for {what}:\n{self.stderr()}")
+                self._lock.wait(min(left, 0.5))
+
+    def stderr(self) -> str:
+        self._stderr.flush()
+        return self.stderr_path.read_text(errors="replace")[-4000:]
+
+    # ---- JSON-RPC ----------------------------------------------------------------
+
+    def request_message(self, method: str, params: Any) -> dict:
+        """Send a request; return the whole response (``result`` or ``error``)."""
+        self._next_id += 1
+        msg_id = self._next_id
+        self._send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        return self._wait(lambda: self._responses.pop(msg_id, None), f"response to {method}")
+
+    def request(self, method: str, params: Any) -> Any:
+        response = self.request_message(method, params)
+        assert "error" not in response, response["error"]
+        return response.get("result")
+
+    def notify(self, method: str, params: Any) -> None:
+        self._send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    # ---- documents ---------------------------------------------------------------
+
+    def open(self, path: str | Path, text: str | None = None) -> str:
+        doc = uri(path)
+        text = Path(path).read_text(encoding="utf-8") if text is None else text
+        self.versions[doc] = 1
+        self.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": doc, "languageId": "agentspec", "version": 1, "text": text}},
+        )
+        return doc
+
+    def change(self, doc: str, text: str) -> int:
+        """Replace the whole text (a full-content change); returns the new version."""
+        self.versions[doc] += 1
+        self.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": doc, "version": self.versions[doc]}, "contentChanges": [{"text": text}]},
+        )
+        return self.versions[doc]
+
+    def edit(self, doc: str, start: tuple[int, int], end: tuple[int, int], text: str) -> int:
+        """An incremental change, as editors send while typing."""
+        self.versions[doc] += 1
+        change = {"range": _range(start, end), "text": text}
+        self.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": doc, "version": self.versions[doc]}, "contentChanges": [change]},
+        )
+        return self.versions[doc]
+
+    def close(self, doc: str) -> None:
+        self.notify("textDocument/didClose", {"textDocument": {"uri": doc}})
+
+    def diagnostics_messages(self, doc: str) -> list[dict]:
+        with self._lock:
+            return [
+                n["params"]
+                for n in self.notifications
+                if n.get("method") == "textDocument/publishDiagnostics" and n["params"]["uri"] == doc
+            ]
+
+    def wait_diagnostics(self, doc: str, version: int | None = None, after: int = 0) -> list[dict]:
+        """The diagnostics of the first publish for ``doc`` (for ``version``, if given)
+        among those received after the first ``after`` publishes."""
+
+        def ready():
+            for params in self.diagnostics_messages(doc)[after:]:
+                if version is None or params.get("version") == version:
+                    return [params]
+            return None
+
+        return self._wait(ready, f"diagnostics for {doc} v{version}")[0]["diagnostics"]
+
+    def wait_cleared(self, doc: str, after: int) -> None:
+        self._wait(
+            lambda: any(p["diagnostics"] == [] for p in self.diagnostics_messages(doc)[after:]),
+            f"cleared diagnostics for {doc}",
+        )
+
+    # ---- features ----------------------------------------------------------------
+
+    def completion(self, doc: str, line: int, character: int) -> list[dict]:
+        result = self.request(
+            "textDocument/completion", {"textDocument": {"uri": doc}, "position": _pos(line, character)}
+        )
+        return result["items"] if isinstance(result, dict) else (result or [])
+
+    def hover(self, doc: str, line: int, character: int) -> dict | None:
+        return self.request("textDocument/hover", {"textDocument": {"uri": doc}, "position": _pos(line, character)})
+
+    def definition(self, doc: str, line: int, character: int) -> list[dict]:
+        result = self.request(
+            "textDocument/definition", {"textDocument": {"uri": doc}, "position": _pos(line, character)}
+        )
+        return [result] if isinstance(result, dict) else (result or [])
+
+    def references(self, doc: str, line: int, character: int, include_declaration: bool = True) -> list[dict]:
+        return (
+            self.request(
+                "textDocument/references",
+                {
+                    "textDocument": {"uri": doc},
+                    "position": _pos(line, character),
+                    "context": {"includeDeclaration": include_declaration},
+                },
+            )
+            or []
+        )
+
+    def formatting(self, doc: str) -> list[dict]:
+        return (
+            self.request(
+                "textDocument/formatting",
+                {"textDocument": {"uri": doc}, "options": {"tabSize": 2, "insertSpaces": True}},
+            )
+            or []
+        )
+
+    def shutdown(self) -> int:
+        """Polite shutdown; returns the exit code."""
+        try:
+            if self.proc.poll() is None:
+                self.request("shutdown", None)
+                self.notify("exit", None)
+            return self.proc.wait(timeout=WAIT)
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=WAIT)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except Exception:
+                pass
+        self._stderr.close()
+        self.stderr_path.unlink(missing_ok=True)
+
+
+def _pos(line: int, character: int) -> dict:
+    return {"line": line, "character": character}
+
+
+def _range(start: tuple[int, int], end: tuple[int, int]) -> dict:
+    return {"start": _pos(*start), "end": _pos(*end)}
+
+
+def position_of(text: str, needle: str, occurrence: int = 0, delta: int = 0) -> tuple[int, int]:
+    """(line, UTF-16 character) of the ``occurrence``-th ``needle`` in ``text``, plus ``delta`` chars."""
+    index = -1
+    for _ in range(occurrence + 1):
+        index = text.index(needle, index + 1)
+    index += delta
+    line = text.count("\n", 0, index)
+    column_text = text[text.rfind("\n", 0, index) + 1 : index]
+    return line, len(column_text.encode("utf-16-le")) // 2
+
+
+def labels(items: list[dict]) -> set[str]:
+    return {item["label"] for item in items}
