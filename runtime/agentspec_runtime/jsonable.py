@@ -42,4 +42,4 @@ def jsonable(value: Any, path: str = "$") -> Any:
         return value.model_dump(by_alias=True, mode="json")
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return jsonable(dataclasses.asdict(value), path)
-    raise NotJSONError(f"{path}: a {type(value).__name__} is not JSON-serialisable")
+    raise NotJSONError(f"{path}: a value of type {type(value).__name__} is not JSON-serialisable")
