@@ -8,6 +8,7 @@ actions of ``dispatched`` (checked against the plan and its actions).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,7 @@ def check_args(
     by_name = {p.name.name: p for p in params}
     good: dict[str, ast.Arg] = {}
     seen: dict[str, ast.Arg] = {}
+    suggested: set[str] = set()
     for arg in args:
         name = arg.name.name
         if name in seen:
@@ -70,6 +72,8 @@ def check_args(
         seen[name] = arg
         param = by_name.get(name)
         if param is None:
+            close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
+            suggested.update(close)  # a misspelt argument: do not also call the real one missing
             hint = did_you_mean(name, by_name) or (
                 f"`{tool.name}` takes {', '.join(f'`{p}`' for p in by_name)}" if by_name else f"`{tool.name}` takes no arguments"
             )
@@ -81,7 +85,7 @@ def check_args(
             continue
         good[name] = arg
     if not partial:
-        missing = [p.name.name for p in params if spectypes.is_required(p) and p.name.name not in seen]
+        missing = [p.name.name for p in params if spectypes.is_required(p) and p.name.name not in seen and p.name.name not in suggested]
         if missing:
             listed = ", ".join(f"`{m}`" for m in missing)
             plural = "s" if len(missing) > 1 else ""

@@ -49,7 +49,7 @@ CODES: dict[str, str] = {
     "E307": "tool with more than one implementation",
     "E308": "tool not available to the agent",
     "E309": "built-in tool used by the wrong role",
-    "E310": "call to an agent that is not routed to",
+    "E310": "call or route the topology does not allow",
     "E311": "scenario without an entry agent",
     "E312": "wrong kind of entry agent",
     "E313": "both `via` and `agent`",
@@ -59,7 +59,7 @@ CODES: dict[str, str] = {
     "E317": "misuse of a built-in tool name",
     "E318": "script that calls itself",
     "E319": "same name listed twice",
-    "E320": "conflicting scenario settings",
+    "E320": "fixture or decision given twice",
     # warnings
     "W101": "unreachable agent",
     "W102": "empty scenario",

@@ -64,7 +64,7 @@ def check_member_names(ctx: FileContext, members: list, what: str, owner: str, r
                 "E302",
                 f"{what} `{name.name}` is declared twice in {owner}",
                 name.span,
-                f"the first is on line {seen[name.name].span.line}",
+                f"the first is on line {seen[name.name].span.line}" if seen[name.name].span.line != name.span.line else None,
             )
         seen.setdefault(name.name, name)
 

@@ -43,7 +43,14 @@ def check_scenario(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
     _check_shape(ctx, scenario)
     _check_limits(ctx, scenario)
     for given in scenario.givens:
-        _tool_name(ctx, given.tool)
+        if given.tool.name in BUILTIN_TOOLS:
+            ctx.error(
+                "E317",
+                f"`{given.tool.name}` is built in; `given` replaces only declared tools",
+                given.tool.span,
+            )
+        else:
+            _tool_name(ctx, given.tool)
     _check_givens_and_approvals(ctx, scenario)
     if scenario.run is not None:
         if scenario.run.script is not None:

@@ -24,12 +24,12 @@ from agentspec.checker.context import FileContext
 from agentspec.symbols import NAMED_DECLARATIONS
 
 SINGLETONS = {
-    "tenant": ("a tenant", "a file and its imports describe one tenant"),
-    "dispatcher": ("a dispatcher", "the runtime has one dispatcher for every plan's actions"),
-    "suite": ("a suite", "one `suite` sets how a file's scenarios run"),
-    "approval": ("an approval floor", "merge the rules into one `approval { ... }`"),
+    "tenant": ("tenant", "a file and its imports describe one tenant"),
+    "dispatcher": ("dispatcher", "the runtime has one dispatcher for every plan's actions"),
+    "suite": ("suite", "one `suite` sets how the scenarios run"),
+    "approval": ("approval floor", "merge the rules into one `approval { plans ... tools ... }`"),
     "coordinator": (
-        "a coordinator",
+        "coordinator",
         "the runtime has one coordinator, its entry agent; make the other a specialist or move it to another file",
     ),
 }
@@ -99,7 +99,7 @@ def _report(ctx: FileContext, key: tuple[str, str], entries: list[_Entry], seen_
             if via is None:  # pragma: no cover - every visible file comes through an import
                 continue
             if key[0] in SINGLETONS:
-                message = f"this import brings in more than one {key[0]}: {first.path}:{first.span.line} and {second.path}:{second.span.line}"
+                message = f"more than one {SINGLETONS[key[0]][0]} among the imports: {first.path}:{first.span.line} and {second.path}:{second.span.line}"
                 hint = SINGLETONS[key[0]][1]
             else:
                 message = f"{_describe(key, second)} is defined both in {first.path}:{first.span.line} and in {second.path}:{second.span.line}, which this file imports"
@@ -117,7 +117,7 @@ def _conflict(ctx: FileContext, key: tuple[str, str], entry: _Entry, first: _Ent
     if key[0] in SINGLETONS:
         hint = SINGLETONS[key[0]][1]
         first_text = f"`{first.decl.name.name}` " if key[0] == "coordinator" else ""
-        message = f"more than one {key[0]}: {first_text}{'is' if first_text else 'the first is'} at {where}"
+        message = f"more than one {SINGLETONS[key[0]][0]}: {first_text}{'is' if first_text else 'the first is'} at {where}"
         ctx.error("E315", message, entry.span, hint)
         return
     ctx.error(

@@ -15,21 +15,46 @@ from __future__ import annotations
 from agentspec import ast
 from agentspec.checker.context import FileContext
 from agentspec.loader import Program
-from agentspec.symbols import Scope, references_in
+from agentspec.symbols import BUILTIN_TOOLS, Scope
 
 
 def used_names(program: Program) -> tuple[set[str], set[str]]:
-    """(agents that are routed to or scenario entry points, scripts that are run) across the program."""
+    """(agents that are routed to or scenario entry points, scripts a scenario runs) across the program.
+
+    A script counts as run when a scenario runs it, directly or through other
+    scripts; one that only calls itself, or is only called by unused scripts, does not.
+    """
     agents: set[str] = set()
-    scripts: set[str] = set()
+    bodies: dict[str, list] = {}
+    pending: list[str] = []
     for spec in program.files.values():
         for decl in spec.declarations:
             if decl.kind == "agent":
                 agents.update(r.name for r in decl.routes)
+            elif decl.kind == "script":
+                bodies.setdefault(decl.name.name, []).append(decl.steps)
             elif decl.kind == "scenario":
                 agents.update(i.name for i in (decl.via, decl.agent) if i is not None)
-        scripts.update(r.ident.name for r in references_in(spec) if r.kind == "script")
+                if decl.run is not None:
+                    pending += [decl.run.script.name] if decl.run.script else _scripts_in(decl.run.steps)
+    scripts: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name not in scripts:
+            scripts.add(name)
+            for steps in bodies.get(name, []):
+                pending += _scripts_in(steps)
     return agents, scripts
+
+
+def _scripts_in(steps: list) -> list[str]:
+    found = []
+    for step in steps:
+        if step.kind == "call":
+            if step.script is not None:
+                found.append(step.script.name)
+            found += _scripts_in(step.steps)
+    return found
 
 
 def check_usage(ctx: FileContext, used_agents: set[str], used_scripts: set[str]) -> None:
@@ -103,7 +128,14 @@ def plans_are_gated(program: Program, scope: Scope) -> bool:
 def _check_decisions(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
     for approval in scenario.approvals:
         target = approval.target
-        if target.kind == "tool":
+        if target.kind == "tool" and target.tool.name in BUILTIN_TOOLS:
+            ctx.warning(
+                "W105",
+                f"built-in tool `{target.tool.name}` never asks for approval, so this decision is never used",
+                target.tool.span,
+                "a plan's execution is approved with `on approval plan \"ID\": ...`",
+            )
+        elif target.kind == "tool":
             tool = ctx.lookup("tool", target.tool.name)
             if tool is None or tool_is_gated(ctx.program, ctx.scope, tool.decl):
                 continue
