@@ -1,0 +1,55 @@
+"""Code generation: a checked program → Python runtime definitions and pytest modules.
+
+``generate(program, harness=...)`` returns one ``GeneratedFile`` per output,
+for every root file of the program: ``<name>_runtime.py`` (when the file can
+see an agent) and ``test_<name>.py`` (when it has scenarios). Stages:
+``ir`` (resolve everything), ``render`` (templates + black); writing is
+``agentspec.writer``'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agentspec.codegen.ir import CodegenError, build_runtime_module, build_test_module, module_names
+from agentspec.codegen.pyexpr import is_dotted_name
+from agentspec.codegen.render import render_runtime, render_test
+from agentspec.loader import Program
+
+DEFAULT_HARNESS = "agentspec_runtime"
+
+__all__ = ["CodegenError", "DEFAULT_HARNESS", "GeneratedFile", "generate", "is_dotted_name"]
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    name: str  # file name inside OUTDIR
+    content: str
+    spec_path: str  # the spec it was generated from
+
+
+def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[GeneratedFile]:
+    """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
+    if not is_dotted_name(harness):
+        raise CodegenError(f"--harness must be a module name such as agentspec_runtime, not {harness!r}")
+    # A stem whose module would shadow a package the output imports is renamed.
+    reserved = tuple(
+        module[: -len("_runtime")]
+        for module in (harness.split(".")[0], DEFAULT_HARNESS)
+        if module.endswith("_runtime")
+    )
+    names = module_names(program.roots, reserved)
+    files: list[GeneratedFile] = []
+    for path in program.roots:
+        if path not in program.files:
+            continue
+        stem = names[path]
+        runtime = build_runtime_module(program, path, f"{stem}_runtime", harness)
+        if runtime is not None:
+            files.append(GeneratedFile(f"{stem}_runtime.py", render_runtime(runtime), path))
+        tests = build_test_module(program, path, f"test_{stem}", f"{stem}_runtime", harness)
+        if tests is not None:
+            if runtime is None:
+                raise CodegenError(f"{path}: scenarios need an agent to run")
+            files.append(GeneratedFile(f"test_{stem}.py", render_test(tests), path))
+    return sorted(files, key=lambda f: f.name)

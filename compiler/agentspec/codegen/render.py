@@ -1,0 +1,118 @@
+"""IR → Python source: Jinja2 templates, then black.
+
+The templates (``agentspec/templates/*.py.j2``) look like the modules they
+produce; this module hands them source text for every expression
+(``pyexpr.source``), every docstring and comment (escaped here, so spec text
+can never leave the string or comment it is in), and formats the result with
+black in-process, once per file, with fixed options. black's major version is
+pinned in pyproject.toml, so the output is byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import black
+import jinja2
+
+from agentspec.codegen.header import escape, header
+from agentspec.codegen.ir import ImportLine, RuntimeModule, TestModule
+from agentspec.codegen.pyexpr import literal, source
+
+BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+TITLE_LIMIT = 72
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("agentspec", "templates"),
+        autoescape=False,  # the output is Python, and every value arrives as safe source text
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_runtime(module: RuntimeModule) -> str:
+    notes = []
+    if module.dispatcher is not None:
+        notes.append("action dispatcher")
+    if module.services is not None:
+        notes.append("services")
+    defaults_note = f", with the spec's {' and '.join(notes)} as defaults" if notes else ""
+    text = environment().get_template("runtime.py.j2").render(
+        header=header(module.spec_path),
+        spec_path=doc_text(module.spec_path),
+        defaults_note=defaults_note,
+        imports=_imports(module.imports),
+        tenant=source(module.tenant.value),
+        tools=_definitions(module.tools),
+        plans=_definitions(module.plans),
+        references=_definitions(module.references),
+        agents=_definitions(module.agents),
+        runtime_spec=source(module.runtime_spec),
+        services=source(module.services) if module.services is not None else None,
+        dispatcher=source(module.dispatcher) if module.dispatcher is not None else None,
+    )
+    return format_python(text)
+
+
+def render_test(module: TestModule) -> str:
+    scripts = [
+        {"name": d.name, "value": source(d.value), "comment": escape(f"script from {d.origin}")}
+        for d in module.scripts
+    ]
+    tests = [
+        {
+            "name": t.name,
+            "docstring": docstring(f"{_title(t.title)} ({t.location})"),
+            "scenario": source(t.scenario),
+            "expectations": [source(e) for e in t.expectations],
+            "adapter": source(t.adapter),
+            "run": source(t.run),
+            "location": literal(t.location),
+        }
+        for t in module.tests
+    ]
+    text = environment().get_template("test.py.j2").render(
+        header=header(module.spec_path),
+        spec_path=doc_text(module.spec_path),
+        imports=_imports(module.imports),
+        scripts=scripts,
+        tests=tests,
+    )
+    return format_python(text)
+
+
+def format_python(text: str) -> str:
+    return black.format_str(text, mode=BLACK_MODE)
+
+
+def _definitions(definitions: list) -> list[dict[str, str]]:
+    return [{"name": d.name, "value": source(d.value)} for d in definitions]
+
+
+def _imports(groups: list[list[ImportLine]]) -> list[list[str]]:
+    return [[_import_line(line) for line in group] for group in groups]
+
+
+def _import_line(line: ImportLine) -> str:
+    names = ", ".join(name if name == alias else f"{name} as {alias}" for name, alias in line.names)
+    return f"from {line.module} import {names}"
+
+
+def doc_text(text: str) -> str:
+    """Text safe inside a triple-quoted docstring (escaped; the value is documentation only)."""
+    return escape(text).replace('"', '\\"')
+
+
+def docstring(text: str) -> str:
+    return f'"""{doc_text(text)}"""'
+
+
+def _title(name: str) -> str:
+    """A scenario name on one line, shortened for a docstring (the test itself uses the exact name)."""
+    one_line = " ".join(name.split())
+    return one_line if len(one_line) <= TITLE_LIMIT else one_line[: TITLE_LIMIT - 1] + "…"

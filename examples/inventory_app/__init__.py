@@ -1,0 +1,1 @@
+"""A tiny inventory back end used by specs/inventory.agentspec."""
