@@ -206,6 +206,17 @@ class LspClient:
 
         return self._wait(ready, f"diagnostics for {doc} v{version}")[0]["diagnostics"]
 
+    def wait_diagnostics_where(self, doc: str, predicate: Callable[[list[dict]], bool]) -> list[dict]:
+        """The diagnostics of the first publish for ``doc`` that satisfies ``predicate``."""
+
+        def ready():
+            for params in self.diagnostics_messages(doc):
+                if predicate(params["diagnostics"]):
+                    return [params]
+            return None
+
+        return self._wait(ready, f"matching diagnostics for {doc}")[0]["diagnostics"]
+
     def wait_cleared(self, doc: str, after: int) -> None:
         self._wait(
             lambda: any(p["diagnostics"] == [] for p in self.diagnostics_messages(doc)[after:]),

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from agentspec import ast
+from agentspec.checker import check
 from agentspec.diagnostics import Diagnostic, error, sort_diagnostics
 from agentspec.loader import Program, load
 from agentspec.lsp import textscan
@@ -109,32 +110,31 @@ def _imported_problems(path: str, program: Program, spec: ast.SpecFile) -> list[
     return problems
 
 
-def _check(program: Program) -> list[Diagnostic]:
-    try:  # TEMPORARY until the checker lands; then a plain import
-        from agentspec.checker import check
-    except ImportError:
-        return []
-    return check(program)
-
-
 def analyze(
     path: str,
     text: str,
     overrides: dict[str, str] | None = None,
     version: int | None = None,
     encoding: str = "utf-16",
+    importers: list[str] | None = None,
 ) -> Analysis:
-    """Load and check ``path`` as it reads in ``text``; other open buffers in ``overrides``."""
+    """Load and check ``path`` as it reads in ``text``; other open buffers in ``overrides``.
+
+    ``importers`` (files that import ``path``) are loaded and checked along with
+    it, as ``agentspec check`` over the whole directory would; only ``path``'s
+    own diagnostics are kept.
+    """
     overrides = {**(overrides or {}), path: text}
-    program = load([path], overrides=overrides)
+    roots = [path] + [p for p in importers or [] if p != path]
+    program = load(roots, overrides=overrides)
     own = [d for d in program.diagnostics if d.path == path]
     if path in program.files:
-        own += [d for d in _check(program) if d.path == path]
+        own += [d for d in check(program) if d.path == path]
         own += _imported_problems(path, program, program.files[path])
         return Analysis(path, text, version, program, text, sort_diagnostics(own), encoding)
     repaired = repair(text, path)
     if repaired is not None and repaired != text:
-        program = load([path], overrides={**overrides, path: repaired})
+        program = load(roots, overrides={**overrides, path: repaired})
     else:
         repaired = text
     return Analysis(path, text, version, program, repaired, sort_diagnostics(own), encoding)

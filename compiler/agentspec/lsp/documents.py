@@ -10,18 +10,15 @@ and navigation on the same version share one parse and one check.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
 
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import Workspace
 
-from agentspec.loader import Program, discover, load
+from agentspec.loader import Program, load
 from agentspec.lsp.analysis import Analysis, analyze
-
-log = logging.getLogger(__name__)
-
+from agentspec.lsp.importers import ImportGraph
 
 def path_of(uri: str) -> str:
     """The loader path of a document: its normalised absolute file path
@@ -40,6 +37,7 @@ class DocumentStore:
     def __init__(self, workspace: Callable[[], Workspace]):
         self._workspace = workspace  # pygls creates the workspace at `initialize`
         self._cache: dict[str, Analysis] = {}
+        self.graph: ImportGraph | None = None
 
     @property
     def workspace(self) -> Workspace:
@@ -54,6 +52,22 @@ class DocumentStore:
     def text(self, uri: str) -> str:
         return self.workspace.get_text_document(uri).source
 
+    def folders(self) -> list[str]:
+        """The workspace folders as paths (the root path when the client sent no folders)."""
+        paths = [to_fs_path(folder.uri) for folder in self.workspace.folders.values()]
+        if not paths and self.workspace.root_path:
+            paths = [self.workspace.root_path]
+        return sorted(os.path.normpath(os.path.abspath(p)) for p in paths if p)
+
+    def import_graph(self) -> ImportGraph:
+        if self.graph is None:
+            self.graph = ImportGraph(self.folders())
+        return self.graph
+
+    def files_changed(self) -> None:
+        """Files may have been created or deleted (a document was opened, saved or closed)."""
+        self.import_graph().refresh_files()
+
     def overrides(self) -> dict[str, str]:
         """Every open buffer's unsaved text, by loader path."""
         return {path_of(uri): doc.source for uri, doc in self.workspace.text_documents.items()}
@@ -65,12 +79,15 @@ class DocumentStore:
         cached = self._cache.get(uri)
         if cached is not None and cached.version == document.version and cached.text == text:
             return cached
+        path = path_of(uri)
+        overrides = self.overrides()
         result = analyze(
-            path_of(uri),
+            path,
             text,
-            self.overrides(),
+            overrides,
             version=document.version,
             encoding=str(self.workspace.position_encoding or "utf-16"),
+            importers=self.import_graph().importers(path, overrides),
         )
         self._cache[uri] = result
         return result
@@ -101,16 +118,7 @@ class DocumentStore:
         """Every spec in the workspace folders plus every open buffer, loaded together
         (what find-references searches). Broken buffers take part with their
         repaired text, so their other declarations still count."""
-        roots: set[str] = set()
-        for folder in self.workspace.folders.values():
-            root = to_fs_path(folder.uri)
-            if root and os.path.isdir(root):
-                try:
-                    roots.update(os.path.normpath(os.path.abspath(p)) for p in discover([root]))
-                except Exception:  # a folder vanished while we looked: search the rest
-                    log.exception("cannot list %s", root)
-        if not self.workspace.folders and self.workspace.root_path and os.path.isdir(self.workspace.root_path):
-            roots.update(os.path.normpath(os.path.abspath(p)) for p in discover([self.workspace.root_path]))
+        roots = set(self.import_graph().files())
         overrides = self.overrides()
         for uri in self.open_uris():
             analysis = self.analysis(uri)

@@ -71,6 +71,7 @@ def build_server() -> AgentspecServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded(lambda: None)
     def did_open(ls: AgentspecServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.store.files_changed()
         ls.publisher.schedule(params.text_document.uri, delay_ms=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -78,12 +79,18 @@ def build_server() -> AgentspecServer:
     def did_change(ls: AgentspecServer, params: types.DidChangeTextDocumentParams) -> None:
         ls.publisher.schedule(params.text_document.uri)
 
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    @guarded(lambda: None)
+    def did_save(ls: AgentspecServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.store.files_changed()  # a new file may now exist on disk, importing others
+
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(lambda: None)
     def did_close(ls: AgentspecServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         dependents = ls.store.dependents(uri)
         ls.store.forget(uri)
+        ls.store.files_changed()
         ls.publisher.clear(uri)
         if dependents:  # they now read the file from disk instead of the buffer
             ls.store.invalidate_all()

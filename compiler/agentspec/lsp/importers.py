@@ -1,0 +1,89 @@
+"""Which workspace files import a given file (directly or transitively).
+
+The checker judges some things over every file of a run: an agent counts as
+reachable, a script as used, when *any* loaded file routes to it or runs it.
+`agentspec check specs/` loads every spec, so a shared library file gets no
+"unreachable agent" warning for agents its importers route to. To show the
+same diagnostics in the editor, a document is checked together with the
+workspace files that import it. Finding those means knowing every workspace
+file's imports: each file is parsed once and its imports cached until the
+file changes on disk (or, for an open buffer, until its text changes).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+
+from agentspec.loader import discover, read_source
+from agentspec.parser import parse
+
+log = logging.getLogger(__name__)
+
+
+def _imports_of(path: str, text: str) -> list[str]:
+    result = parse(text, path)
+    if result.spec is None:
+        return []
+    return [os.path.normpath(os.path.join(os.path.dirname(path), d.path)) for d in result.spec.of_kind("import")]
+
+
+@dataclass
+class ImportGraph:
+    roots: list[str] = field(default_factory=list)  # workspace folders
+    _files: list[str] | None = None
+    _on_disk: dict[str, tuple[tuple[int, int], list[str]]] = field(default_factory=dict)
+    _in_buffer: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+    def refresh_files(self) -> None:
+        """Forget the list of workspace files (a file was created, saved or deleted)."""
+        self._files = None
+
+    def files(self) -> list[str]:
+        if self._files is None:
+            found: set[str] = set()
+            for root in self.roots:
+                if os.path.isdir(root):
+                    try:
+                        found.update(os.path.normpath(os.path.abspath(p)) for p in discover([root]))
+                    except Exception:  # a folder vanished while listing it: use what we have
+                        log.exception("cannot list %s", root)
+            self._files = sorted(found)
+        return self._files
+
+    def _imports(self, path: str, buffers: dict[str, str]) -> list[str]:
+        if path in buffers:
+            text = buffers[path]
+            cached = self._in_buffer.get(path)
+            if cached is None or cached[0] != text:
+                cached = (text, _imports_of(path, text))
+                self._in_buffer[path] = cached
+            return cached[1]
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return []
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached_disk = self._on_disk.get(path)
+        if cached_disk is None or cached_disk[0] != key:
+            text, problem = read_source(path)
+            cached_disk = (key, [] if problem or text is None else _imports_of(path, text))
+            self._on_disk[path] = cached_disk
+        return cached_disk[1]
+
+    def importers(self, path: str, buffers: dict[str, str]) -> list[str]:
+        """Workspace files and open buffers that import ``path``, transitively, sorted."""
+        candidates = sorted(set(self.files()) | set(buffers))
+        imported_by: dict[str, set[str]] = {}
+        for candidate in candidates:
+            for target in self._imports(candidate, buffers):
+                imported_by.setdefault(target, set()).add(candidate)
+        found: set[str] = set()
+        pending = [path]
+        while pending:
+            for importer in imported_by.get(pending.pop(), ()):
+                if importer not in found and importer != path:
+                    found.add(importer)
+                    pending.append(importer)
+        return sorted(found)
