@@ -1,0 +1,159 @@
+"""Completion from the language server, end to end: keywords valid at the cursor
+(as the grammar says), and the names valid there, from the document and its
+imports, on the broken text one has while typing."""
+
+from __future__ import annotations
+
+import pytest
+
+from lsp_support import DATA, LspClient, labels
+
+pytestmark = pytest.mark.slow
+
+TRAVEL = DATA / "travel.agentspec"
+CURSOR = "‸"  # marks the cursor in the texts below
+
+TOOLS = {"search_flights", "book_flight", "cancel_booking"}
+AGENTS = {"booker", "front_desk"}
+
+
+@pytest.fixture(scope="module")
+def client():
+    c = LspClient(debounce_ms=0)
+    yield c
+    c.shutdown()
+
+
+def complete(client: LspClient, text_with_cursor: str, path=TRAVEL) -> list[dict]:
+    """Open ``path`` with the text (cursor marked by ‸ removed) and complete at the mark."""
+    index = text_with_cursor.index(CURSOR)
+    text = text_with_cursor.replace(CURSOR, "")
+    line = text.count("\n", 0, index)
+    character = len(text[text.rfind("\n", 0, index) + 1 : index].encode("utf-16-le")) // 2
+    doc = client.open(path, text)
+    try:
+        return client.completion(doc, line, character)
+    finally:
+        client.close(doc)
+
+
+def keywords(items: list[dict]) -> set[str]:
+    return {i["label"] for i in items if i["kind"] == 14}
+
+
+def names(items: list[dict]) -> set[str]:
+    return {i["label"] for i in items if i["kind"] != 14}
+
+
+def in_travel(before: str, after: str = "") -> str:
+    """travel.agentspec with an extra block appended and the cursor in it."""
+    return TRAVEL.read_text() + "\n" + before + CURSOR + after
+
+
+def test_top_level_offers_the_declaration_keywords(client):
+    items = complete(client, in_travel(""))
+    found = keywords(items)
+    assert {"import", "tenant", "tool", "plan", "coordinator", "specialist", "script", "scenario", "suite"} <= found
+    assert not found & {"description", "tools", "input", "tool_call", "runs"}
+    assert names(items) == set()
+
+
+def test_tool_block_offers_tool_settings_only(client):
+    items = complete(client, in_travel("tool t() {\n  ", "\n}\n"))
+    assert keywords(items) == {"description", "approval", "handler", "returns", "fails"}
+
+
+def test_expect_block_offers_expectations(client):
+    items = complete(client, in_travel('scenario "s" {\n  expect {\n    ', "\n  }\n}\n"))
+    found = keywords(items)
+    assert {"tool_call", "no_tool_call", "tool_order", "output", "no_error", "judge", "policy"} <= found
+    assert "description" not in found and "input" not in found
+
+
+def test_tools_list_offers_tools_from_the_imported_file(client):
+    items = complete(client, in_travel("specialist s {\n  tools [", "]\n}\n"))
+    assert names(items) == TOOLS
+    book = next(i for i in items if i["label"] == "book_flight")
+    assert book["detail"] == "tool book_flight(flight_id: str)"
+    assert "Book one flight" in book["documentation"]["value"]
+
+
+def test_tools_list_after_a_comma_and_a_partial_word(client):
+    items = complete(client, in_travel("specialist s {\n  tools [search_flights, bo", "\n}\n"))
+    assert names(items) == TOOLS  # the editor filters by the typed prefix
+
+
+def test_routes_offer_agents(client):
+    items = complete(client, in_travel("coordinator c {\n  routes [", "]\n}\n"))
+    assert AGENTS <= names(items)
+    assert not names(items) & TOOLS
+
+
+def test_call_offers_agents_then_their_scripts(client):
+    assert AGENTS <= names(complete(client, in_travel('scenario "s" {\n  run {\n    call ', "\n  }\n}\n")))
+    scripts = names(complete(client, in_travel('scenario "s" {\n  run {\n    call booker ', "\n  }\n}\n")))
+    assert scripts == {"book_cheapest"}
+
+
+def test_via_and_agent_offer_agents(client):
+    assert AGENTS <= names(complete(client, in_travel('scenario "s" {\n  via ', "\n}\n")))
+    assert AGENTS <= names(complete(client, in_travel('scenario "s" {\n  agent ', "\n}\n")))
+
+
+def test_steps_offer_tools_and_call(client):
+    items = complete(client, in_travel("script s {\n  ", "\n}\n"))
+    assert TOOLS <= names(items)
+    assert "call" in keywords(items)
+
+
+def test_expectations_offer_tools(client):
+    items = complete(client, in_travel('scenario "s" {\n  expect {\n    tool_call ', "\n  }\n}\n"))
+    assert names(items) == TOOLS
+    items = complete(client, in_travel('scenario "s" {\n  expect {\n    tool_call search_flights before ', "\n  }\n}\n"))
+    assert names(items) == TOOLS
+
+
+def test_arguments_of_a_scripted_tool_call(client):
+    items = complete(client, in_travel("script s {\n  search_flights(", ")\n}\n"))
+    assert [i["label"] for i in items] == ["origin", "destination", "date"]
+    assert items[0]["insertText"] == "origin: "
+    assert items[2]["detail"] == "date: str?"
+
+
+def test_arguments_already_given_are_not_offered(client):
+    before = in_travel('script s {\n  search_flights(origin: "SFO", ', ', date: "x")\n}\n')
+    assert [i["label"] for i in complete(client, before)] == ["destination"]
+
+
+def test_arguments_in_an_expected_tool_call(client):
+    items = complete(client, in_travel('scenario "s" {\n  expect {\n    tool_call book_flight(', "\n  }\n}\n"))
+    assert [i["label"] for i in items] == ["flight_id"]
+
+
+def test_nothing_inside_strings_and_comments(client):
+    assert complete(client, in_travel('tool t() {\n  description "Find ', '"\n}\n')) == []
+    assert complete(client, in_travel("# tools [", "\n")) == []
+
+
+def test_new_names_get_no_suggestions(client):
+    assert names(complete(client, in_travel("tool ", "\n"))) == set()
+    assert names(complete(client, in_travel("tool t(", ")\n"))) == set()
+
+
+def test_completion_works_below_a_broken_declaration(client):
+    broken = in_travel(
+        "specialist half {\n  tools [search_flights, \n  prompt \"unfinished\n\n"  # unclosed list, string, block
+        'scenario "s" {\n  via ',
+        "\n}\n",
+    )
+    assert AGENTS <= names(complete(client, broken))
+
+
+def test_names_declared_in_the_broken_document_itself_are_offered(client):
+    text = (
+        'import "common.agentspec"\n'
+        "tool freshly_added(x: int) {}\n"
+        "specialist s {\n  tools [" + CURSOR + "\n"  # the list is not closed yet
+    )
+    found = names(complete(client, text, path=DATA / "scratch_completion.agentspec"))
+    assert found == TOOLS | {"freshly_added"}
