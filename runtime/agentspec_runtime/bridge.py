@@ -194,7 +194,7 @@ def events_to_trace(events: list[dict[str, Any]], *, input: str, duration_ms: fl
         metadata["finish_reason"] = finish.get("finishReason")
         if not turns and len(llm_steps) == 1:
             llm_steps[0].metadata.update(usage)
-    elif turns:
+    elif summary is not None:  # the run ended with an error: add up the turns it made
         usage = {"input_tokens": 0, "output_tokens": 0}
         for turn in turns:
             for key, value in _usage_metadata(turn.get("usage") or {}).items():

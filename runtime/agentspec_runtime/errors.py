@@ -44,5 +44,9 @@ class ScriptError(StreamError):
     code = "invalid_script"
 
 
-class StreamTimeout(TimeoutError):
-    """A runtime stream did not finish within the adapter's hard timeout."""
+class StreamTimeout(Exception):
+    """A runtime stream did not finish within the adapter's hard timeout.
+
+    Deliberately not a ``TimeoutError``: agentgate treats those as its own
+    scenario timeout and reports its own limit instead of this message.
+    """
