@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -63,17 +64,22 @@ def documents() -> dict[str, str]:
 
 def grammar_keywords(path: Path = GRAMMAR) -> set[str]:
     """Every quoted literal made of letters/underscores in the Lark grammar."""
+    return set(_grammar_keywords(path, path.read_text()))
+
+
+@lru_cache(maxsize=4)
+def _grammar_keywords(path: Path, text: str) -> frozenset[str]:
     import lark
 
     meta = Path(lark.__file__).parent / "grammars" / "lark.lark"
     lark_of_lark = lark.Lark(meta.read_text(), parser="lalr")
     words = set()
-    for token in lark_of_lark.lex(path.read_text()):
+    for token in lark_of_lark.lex(text):
         if token.type == "STRING":
             match = _KEYWORD_LITERAL.fullmatch(token.value)
             if match:
                 words.add(match.group(1))
-    return words
+    return frozenset(words)
 
 
 # ---------------------------------------------------------------------------
@@ -228,55 +234,69 @@ _NAMED_KINDS = {
 }
 
 
+#: how a documentation snippet that is not a whole spec is parsed: as the body
+#: of a scenario (settings such as ``run { ... }``) or of a script (steps)
+_SNIPPET_WRAPPERS = (("", ""), ('scenario "_" {\n', "\n}\n"), ("script _ {\n", "\n}\n"))
+_comments: list = []
+
+
+@lru_cache(maxsize=1)
 def _grammar_parser():
     import lark
 
-    comments: list = []
-    parser = lark.Lark(
+    return lark.Lark(
         GRAMMAR.read_text(),
         parser="lalr",
         lexer="contextual",
         keep_all_tokens=True,
         maybe_placeholders=False,
-        lexer_callbacks={"COMMENT": comments.append},
+        lexer_callbacks={"COMMENT": _comments.append},
     )
-    return parser, comments
 
 
 def parser_tokens(text: str) -> list[LarkToken] | None:
     """Every token (comments included) as grammar/agentspec.lark lexes ``text``.
 
-    Returns None when the text is not a valid spec.  Raises AssertionError for a
-    token the highlighting tests do not know how to classify, so a new kind of
-    terminal in the grammar makes these tests point at themselves.
+    ``text`` is a whole spec or, for snippets in the docs, the body of a scenario
+    or a script.  Returns None when it is none of these.  Raises AssertionError
+    for a token the highlighting tests do not know how to classify, so a new kind
+    of terminal in the grammar makes these tests point at themselves.
     """
     import lark
 
-    parser, comments = _grammar_parser()
-    try:
-        tree = parser.parse(text)
-    except lark.exceptions.LarkError:
-        return None
-    keywords = grammar_keywords()
-    raw = list(tree.scan_values(lambda v: isinstance(v, lark.Token))) + comments
-    out = []
-    for tok in raw:
-        if tok.type == "COMMENT":
-            kind = "comment"
-        elif tok.type in _NAMED_KINDS:
-            kind = _NAMED_KINDS[tok.type]
-        elif tok.value in CONSTANT_KEYWORDS:
-            kind = "constant"
-        elif tok.value in keywords:
-            kind = "keyword"
-        elif tok.value in _PUNCTUATION:
-            kind = "punctuation"
-        elif tok.value in ("==", "="):
-            kind = "operator"
-        else:
-            raise AssertionError(f"unclassified token {tok.type} {tok.value!r}: extend highlight_support")
-        out.append(LarkToken(kind, tok.type, str(tok.value), tok.start_pos, tok.end_pos, tok.line))
-    return sorted(out, key=lambda t: t.start)
+    parser = _grammar_parser()
+    for prefix, suffix in _SNIPPET_WRAPPERS:
+        _comments.clear()
+        try:
+            tree = parser.parse(prefix + text + suffix)
+        except lark.exceptions.LarkError:
+            continue
+        raw = list(tree.scan_values(lambda v: isinstance(v, lark.Token))) + list(_comments)
+        shift, lines = len(prefix), prefix.count("\n")
+        inside = [t for t in raw if shift <= t.start_pos and t.end_pos <= shift + len(text)]
+        return sorted(
+            (_classify(t, t.start_pos - shift, t.end_pos - shift, t.line - lines) for t in inside),
+            key=lambda t: t.start,
+        )
+    return None
+
+
+def _classify(tok, start: int, end: int, line: int) -> LarkToken:
+    if tok.type == "COMMENT":
+        kind = "comment"
+    elif tok.type in _NAMED_KINDS:
+        kind = _NAMED_KINDS[tok.type]
+    elif tok.value in CONSTANT_KEYWORDS:
+        kind = "constant"
+    elif tok.value in grammar_keywords():
+        kind = "keyword"
+    elif tok.value in _PUNCTUATION:
+        kind = "punctuation"
+    elif tok.value in ("==", "="):
+        kind = "operator"
+    else:
+        raise AssertionError(f"unclassified token {tok.type} {tok.value!r}: extend highlight_support")
+    return LarkToken(kind, tok.type, str(tok.value), start, end, line)
 
 
 def read_spec(path: Path) -> str:
