@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DEBOUNCE_MS = 150.0
 SOURCE = "agentspec"
+INTERNAL_ERROR = "internal"
 
 
 def debounce_from(options: object) -> float:
@@ -105,5 +106,27 @@ class Publisher:
             analysis = self.store.analysis(uri)
             diagnostics = [to_lsp(d, analysis.index) for d in analysis.diagnostics]
             self.send(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=analysis.version))
-        except Exception:  # a bug here must not take the server down; the next edit retries
+        except Exception as exc:  # a bug in agentspec must not take the server down; the next edit retries
             log.exception("checking %s failed", uri)
+            self._publish_internal_error(uri, exc)
+
+    def _publish_internal_error(self, uri: str, exc: Exception) -> None:
+        """Say so in the editor, rather than leave stale diagnostics standing."""
+        try:
+            message = (
+                f"agentspec could not check this file: internal error ({type(exc).__name__}). "
+                "This is a bug in agentspec, not in your spec; `AGENTSPEC_DEBUG=1 agentspec check FILE` "
+                "shows the traceback."
+            )
+            zero = types.Position(line=0, character=0)
+            diagnostic = types.Diagnostic(
+                range=types.Range(start=zero, end=zero),
+                severity=types.DiagnosticSeverity.Error,
+                code=INTERNAL_ERROR,
+                source=SOURCE,
+                message=message,
+            )
+            version = self.store.workspace.get_text_document(uri).version
+            self.send(types.PublishDiagnosticsParams(uri=uri, diagnostics=[diagnostic], version=version))
+        except Exception:
+            log.exception("cannot report the internal error for %s", uri)
