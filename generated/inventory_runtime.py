@@ -60,6 +60,18 @@ INVENTORY_PLAN = define_plan(
                                 "kind": {"const": "reorder"},
                                 "product_id": {"type": "string"},
                                 "quantity": {"type": "integer"},
+                                "references": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "kind": {"type": "string"},
+                                            "id": {"type": "string"},
+                                        },
+                                        "required": ["kind", "id"],
+                                        "additionalProperties": False,
+                                    },
+                                },
                             },
                             "required": ["kind", "product_id", "quantity"],
                             "additionalProperties": False,
@@ -70,6 +82,18 @@ INVENTORY_PLAN = define_plan(
                                 "kind": {"const": "hold"},
                                 "product_id": {"type": "string"},
                                 "reason": {"type": ["string", "null"]},
+                                "references": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "kind": {"type": "string"},
+                                            "id": {"type": "string"},
+                                        },
+                                        "required": ["kind", "id"],
+                                        "additionalProperties": False,
+                                    },
+                                },
                             },
                             "required": ["kind", "product_id"],
                             "additionalProperties": False,

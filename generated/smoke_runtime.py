@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from agentspec_runtime import (
+    ModelSpec,
     Runtime,
     TestingConfig,
     create_runtime,
@@ -48,17 +49,23 @@ CONCIERGE = define_specialist(
     ),
     tools=[LOOKUP_CUSTOMER],
 )
+TRANSLATOR = define_specialist(
+    "translator", model="gpt-4.1-mini", prompt="Translate the user's message to Japanese."
+)
 GREETER = define_coordinator(
     "greeter",
-    model="claude-sonnet-4-6",
+    model=ModelSpec("claude-sonnet-4-6", "anthropic"),
     prompt="Greet the user and offer help with travel.",
-    routes=["concierge"],
+    routes=["concierge", "translator"],
 )
 
 RUNTIME_SPEC = define_runtime(
     tenant=TENANT,
-    agents=[CONCIERGE, GREETER],
-    providers={"anthropic": {"api_key_env": "ANTHROPIC_API_KEY"}},
+    agents=[CONCIERGE, TRANSLATOR, GREETER],
+    providers={
+        "anthropic": {"api_key_env": "ANTHROPIC_API_KEY"},
+        "openai": {"api_key": "sk-test-only-not-a-secret"},
+    },
 )
 
 

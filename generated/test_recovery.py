@@ -5,7 +5,7 @@
 
 from agentgate import Scenario
 from agentspec_runtime.bridge import RuntimeAdapter
-from agentspec_runtime.fixtures import returns
+from agentspec_runtime.fixtures import fails, returns
 from agentspec_runtime.scenarios import failure_report, run_scenario
 from agentspec_runtime.scripts import script, tool_call
 
@@ -18,7 +18,7 @@ def test_a_failing_tool_is_retried_then_the_fallback_answers() -> None:
         "A failing tool is retried, then the fallback answers", input="What is the JPY rate?"
     )
     scenario.on_tool_failure("fetch_rates", expect="retry")
-    scenario.expect_tool_call("fetch_rates", min_times=2, max_times=2)
+    scenario.expect_tool_call("fetch_rates", order=1, min_times=2, max_times=2)
     scenario.expect_tool_call("cached_rates", after="fetch_rates")
     scenario.expect_output(contains="151.2")
     adapter = RuntimeAdapter(
@@ -53,3 +53,26 @@ def test_when_the_live_service_is_back_no_fallback_is_needed() -> None:
     )
     result = run_scenario(scenario, adapter)
     assert result.passed, failure_report(result, "specs/recovery.agentspec:38")
+
+
+def test_when_the_cache_is_empty_too_nothing_stale_is_quoted() -> None:
+    """When the cache is empty too, nothing stale is quoted (specs/recovery.agentspec:53)"""
+    scenario = Scenario(
+        "When the cache is empty too, nothing stale is quoted", input="What is the JPY rate?"
+    )
+    scenario.expect_tool_call("cached_rates", after="fetch_rates")
+    scenario.on_tool_failure("fetch_rates", expect="cached_rates")
+    scenario.expect_output(not_contains="151.2")
+    scenario.expect_output(matches="^$")
+    adapter = RuntimeAdapter(
+        lambda: build_runtime(
+            interpreter="scripted", handlers={"cached_rates": fails("cache is empty")}
+        ),
+        agent="treasurer",
+        prompt=script(
+            tool_call("fetch_rates", {"currency": "JPY"}),
+            tool_call("cached_rates", {"currency": "JPY"}),
+        ),
+    )
+    result = run_scenario(scenario, adapter)
+    assert result.passed, failure_report(result, "specs/recovery.agentspec:53")

@@ -15,7 +15,7 @@ from travel_app.judges import confirms_booking
 
 from travel_runtime import build_runtime
 
-# script from specs/travel.agentspec:45
+# script from specs/travel.agentspec:54
 BOOK_CHEAPEST = script(
     tool_call("search_flights", {"origin": "SFO", "destination": "NRT"}),
     tool_call("book_flight", {"flight_id": "NH7", "passenger": "Ada Lovelace"}),
@@ -23,7 +23,7 @@ BOOK_CHEAPEST = script(
 
 
 def test_book_sfo_to_nrt() -> None:
-    """Book SFO to NRT (specs/travel.agentspec:50)"""
+    """Book SFO to NRT (specs/travel.agentspec:59)"""
     scenario = Scenario(
         "Book SFO to NRT",
         input="Book me the cheapest flight from SFO to NRT",
@@ -68,11 +68,11 @@ def test_book_sfo_to_nrt() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:50")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:59")
 
 
 def test_a_rejected_booking_is_never_made() -> None:
-    """A rejected booking is never made (specs/travel.agentspec:80)"""
+    """A rejected booking is never made (specs/travel.agentspec:89)"""
     scenario = Scenario("A rejected booking is never made", input="Book NH7")
     scenario.expect_tool_call("search_flights")
     scenario.expectations.append(ExpectApprovalDecision("book_flight", "reject", kind="tool"))
@@ -89,15 +89,20 @@ def test_a_rejected_booking_is_never_made() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:80")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:89")
 
 
 def test_no_flights_found_nothing_is_booked() -> None:
-    """No flights found: nothing is booked (specs/travel.agentspec:93)"""
+    """No flights found: nothing is booked (specs/travel.agentspec:102)"""
     scenario = Scenario("No flights found: nothing is booked", input="Book SFO to NRT tomorrow")
     scenario.expect_tool_call("search_flights", with_args={"date": "2025-01-01"})
     scenario.expect_no_tool_call("book_flight")
     scenario.expect_output(contains='"flights": []')
+    scenario.expect_policy(
+        "no booking without flights",
+        forbidden_tools=["book_flight"],
+        forbidden_outputs=["BK-", "booked"],
+    )
     adapter = RuntimeAdapter(
         lambda: build_runtime(
             interpreter="scripted", handlers={"search_flights": returns({"flights": []})}
@@ -105,18 +110,26 @@ def test_no_flights_found_nothing_is_booked() -> None:
         agent="booker",
         prompt=script(
             tool_call(
-                "search_flights", {"origin": "SFO", "destination": "NRT", "date": "2025-01-01"}
+                "search_flights",
+                {
+                    "origin": "SFO",
+                    "destination": "NRT",
+                    "date": "2025-01-01",
+                    "cabins": ["economy", "premium"],
+                    "flexible": True,
+                    "preferences": {"window": True, "meal": None, "max_stops": 1},
+                },
             )
         ),
     )
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:93")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:102")
 
 
 def test_small_refunds_need_no_approval_large_ones_do() -> None:
-    """Small refunds need no approval, large ones do (specs/travel.agentspec:107)"""
+    """Small refunds need no approval, large ones do (specs/travel.agentspec:124)"""
     scenario = Scenario(
         "Small refunds need no approval, large ones do", input="Refund two bookings"
     )
@@ -136,4 +149,4 @@ def test_small_refunds_need_no_approval_large_ones_do() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:107")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:124")

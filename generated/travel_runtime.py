@@ -48,10 +48,14 @@ SEARCH_FLIGHTS = define_tool(
             "destination": {"type": "string"},
             "date": {"type": ["string", "null"], "default": None},
             "max_price": {"type": "integer", "default": 2000},
+            "cabins": {"type": "array", "items": {"type": "string"}, "default": ["economy"]},
+            "flexible": {"type": "boolean", "default": False},
+            "preferences": {},
         },
         "required": ["origin", "destination"],
         "additionalProperties": False,
     },
+    approval="never",
     description="Find flights between two airports",
 )(returns({"flights": [{"id": "NH7", "price": 912}, {"id": "JL1", "price": 1040}]}))
 BOOK_FLIGHT = define_tool(

@@ -29,7 +29,10 @@ _AVOID = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(d
 
 def snake(text: str, fallback: str) -> str:
     """``"Book SFO→NRT"`` → ``book_sfo_nrt``; never empty, never starts with a digit."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = "".join(
+        ch if ch.isascii() else "" if unicodedata.combining(ch) else "_"
+        for ch in unicodedata.normalize("NFKD", text)
+    )
     words = _NOT_WORD.sub("_", _CAMEL_BOUNDARY.sub("_", ascii_text)).strip("_").lower()
     words = re.sub(r"_+", "_", words)
     if not words:

@@ -1,0 +1,86 @@
+"""Helpers shared by the codegen and CLI tests: run the CLI, compile text, import output."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+PREAMBLE = """\
+tenant acme version "v1"
+provider anthropic
+"""
+
+
+def run_cli(*args: str, cwd: Path | str = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``agentspec ARGS`` in a subprocess (``python -m agentspec``), text output captured."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [PYTHON, "-m", "agentspec", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def write_spec(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def compile_in(directory: Path, *specs: str, out: str = "out", extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return run_cli("compile", *specs, "-o", out, *extra, cwd=directory)
+
+
+def spec_string(value: str) -> str:
+    """``value`` as a spec string literal: ``"..."`` with every special character escaped."""
+    out = ['"']
+    for ch in value:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif not ch.isprintable():
+            out.append(f"\\u{{{ord(ch):X}}}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+@contextlib.contextmanager
+def imported(directory: Path, *module_names: str):
+    """Import generated modules from ``directory`` (in order), and forget them afterwards."""
+    saved = {name: sys.modules.get(name) for name in module_names}
+    modules: list[ModuleType] = []
+    try:
+        for name in module_names:
+            spec = importlib.util.spec_from_file_location(name, directory / f"{name}.py")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            modules.append(module)
+        yield modules
+    finally:
+        for name, previous in saved.items():
+            if previous is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = previous

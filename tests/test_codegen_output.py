@@ -1,0 +1,128 @@
+"""The shape of generated code: names, imports, inlined imports, build_runtime."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from agentspec.cli import main
+from codegen_support import PREAMBLE, REPO, imported, write_spec
+
+
+def compile_here(directory: Path, *paths: str, harness: str | None = None) -> Path:
+    cwd = os.getcwd()
+    os.chdir(directory)
+    try:
+        argv = ["compile", *paths, "-o", "out"] + (["--harness", harness] if harness else [])
+        assert main(argv) == 0
+    finally:
+        os.chdir(cwd)
+    return directory / "out"
+
+
+def imports_of(path: Path) -> dict[str, str]:
+    """alias -> "module:name" for every from-import of a generated module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        (a.asname or a.name): f"{node.module}:{a.name}"
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for a in node.names
+    }
+
+
+COLLISIONS = PREAMBLE + """
+tool script(x: str) { handler "app_one.tools:run" }
+tool run(x: str) { handler "app_two.tools:run" }
+tool build_runtime() { handler "app_one.tools:build_runtime" }
+tool returns() { returns null }
+specialist RUNTIME_SPEC { model "claude-haiku-4-5"  tools [script, run, build_runtime, returns] }
+scenario "judged" {
+  agent RUNTIME_SPEC
+  run { script(x: "a") }
+  expect {
+    judge "fine" using "app_one.judges:script"
+    judge "also fine" using "app_two.judges:test_judge"
+  }
+}
+"""
+
+
+def test_colliding_names_get_aliases_never_shadowing(tmp_path: Path) -> None:
+    write_spec(tmp_path, "c.agentspec", COLLISIONS)
+    out = compile_here(tmp_path, "c.agentspec")
+    runtime = imports_of(out / "c_runtime.py")
+    assert runtime["run"] == "app_one.tools:run"
+    assert runtime["tools_run"] == "app_two.tools:run"
+    assert runtime["tools_build_runtime"] == "app_one.tools:build_runtime"
+    source = (out / "c_runtime.py").read_text()
+    assert "RUNTIME_SPEC_AGENT = define_specialist(" in source
+    assert "RUNTIME_SPEC = define_runtime(" in source
+    tests = imports_of(out / "test_c.py")
+    assert tests["judges_script"] == "app_one.judges:script"
+    assert tests["judges_test_judge"] == "app_two.judges:test_judge", "a test_* import would be collected by pytest"
+    assert tests["script"] == "agentspec_runtime.scripts:script"
+    ast.parse(source)
+
+
+def test_imported_spec_files_are_inlined(tmp_path: Path) -> None:
+    """travel.agentspec imports common.agentspec: its runtime defines common's tools itself."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in ("common", "travel"):
+        (specs / f"{name}.agentspec").write_text((REPO / f"specs/{name}.agentspec").read_text())
+    out = compile_here(tmp_path, "specs/travel.agentspec")
+    assert sorted(p.name for p in out.iterdir()) == ["test_travel.py", "travel_runtime.py"]
+    runtime = (out / "travel_runtime.py").read_text()
+    assert "LOOKUP_CUSTOMER = define_tool(" in runtime
+    assert "common_runtime" not in runtime
+    # compiled alone or with common.agentspec, travel's output is the same
+    assert runtime == (REPO / "generated/travel_runtime.py").read_text()
+
+
+def test_a_file_without_agents_generates_nothing(tmp_path: Path) -> None:
+    write_spec(tmp_path, "lib.agentspec", PREAMBLE + 'tool t() { returns 1 }\n')
+    out = compile_here(tmp_path, "lib.agentspec")
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_build_runtime_uses_spec_defaults_and_accepts_overrides() -> None:
+    with imported(REPO / "generated", "travel_runtime") as (travel,):
+        runtime = travel.build_runtime(interpreter="scripted")
+        assert runtime.spec is travel.RUNTIME_SPEC
+        assert sorted(a.name for a in travel.RUNTIME_SPEC.agents) == ["booker", "concierge", "front_desk"]
+
+        async def call(name: str, args: dict) -> dict:
+            async def fixed(args, ctx):
+                return {"overridden": args}
+
+            patched = travel.build_runtime(interpreter="scripted", handlers={name: fixed})
+            tool = next(t for t in patched.spec.agent("booker").tools if t.name == name)
+            return await tool.handler(args, None)
+
+        assert asyncio.run(call("search_flights", {"origin": "SFO"})) == {"overridden": {"origin": "SFO"}}
+        with pytest.raises(ValueError, match="no tool named 'nope'"):
+            travel.build_runtime(handlers={"nope": lambda a, c: None})
+
+
+def test_harness_names_come_from_the_harness_module(tmp_path: Path) -> None:
+    write_spec(tmp_path, "h.agentspec", PREAMBLE + 'specialist s { model "claude-haiku-4-5" }\n')
+    out = compile_here(tmp_path, "h.agentspec", harness="other_harness")
+    runtime = imports_of(out / "h_runtime.py")
+    assert runtime["define_specialist"] == "other_harness:define_specialist"
+    assert runtime["create_runtime"] == "other_harness:create_runtime"
+    assert runtime["override_handlers"] == "agentspec_runtime.fixtures:override_handlers"
+    assert "returns" not in runtime, "no fixture is used, so none is imported"
+
+
+def test_a_tool_without_an_implementation_fails_clearly(tmp_path: Path) -> None:
+    write_spec(tmp_path, "u.agentspec", PREAMBLE + 'tool later() {}\nspecialist s { model "claude-haiku-4-5"  tools [later] }\n')
+    out = compile_here(tmp_path, "u.agentspec")
+    with imported(out, "u_runtime") as (module,):
+        tool = module.RUNTIME_SPEC.agent("s").tools[0]
+        with pytest.raises(Exception, match="has no implementation in the spec"):
+            asyncio.run(tool.handler({}, None))
