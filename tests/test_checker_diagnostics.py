@@ -133,6 +133,13 @@ EXPECTED = {
         "  |                           ^^^^^^^^\n"
         "  = hint: did you mean `reorder`?"
     ),
+    "E108": (
+        "E108.agentspec:9:40: error[E108]: unknown reference kind `Suplier`\n"
+        "  |\n"
+        '9 |                   references: [{ kind: "Suplier", id: "s1" }] }]\n'
+        "  |                                        ^^^^^^^^^\n"
+        "  = hint: did you mean `Supplier`?"
+    ),
     "E201": (
         "E201.agentspec:3:18: error[E201]: unknown type `strng`\n"
         "  |\n"
@@ -200,11 +207,11 @@ EXPECTED = {
         "  = hint: e.g. `min_pass_rate 0.9` for 90%"
     ),
     "E211": (
-        "E211.agentspec:5:43: error[E211]: dispatched[0] has an unknown key `paylod`\n"
+        "E211.agentspec:5:90: error[E211]: dispatched[0] has an unknown key `referenes`\n"
         "  |\n"
-        '5 |   expect { dispatched [{ kind: "reorder", paylod: { product_id: "SKU-1" } }] }\n'
-        "  |                                           ^^^^^^\n"
-        "  = hint: did you mean `payload`?"
+        '5 |   expect { dispatched [{ kind: "reorder", payload: { product_id: "SKU-1", quantity: 5 }, referenes: [] }] }\n'
+        "  |                                                                                          ^^^^^^^^^\n"
+        "  = hint: did you mean `references`?"
     ),
     "E301": (
         "E301.agentspec:3:6: error[E301]: tool `search_flights` is already defined at _prelude.agentspec:7\n"

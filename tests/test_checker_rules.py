@@ -305,10 +305,10 @@ def test_out_of_range_caret_is_on_the_value(tmp_path):
         ('["reorder"]', "dispatched[0] must be an object with `kind` naming a plan action"),
         ('[{ kind: "reordr" }]', "no plan has an action `reordr`"),
         (
-            '[{ kind: "reorder", payload: { quantity: "2" } }]',
+            '[{ kind: "reorder", payload: { product_id: "a", quantity: "2" } }]',
             'dispatched[0].payload.quantity: expected int, got string "2"',
         ),
-        ('[{ kind: "reorder", payload: { qty: 2 } }]', "dispatched[0].payload: action `reorder` has no field `qty`"),
+        ('[{ kind: "reorder", payload: { product_id: "a", quantity: 2, qty: 2 } }]', "dispatched[0].payload: action `reorder` has no field `qty`"),
     ],
 )
 def test_dispatched_actions(tmp_path, actions, message):
@@ -316,9 +316,37 @@ def test_dispatched_actions(tmp_path, actions, message):
     assert [m for _, _, m in found(tmp_path, snippet)] == [message]
 
 
-def test_dispatched_none_and_partial_payloads_are_fine(tmp_path):
-    snippet = 'scenario "s" { input "x" expect { dispatched none  dispatched [{ kind: "reorder", payload: { quantity: 2 } }] } }'
-    assert codes(tmp_path, snippet) == []
+def test_dispatched_payloads_are_complete(tmp_path):
+    # The runtime compares payloads exactly, so one missing a required field can never match.
+    ok = 'scenario "s" { input "x" expect { dispatched none  dispatched [{ kind: "reorder", payload: { product_id: "a", quantity: 2 } }] } }'
+    assert codes(tmp_path, ok) == []
+    partial = 'scenario "s" { input "x" expect { dispatched [{ kind: "reorder", payload: { quantity: 2 } }] } }'
+    assert [m for _, _, m in found(tmp_path, partial)] == [
+        "dispatched[0].payload is missing `product_id` (action `reorder`)"
+    ]
+    missing = 'scenario "s" { input "x" expect { dispatched [{ kind: "reorder" }] } }'
+    assert [m for _, _, m in found(tmp_path, missing)] == [
+        "dispatched[0] has no `payload`; action `reorder` always has `product_id`, `quantity`"
+    ]
+
+
+@pytest.mark.parametrize(
+    "references, message",
+    [
+        ('[{ kind: "Supplier", id: "s1" }]', None),
+        ('"s1"', 'body.actions[0].references must be a list of { kind, id }, got string "s1"'),
+        ('[{ kind: "Supplier" }]', 'body.actions[0].references[0] must be { kind: "<reference>", id: "..." }'),
+        ('[{ kind: "Vendor", id: "v" }]', "unknown reference kind `Vendor`"),
+    ],
+)
+def test_actions_may_name_references(tmp_path, references, message):
+    snippet = (
+        "reference Supplier { name: str }\n"
+        'scenario "x" { input "x" run { call stocker { storePlan(specName: "Restock", planId: "p", body: { rationale: "r",'
+        f' actions: [{{ kind: "reorder", product_id: "a", quantity: 1, references: {references} }}] }}) }} }}'
+        " expect { no_error } }\n"
+    )
+    assert [m for _, _, m in found(tmp_path, snippet)] == ([message] if message else [])
 
 
 # ---- declarations ----------------------------------------------------------------------------
@@ -364,6 +392,7 @@ def test_valid_declarations(tmp_path, decl):
         ('scenario "s" { input "x" expect { judge "polite" using "judges" } }', "E209"),
         ("plan P { actions: str }", "E302"),
         ("plan P { action a { kind: str } }", "E302"),
+        ("plan P { action a { references: str } }", "E302"),
         ("plan P { action a { } action a { } }", "E302"),
         ("reference R { a: str  a: int }", "E302"),
         ('tool t() { returns {}  fails "x" }', "E307"),

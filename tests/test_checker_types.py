@@ -70,6 +70,17 @@ def test_params_schema_keeps_declaration_order_and_knows_what_is_required():
     assert list(schema["properties"]) == ["origin", "date", "limit", "tags", "when"]
 
 
+REFERENCES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}, "id": {"type": "string"}},
+        "required": ["kind", "id"],
+        "additionalProperties": False,
+    },
+}
+
+
 def test_plan_schema():
     plan = first(
         "plan P { rationale: str  note: str?  action reorder { product_id: str, quantity: int }  action hold { } }"
@@ -90,13 +101,14 @@ def test_plan_schema():
                                 "kind": {"const": "reorder"},
                                 "product_id": {"type": "string"},
                                 "quantity": {"type": "integer"},
+                                "references": REFERENCES,
                             },
                             "required": ["kind", "product_id", "quantity"],
                             "additionalProperties": False,
                         },
                         {
                             "type": "object",
-                            "properties": {"kind": {"const": "hold"}},
+                            "properties": {"kind": {"const": "hold"}, "references": REFERENCES},
                             "required": ["kind"],
                             "additionalProperties": False,
                         },
@@ -111,6 +123,8 @@ def test_plan_schema():
     assert validate(ok, schema) == []
     assert validate({"rationale": "r", "actions": [{"kind": "reorder", "product_id": "a"}]}, schema) != []
     assert validate({"rationale": "r"}, schema) != []
+    linked = {"kind": "hold", "references": [{"kind": "Supplier", "id": "s1"}]}
+    assert validate({"rationale": "r", "actions": [linked]}, schema) == []
 
 
 def test_a_plan_without_actions_takes_an_empty_list_only():

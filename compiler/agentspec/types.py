@@ -35,9 +35,18 @@ SCALAR_TYPES: dict[str, dict[str, Any]] = {
 TYPE_NAMES = ("str", "int", "float", "bool", "json", "list")
 TYPE_HINT = "types are str, int, float, bool, json and list[T]; add `?` for optional"
 
-# The keys a plan body reserves for its actions, and an action for its kind.
+# The keys a plan body reserves for its actions, and an action for its kind and
+# the references it names (the runtime's dispatcher contract: an action is
+# ``{kind, references?, ...payload fields}``).
 PLAN_ACTIONS_KEY = "actions"
 ACTION_KIND_KEY = "kind"
+ACTION_REFERENCES_KEY = "references"
+REFERENCE_LINK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"kind": {"type": "string"}, "id": {"type": "string"}},
+    "required": ["kind", "id"],
+    "additionalProperties": False,
+}
 
 
 def type_problem(type_ref: ast.TypeRef) -> tuple[ast.TypeRef, str] | None:
@@ -108,9 +117,13 @@ def fields_schema(fields: list[ast.Field_]) -> dict[str, Any]:
 
 
 def action_schema(action: ast.ActionDecl) -> dict[str, Any]:
-    """One plan action: ``{kind: "<name>", ...fields}``."""
+    """One plan action: ``{kind: "<name>", ...fields}``, optionally naming ``references: [{kind, id}]``."""
     schema = fields_schema(action.fields)
-    schema["properties"] = {ACTION_KIND_KEY: {"const": action.name.name}, **schema["properties"]}
+    schema["properties"] = {
+        ACTION_KIND_KEY: {"const": action.name.name},
+        **schema["properties"],
+        ACTION_REFERENCES_KEY: {"type": "array", "items": dict(REFERENCE_LINK_SCHEMA)},
+    }
     schema["required"] = [ACTION_KIND_KEY, *schema["required"]]
     return schema
 

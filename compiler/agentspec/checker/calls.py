@@ -194,7 +194,11 @@ def check_plan_body(ctx: FileContext, plan: ast.PlanDecl, body: ast.Arg) -> None
                 code="E107",
             )
             continue
-        check_object(check, action, path, declared.fields, f"action `{declared.name.name}`", extra=("kind",))
+        check_object(
+            check, action, path, declared.fields, f"action `{declared.name.name}`", extra=("kind", "references")
+        )
+        if "references" in action:
+            check_reference_links(check, action["references"], [*path, "references"])
 
 
 def _actions_hint(plan: ast.PlanDecl) -> str:
@@ -237,5 +241,41 @@ def check_dispatched(ctx: FileContext, actions: list[Any], span: ast.Span, plans
                 code="E107",
             )
             continue
-        if "payload" in item:
-            check_object(check, item["payload"], [*path, "payload"], declared.fields, f"action `{declared.name.name}`", complete=False)
+        payload = item.get("payload", {})
+        if "payload" not in item and any(not f.type.optional for f in declared.fields):
+            required = ", ".join(f"`{f.name.name}`" for f in declared.fields if not f.type.optional)
+            check.error(
+                f"dispatched[{index}] has no `payload`; action `{declared.name.name}` always has {required}",
+                path,
+                hint="the runtime compares payloads exactly: give every field the action was stored with",
+            )
+        elif "payload" in item:
+            check_object(check, payload, [*path, "payload"], declared.fields, f"action `{declared.name.name}`")
+        if "references" in item:
+            check_reference_links(check, item["references"], [*path, "references"])
+
+
+def check_reference_links(check: ObjectCheck, links: Any, path: list[Any]) -> None:
+    """``references: [{ kind: "<reference>", id: "..." }]`` naming declared reference kinds."""
+    kinds = check.ctx.scope.references
+    if not isinstance(links, list):
+        check.error(f"{check.where(path)} must be a list of {{ kind, id }}, got {spectypes.describe_value(links)}", path)
+        return
+    for index, link in enumerate(links):
+        where = [*path, index]
+        if not (isinstance(link, dict) and isinstance(link.get("kind"), str) and isinstance(link.get("id"), str)) or set(
+            link
+        ) - {"kind", "id"}:
+            check.error(
+                f"{check.where(where)} must be {{ kind: \"<reference>\", id: \"...\" }}",
+                where,
+                hint=f"e.g. {{ kind: \"{next(iter(kinds), 'Supplier')}\", id: \"s1\" }}",
+            )
+        elif link["kind"] not in kinds:
+            check.error(
+                f"unknown reference kind `{link['kind']}`",
+                [*where, "kind"],
+                hint=did_you_mean(link["kind"], kinds)
+                or (f"reference kinds: {', '.join(f'`{k}`' for k in kinds)}" if kinds else "declare it: `reference NAME { ... }`"),
+                code="E108",
+            )

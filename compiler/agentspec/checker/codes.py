@@ -27,6 +27,7 @@ CODES: dict[str, str] = {
     "E105": "unknown provider",
     "E106": "unknown plan status",
     "E107": "unknown plan action",
+    "E108": "unknown reference kind",
     # types and values
     "E201": "unknown or malformed type",
     "E202": "default value does not match its type",

@@ -52,13 +52,13 @@ def check_type(ctx: FileContext, type_ref: ast.TypeRef) -> bool:
     return False
 
 
-def check_member_names(ctx: FileContext, members: list, what: str, owner: str, reserved: str | None = None) -> None:
-    """Params, fields or actions: no name twice, and not the one ``reserved`` name."""
+def check_member_names(ctx: FileContext, members: list, what: str, owner: str, reserved: tuple[str, ...] = ()) -> None:
+    """Params, fields or actions: no name twice, and none of the ``reserved`` names."""
     seen: dict[str, ast.Ident] = {}
     for member in members:
         name = member.name
-        if reserved is not None and name.name == reserved:
-            ctx.error("E302", f"`{reserved}` is reserved in {owner}", name.span, _RESERVED_HINT[reserved])
+        if name.name in reserved:
+            ctx.error("E302", f"`{name.name}` is reserved in {owner}", name.span, _RESERVED_HINT[name.name])
         elif name.name in seen:
             ctx.error(
                 "E302",
@@ -72,10 +72,11 @@ def check_member_names(ctx: FileContext, members: list, what: str, owner: str, r
 _RESERVED_HINT = {
     spectypes.PLAN_ACTIONS_KEY: "a plan body's `actions` list holds its actions; declare them with `action NAME { ... }`",
     spectypes.ACTION_KIND_KEY: "every action carries `kind: \"<action name>\"`; rename this field",
+    spectypes.ACTION_REFERENCES_KEY: "an action names references with `references: [{ kind, id }]`; rename this field",
 }
 
 
-def check_fields(ctx: FileContext, fields: list[ast.Field_], owner: str, reserved: str | None = None) -> None:
+def check_fields(ctx: FileContext, fields: list[ast.Field_], owner: str, reserved: tuple[str, ...] = ()) -> None:
     check_member_names(ctx, fields, "field", owner, reserved)
     for field in fields:
         check_type(ctx, field.type)
@@ -118,10 +119,15 @@ def check_tool(ctx: FileContext, tool: ast.ToolDecl) -> None:
 
 def check_plan(ctx: FileContext, plan: ast.PlanDecl) -> None:
     owner = f"plan `{plan.name.name}`"
-    check_fields(ctx, plan.fields, owner, reserved=spectypes.PLAN_ACTIONS_KEY)
+    check_fields(ctx, plan.fields, owner, reserved=(spectypes.PLAN_ACTIONS_KEY,))
     check_member_names(ctx, plan.actions, "action", owner)
     for action in plan.actions:
-        check_fields(ctx, action.fields, f"action `{action.name.name}`", reserved=spectypes.ACTION_KIND_KEY)
+        check_fields(
+            ctx,
+            action.fields,
+            f"action `{action.name.name}`",
+            reserved=(spectypes.ACTION_KIND_KEY, spectypes.ACTION_REFERENCES_KEY),
+        )
 
 
 def check_reference(ctx: FileContext, reference: ast.ReferenceDecl) -> None:
