@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 from . import events
 from .dispatch import DispatchError, call_dispatcher, normalize_actions, resolve_references
 from .errors import StreamError
+from .outcomes import DecisionBox, ToolOutcome
 from .policy import PolicyError
 from .schema import Schema
 from .specs import AgentSpec
 from .state import REPLACEABLE_STATUSES, StoredPlan
 
 if TYPE_CHECKING:
-    from .execution import Execution, ToolOutcome
+    from .execution import Execution
 
 CALL_AGENT_SCHEMA = Schema.of({"agent": str, "prompt": str})
 STORE_PLAN_SCHEMA = Schema.of(
@@ -42,12 +43,12 @@ STORE_PLAN_SCHEMA = Schema.of(
 EXECUTE_PLAN_SCHEMA = Schema.of({"planId": str})
 
 
-def _invalid(outcome: "ToolOutcome", tool: str, errors: list[str]) -> None:
+def _invalid(outcome: ToolOutcome, tool: str, errors: list[str]) -> None:
     outcome.fail(f"invalid arguments for {tool}: {'; '.join(errors)}")
 
 
 async def call_agent(
-    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: "ToolOutcome"
+    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
 ) -> AsyncIterator[dict[str, Any]]:
     """Run a routed agent on ``prompt``; its events are part of this stream."""
     _, errors = CALL_AGENT_SCHEMA.validate(args)
@@ -77,7 +78,7 @@ async def call_agent(
 
 
 async def store_plan(
-    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: "ToolOutcome"
+    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
 ) -> AsyncIterator[dict[str, Any]]:
     """Validate a plan body against its plan spec and store it as a draft in this thread."""
     _, errors = STORE_PLAN_SCHEMA.validate(args)
@@ -113,11 +114,9 @@ def _set_status(plan: StoredPlan, status: str) -> dict[str, Any]:
 
 
 async def execute_plan(
-    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: "ToolOutcome"
+    execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
 ) -> AsyncIterator[dict[str, Any]]:
     """Ask for approval if the policy says so, then dispatch the plan's actions once."""
-    from .execution import _DecisionBox
-
     _, errors = EXECUTE_PLAN_SCHEMA.validate(args)
     if errors:
         _invalid(outcome, "executePlan", errors)
@@ -157,7 +156,7 @@ async def execute_plan(
         return
     if needed:
         yield _set_status(plan, "pending_approval")
-        box = _DecisionBox()
+        box = DecisionBox()
         async with aclosing(execution.request_approval("plan", plan_id, payload, box)) as stream:
             async for event in stream:
                 yield event

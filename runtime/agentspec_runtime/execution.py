@@ -18,15 +18,16 @@ import copy
 import inspect
 import time
 from contextlib import aclosing
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
-from . import events
 from pydantic import BaseModel
 
+from . import events
+from .builtins import BUILTINS
 from .context import ToolContext
 from .errors import ToolFailure
 from .jsonable import NotJSONError, jsonable
+from .outcomes import DecisionBox, ToolOutcome
 from .policy import PolicyError
 from .specs import AgentSpec, ToolSpec
 from .state import Decision, PendingApproval
@@ -34,27 +35,6 @@ from .usage import Usage, estimate_tokens, json_text
 
 if TYPE_CHECKING:
     from .runtime import Runtime
-
-
-class ToolOutcome:
-    """Where a tool call's result lands (async generators cannot return values)."""
-
-    __slots__ = ("result",)
-
-    def __init__(self) -> None:
-        self.result: Any = None
-
-    def fail(self, message: str, **extra: Any) -> None:
-        self.result = {"error": message, **extra}
-
-    @property
-    def ok(self) -> bool:
-        return not (isinstance(self.result, dict) and "error" in self.result)
-
-
-@dataclass
-class _DecisionBox:
-    decision: Decision | None = None
 
 
 class Execution:
@@ -115,8 +95,6 @@ class Execution:
             outcome.fail(f"agent {agent.name!r} has no tool {name!r} (its tools: {available})")
         else:
             if isinstance(entry, str):
-                from .builtins import BUILTINS
-
                 body = BUILTINS[entry](self, agent, tool_id, args, outcome)
             else:
                 body = self._user_tool(agent, entry, tool_id, args, outcome)
@@ -150,7 +128,7 @@ class Execution:
                 outcome.fail(f"{exc}; tool {tool.name!r} was not run")
                 return
             if needed:
-                box = _DecisionBox()
+                box = DecisionBox()
                 async with aclosing(self.request_approval("tool", tool.name, args, box)) as stream:
                     async for event in stream:
                         yield event
@@ -179,7 +157,7 @@ class Execution:
     # -- approvals -------------------------------------------------------------
 
     async def request_approval(
-        self, kind: str, target: str, payload: Any, box: _DecisionBox
+        self, kind: str, target: str, payload: Any, box: DecisionBox
     ) -> AsyncIterator[dict[str, Any]]:
         """Emit ``approval-required``, wait for ``respond_to_approval``, emit the decision."""
         runtime = self.runtime

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from ..errors import ScriptError
 from ..events import text
+from ..outcomes import ToolOutcome
 from ..usage import estimate_tokens, json_text
 from .base import Interpreter
 
@@ -100,8 +101,6 @@ class ScriptedInterpreter(Interpreter):
     emits_summary = True
 
     async def run(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
-        from ..execution import ToolOutcome
-
         calls = parse_script(run.prompt)
         if calls is None:
             yield run.start_turn()
