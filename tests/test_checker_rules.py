@@ -308,7 +308,10 @@ def test_out_of_range_caret_is_on_the_value(tmp_path):
             '[{ kind: "reorder", payload: { product_id: "a", quantity: "2" } }]',
             'dispatched[0].payload.quantity: expected int, got string "2"',
         ),
-        ('[{ kind: "reorder", payload: { product_id: "a", quantity: 2, qty: 2 } }]', "dispatched[0].payload: action `reorder` has no field `qty`"),
+        (
+            '[{ kind: "reorder", payload: { product_id: "a", quantity: 2, qty: 2 } }]',
+            "dispatched[0].payload: action `reorder` has no field `qty`",
+        ),
     ],
 )
 def test_dispatched_actions(tmp_path, actions, message):
@@ -513,3 +516,28 @@ def test_a_script_used_only_by_an_unused_script_is_unused(tmp_path):
 def test_decisions_that_are_never_asked_for(tmp_path, extra, decision, warned):
     snippet = f'{extra}\nscenario "s" {{ input "x" {decision} expect {{ no_error }} }}'
     assert codes(tmp_path, snippet) == (["W105"] if warned else [])
+
+
+def test_calling_the_agent_the_steps_already_run_as(tmp_path):
+    snippet = 'scenario "s" { input "x" agent booker run { call booker { book_flight(flight_id: "a") } } expect { no_error } }'
+    diagnostics = run(
+        tmp_path, {"_prelude.agentspec": PRELUDE, "main.agentspec": 'import "_prelude.agentspec"\n' + snippet}
+    )
+    assert [(d.code, d.message, d.hint) for d in diagnostics] == [
+        (
+            "E310",
+            "`booker` cannot call itself",
+            "these steps already run as `booker`: write the steps without `call booker`",
+        )
+    ]
+
+
+def test_errors_inside_a_script_name_the_call_that_ran_it(tmp_path):
+    snippet = 'script pay { book_flight(flight_id: "NH7") }\n\nscenario "b" { input "x" run { call stocker pay } expect { no_error } }\n'
+    diagnostics = run(
+        tmp_path, {"_prelude.agentspec": PRELUDE, "main.agentspec": 'import "_prelude.agentspec"\n' + snippet}
+    )
+    assert [d.hint for d in diagnostics] == [
+        "add `book_flight` to the `tools` of `stocker` (_prelude.agentspec:24); "
+        "script `pay` runs as `stocker` from line 4"
+    ]

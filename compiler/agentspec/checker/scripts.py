@@ -58,18 +58,27 @@ def check_script_call(ctx: FileContext, name: ast.Ident, agent: Symbol | None, s
             "a script that calls itself never ends; write the steps out instead",
         )
         return
-    check_steps(ctx.at(script.path), script.decl.steps, agent, stack + (key,))
+    inner = ctx.at(script.path)
+    origin = None
+    if agent is not None:
+        origin = f"script `{script.name}` runs as `{agent.name}` from {inner.where(ctx.path, name.span)}"
+    check_steps(inner, script.decl.steps, agent, stack + (key,), origin)
 
 
-def check_steps(ctx: FileContext, steps: list, agent: Symbol | None, stack: Stack) -> None:
+def check_steps(ctx: FileContext, steps: list, agent: Symbol | None, stack: Stack, origin: str | None = None) -> None:
+    """``origin`` says, for steps of a named script, which call made them run as ``agent``."""
     for step in steps:
         if isinstance(step, ast.ToolStep):
-            _check_tool_step(ctx, step, agent)
+            _check_tool_step(ctx, step, agent, origin)
         else:
-            _check_agent_step(ctx, step, agent, stack)
+            _check_agent_step(ctx, step, agent, stack, origin)
 
 
-def _check_tool_step(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None) -> None:
+def _with_origin(hint: str, origin: str | None) -> str:
+    return f"{hint}; {origin}" if origin else hint
+
+
+def _check_tool_step(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None, origin: str | None) -> None:
     name = step.tool.name
     if name == "call_agent":
         ctx.error(
@@ -80,7 +89,7 @@ def _check_tool_step(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None)
         )
         return
     if name in BUILTIN_PARAMS:
-        _check_builtin(ctx, step, agent)
+        _check_builtin(ctx, step, agent, origin)
         return
     tool = ctx.lookup("tool", name)
     if tool is None:
@@ -92,11 +101,11 @@ def _check_tool_step(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None)
             "E308",
             f"`{agent.name}` does not have tool `{name}`",
             step.tool.span,
-            f"add `{name}` to the `tools` of `{agent.name}` ({ctx.where(agent.path, agent.span)})",
+            _with_origin(f"add `{name}` to the `tools` of `{agent.name}` ({ctx.where(agent.path, agent.span)})", origin),
         )
 
 
-def _check_builtin(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None) -> None:
+def _check_builtin(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None, origin: str | None) -> None:
     name = step.tool.name
     good = check_args(ctx, step.tool, BUILTIN_PARAMS[name], step.args)
     role = BUILTIN_ROLE[name]
@@ -105,7 +114,7 @@ def _check_builtin(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None) -
             "E309",
             f"`{name}` is only available to {role}s; `{agent.name}` is {role_phrase(agent.decl)}",
             step.tool.span,
-            f"call it inside `call <{role}> {{ ... }}`",
+            _with_origin(f"call it inside `call <{role}> {{ ... }}`", origin),
         )
         return
     if name != "storePlan":
@@ -119,7 +128,7 @@ def _check_builtin(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None) -
                 "E208",
                 f'`{agent.name}` stores plans of `{plan.name}`, not "{spec_name.value}"',
                 spec_name.value_span,
-                f'write `specName: "{plan.name}"`',
+                _with_origin(f'write `specName: "{plan.name}"`', origin),
             )
             return
     elif spec_name is not None:
@@ -135,26 +144,38 @@ def _check_builtin(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None) -
         check_plan_body(ctx, plan.decl, good["body"])
 
 
-def _check_agent_step(ctx: FileContext, step: ast.AgentStep, agent: Symbol | None, stack: Stack) -> None:
+def _check_agent_step(
+    ctx: FileContext, step: ast.AgentStep, agent: Symbol | None, stack: Stack, origin: str | None
+) -> None:
     target = ctx.lookup("agent", step.agent.name)
     if target is None:
         ctx.unknown("E102", "agent", step.agent, ctx.scope.agents)
     elif agent is not None and target.name not in {r.name for r in agent.decl.routes}:
-        if agent.decl.role == "coordinator":
+        if target.name == agent.name:
+            body = "the script" if step.script is not None else "the steps"
+            ctx.error(
+                "E310",
+                f"`{agent.name}` cannot call itself",
+                step.agent.span,
+                _with_origin(f"these steps already run as `{agent.name}`: write {body} without `call {agent.name}`", origin),
+            )
+        elif agent.decl.role == "coordinator":
             ctx.error(
                 "E310",
                 f"`{agent.name}` does not route to `{target.name}`",
                 step.agent.span,
-                f"add `{target.name}` to the `routes` of `{agent.name}` ({ctx.where(agent.path, agent.span)})",
+                _with_origin(
+                    f"add `{target.name}` to the `routes` of `{agent.name}` ({ctx.where(agent.path, agent.span)})", origin
+                ),
             )
         else:
             ctx.error(
                 "E310",
                 f"`{agent.name}` cannot call `{target.name}`: it is {role_phrase(agent.decl)}, and only coordinators route",
                 step.agent.span,
-                "call it from the coordinator instead",
+                _with_origin("call it from the coordinator instead", origin),
             )
     if step.script is not None:
         check_script_call(ctx, step.script, target, stack)
     else:
-        check_steps(ctx, step.steps, target, stack)
+        check_steps(ctx, step.steps, target, stack, origin)
