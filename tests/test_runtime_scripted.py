@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from agentspec_runtime import (
     Interpreter,
     ToolFailure,
+    ToolOutcome,
     create_runtime,
     define_coordinator,
     define_runtime,
@@ -406,3 +407,26 @@ def test_an_approval_answered_from_another_task_resumes_the_stream() -> None:
         return events
 
     assert results(run(main())) == ["launched"]
+
+
+class Polite(Interpreter):
+    """The custom interpreter from docs/runtime.md."""
+
+    name = "polite"
+
+    async def run(self, run: Any) -> Any:
+        yield run.start_turn()
+        outcome = ToolOutcome()
+        async for event in run.call_tool("echo", {"value": run.prompt}, outcome):
+            yield event
+        yield {"type": "text", "text": f"Thanks! {outcome.result}"}
+        run.end_turn(completion_tokens=5)
+
+
+def test_a_custom_interpreter_uses_the_same_tool_machinery() -> None:
+    runtime = make_runtime(interpreter=Polite())
+    events = run(collect(runtime.run_specialist("worker", "hi", thread_id="t")))
+    assert types(events) == ["step-start", "tool-invocation", "tool-invocation", "text", "finish"]
+    assert events[1]["toolInvocationId"] == "tool-1"
+    assert texts(events) == ["Thanks! {'echoed': 'hi'}"]
+    assert events[-1]["usage"]["completionTokens"] == 5

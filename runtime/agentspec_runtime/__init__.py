@@ -20,10 +20,12 @@ from .approval_script import ApprovalAnswer, ApprovalScript
 from .bridge import RuntimeAdapter, events_to_trace
 from .context import ToolContext
 from .dispatch import normalize_actions
-from .errors import StreamTimeout, ToolFailure
+from .errors import ScriptError, StreamError, StreamTimeout, ToolFailure
+from .execution import AgentRun
 from .expectations import ExpectApprovalDecision, ExpectDispatched, ExpectPlanStatus
 from .fixtures import fails, override_handlers, returns
 from .interpreters import Interpreter
+from .outcomes import ToolOutcome
 from .runtime import Runtime, create_runtime
 from .scenarios import failure_report, run_scenario
 from .schema import normalize_schema
@@ -85,10 +87,14 @@ __all__ = [
     "infer_provider",
     "normalize_schema",
     # running
+    "AgentRun",
     "Interpreter",
     "Runtime",
+    "ScriptError",
+    "StreamError",
     "ToolContext",
     "ToolFailure",
+    "ToolOutcome",
     "create_runtime",
     "normalize_actions",
     # testing extensions
