@@ -538,6 +538,6 @@ def test_errors_inside_a_script_name_the_call_that_ran_it(tmp_path):
         tmp_path, {"_prelude.agentspec": PRELUDE, "main.agentspec": 'import "_prelude.agentspec"\n' + snippet}
     )
     assert [d.hint for d in diagnostics] == [
-        "add `book_flight` to the `tools` of `stocker` (_prelude.agentspec:24); "
+        "add `book_flight` to the `tools` of `stocker` (_prelude.agentspec:23); "
         "script `pay` runs as `stocker` from line 4"
     ]
