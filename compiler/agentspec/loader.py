@@ -10,12 +10,13 @@ diagnostics read ``specs/travel.agentspec:12:3``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentspec import ast
 from agentspec.diagnostics import Diagnostic, did_you_mean, error, span_at
-from agentspec.parser import parse
+from agentspec.parser import ParseResult, parse
 
 SPEC_SUFFIX = ".agentspec"
 
@@ -79,10 +80,16 @@ def read_source(path: str) -> tuple[str | None, Diagnostic | None]:
         )
 
 
-def load(paths: list[str], overrides: dict[str, str] | None = None) -> Program:
+def load(
+    paths: list[str],
+    overrides: dict[str, str] | None = None,
+    parse_file: Callable[[str, str], ParseResult] = parse,
+) -> Program:
     """Parse ``paths`` (already discovered) and everything they import.
 
     ``overrides`` maps a path to unsaved text (the language server's open buffers).
+    ``parse_file`` replaces ``parse`` (the language server passes a cached,
+    incremental parser that gives the same results).
     """
     overrides = overrides or {}
     program = Program(roots=list(paths))
@@ -100,7 +107,7 @@ def load(paths: list[str], overrides: dict[str, str] | None = None) -> Program:
                 program.sources[path] = ""
                 continue
         program.sources[path] = text
-        result = parse(text, path)
+        result = parse_file(text, path)
         program.diagnostics.extend(result.diagnostics)
         if result.spec is None:
             continue
