@@ -239,7 +239,7 @@ class Runtime:
 
     def snapshot(self, thread_id: str) -> dict[str, Any]:
         """A JSON-friendly view of one thread's state: plans, references, pending approvals, history."""
-        state = self._store.thread(self.spec.tenant.resource_id, thread_id)
+        state = self._store.peek(self.spec.tenant.resource_id, thread_id)
         return {
             "plans": {
                 plan_id: {"specName": plan.spec_name, "status": plan.status, "body": plan.body}

@@ -88,6 +88,10 @@ class StateStore:
             state = self._threads[key] = ThreadState()
         return state
 
+    def peek(self, resource_id: str, thread_id: str | None) -> ThreadState:
+        """A thread's state without creating it (an empty state if it has none)."""
+        return self._threads.get((resource_id, thread_id)) or ThreadState()
+
     def find_reference(self, resource_id: str, thread_id: str, kind: str, ref_id: str) -> StoredReference | None:
         """A thread's own reference first, then the tenant-wide one."""
         for scope in (thread_id, None):
