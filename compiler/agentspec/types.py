@@ -174,7 +174,9 @@ def check_value(value: Any, type_ref: ast.TypeRef) -> str | None:
     if value is None:
         if type_ref.optional or type_ref.name == "json":
             return None
-        return f"expected {spelling(type_ref)}, got null (only optional types such as `{spelling(type_ref)}?` accept null)"
+        return (
+            f"expected {spelling(type_ref)}, got null (only optional types such as `{spelling(type_ref)}?` accept null)"
+        )
     name = type_ref.name
     if name == "json" or name not in TYPE_NAMES:
         return None  # unknown type names are reported where the type is written

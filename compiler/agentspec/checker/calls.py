@@ -66,7 +66,11 @@ def check_args(
                 "E206",
                 f"argument `{name}` is given twice",
                 arg.name.span,
-                f"the first is on line {seen[name].name.span.line}" if seen[name].name.span.line != arg.name.span.line else None,
+                (
+                    f"the first is on line {seen[name].name.span.line}"
+                    if seen[name].name.span.line != arg.name.span.line
+                    else None
+                ),
             )
             continue
         seen[name] = arg
@@ -75,7 +79,9 @@ def check_args(
             close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
             suggested.update(close)  # a misspelt argument: do not also call the real one missing
             hint = did_you_mean(name, by_name) or (
-                f"`{tool.name}` takes {', '.join(f'`{p}`' for p in by_name)}" if by_name else f"`{tool.name}` takes no arguments"
+                f"`{tool.name}` takes {', '.join(f'`{p}`' for p in by_name)}"
+                if by_name
+                else f"`{tool.name}` takes no arguments"
             )
             ctx.error("E204", f"`{tool.name}` has no argument `{name}`", arg.name.span, hint)
             continue
@@ -85,7 +91,11 @@ def check_args(
             continue
         good[name] = arg
     if not partial:
-        missing = [p.name.name for p in params if spectypes.is_required(p) and p.name.name not in seen and p.name.name not in suggested]
+        missing = [
+            p.name.name
+            for p in params
+            if spectypes.is_required(p) and p.name.name not in seen and p.name.name not in suggested
+        ]
         if missing:
             listed = ", ".join(f"`{m}`" for m in missing)
             plural = "s" if len(missing) > 1 else ""
@@ -113,7 +123,9 @@ class ObjectCheck:
     def at(self, path: list[Any], key: bool = False) -> ast.Span:
         return locate(self.ctx.source, self.span, path, key)
 
-    def error(self, message: str, path: list[Any], key: bool = False, hint: str | None = None, code: str | None = None) -> None:
+    def error(
+        self, message: str, path: list[Any], key: bool = False, hint: str | None = None, code: str | None = None
+    ) -> None:
         self.ctx.error(code or self.code, message, self.at(path, key), hint)
 
     def where(self, path: list[Any]) -> str:
@@ -134,7 +146,10 @@ def check_object(
 ) -> None:
     """``value`` (at ``path``) has exactly ``fields`` (plus the ``extra`` keys, checked by the caller)."""
     if not isinstance(value, dict):
-        check.error(f"{check.where(path)} must be an object with the fields of {owner}, got {spectypes.describe_value(value)}", path)
+        check.error(
+            f"{check.where(path)} must be an object with the fields of {owner}, got {spectypes.describe_value(value)}",
+            path,
+        )
         return
     by_name = {f.name.name: f for f in fields}
     for key, item in value.items():
@@ -182,7 +197,11 @@ def check_plan_body(ctx: FileContext, plan: ast.PlanDecl, body: ast.Arg) -> None
             check.error(
                 f"{check.where(path)} must be an object with `kind` naming an action of {owner}",
                 path,
-                hint=f"e.g. {{ kind: \"{plan.actions[0].name.name}\", ... }}" if plan.actions else f"{owner} declares no actions",
+                hint=(
+                    f'e.g. {{ kind: "{plan.actions[0].name.name}", ... }}'
+                    if plan.actions
+                    else f"{owner} declares no actions"
+                ),
             )
             continue
         declared = by_kind.get(action["kind"])
@@ -230,14 +249,20 @@ def check_dispatched(ctx: FileContext, actions: list[Any], span: ast.Span, plans
                     f"dispatched[{index}] has an unknown key `{key}`",
                     [*path, key],
                     key=True,
-                    hint=did_you_mean(key, ["kind", "payload", "references"]) or "a dispatched action has `kind`, `payload` and `references`",
+                    hint=did_you_mean(key, ["kind", "payload", "references"])
+                    or "a dispatched action has `kind`, `payload` and `references`",
                 )
         declared = by_kind.get(item["kind"])
         if declared is None:
             check.error(
                 f"no plan has an action `{item['kind']}`",
                 [*path, "kind"],
-                hint=did_you_mean(item["kind"], by_kind) or (f"actions: {', '.join(f'`{k}`' for k in by_kind)}" if by_kind else "no plan in scope declares actions"),
+                hint=did_you_mean(item["kind"], by_kind)
+                or (
+                    f"actions: {', '.join(f'`{k}`' for k in by_kind)}"
+                    if by_kind
+                    else "no plan in scope declares actions"
+                ),
                 code="E107",
             )
             continue
@@ -259,15 +284,17 @@ def check_reference_links(check: ObjectCheck, links: Any, path: list[Any]) -> No
     """``references: [{ kind: "<reference>", id: "..." }]`` naming declared reference kinds."""
     kinds = check.ctx.scope.references
     if not isinstance(links, list):
-        check.error(f"{check.where(path)} must be a list of {{ kind, id }}, got {spectypes.describe_value(links)}", path)
+        check.error(
+            f"{check.where(path)} must be a list of {{ kind, id }}, got {spectypes.describe_value(links)}", path
+        )
         return
     for index, link in enumerate(links):
         where = [*path, index]
-        if not (isinstance(link, dict) and isinstance(link.get("kind"), str) and isinstance(link.get("id"), str)) or set(
-            link
-        ) - {"kind", "id"}:
+        if not (
+            isinstance(link, dict) and isinstance(link.get("kind"), str) and isinstance(link.get("id"), str)
+        ) or set(link) - {"kind", "id"}:
             check.error(
-                f"{check.where(where)} must be {{ kind: \"<reference>\", id: \"...\" }}",
+                f'{check.where(where)} must be {{ kind: "<reference>", id: "..." }}',
                 where,
                 hint=f"e.g. {{ kind: \"{next(iter(kinds), 'Supplier')}\", id: \"s1\" }}",
             )
@@ -276,6 +303,10 @@ def check_reference_links(check: ObjectCheck, links: Any, path: list[Any]) -> No
                 f"unknown reference kind `{link['kind']}`",
                 [*where, "kind"],
                 hint=did_you_mean(link["kind"], kinds)
-                or (f"reference kinds: {', '.join(f'`{k}`' for k in kinds)}" if kinds else "declare it: `reference NAME { ... }`"),
+                or (
+                    f"reference kinds: {', '.join(f'`{k}`' for k in kinds)}"
+                    if kinds
+                    else "declare it: `reference NAME { ... }`"
+                ),
                 code="E108",
             )

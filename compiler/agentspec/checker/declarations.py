@@ -64,14 +64,18 @@ def check_member_names(ctx: FileContext, members: list, what: str, owner: str, r
                 "E302",
                 f"{what} `{name.name}` is declared twice in {owner}",
                 name.span,
-                f"the first is on line {seen[name.name].span.line}" if seen[name.name].span.line != name.span.line else None,
+                (
+                    f"the first is on line {seen[name.name].span.line}"
+                    if seen[name.name].span.line != name.span.line
+                    else None
+                ),
             )
         seen.setdefault(name.name, name)
 
 
 _RESERVED_HINT = {
     spectypes.PLAN_ACTIONS_KEY: "a plan body's `actions` list holds its actions; declare them with `action NAME { ... }`",
-    spectypes.ACTION_KIND_KEY: "every action carries `kind: \"<action name>\"`; rename this field",
+    spectypes.ACTION_KIND_KEY: 'every action carries `kind: "<action name>"`; rename this field',
     spectypes.ACTION_REFERENCES_KEY: "an action names references with `references: [{ kind, id }]`; rename this field",
 }
 
@@ -94,7 +98,9 @@ def check_tool(ctx: FileContext, tool: ast.ToolDecl) -> None:
         if check_type(ctx, param.type) and param.has_default:
             reason = spectypes.check_value(param.default, param.type)
             if reason:
-                ctx.error("E202", f"default of `{param.name.name}` does not match its type: {reason}", ctx.default_span(param))
+                ctx.error(
+                    "E202", f"default of `{param.name.name}` does not match its type: {reason}", ctx.default_span(param)
+                )
     implementations = sorted(
         ((span.start, key, span) for key, span in tool.settings.items() if key in ("handler", "returns", "fails")),
         key=lambda item: item[0],
@@ -133,7 +139,9 @@ def check_plan(ctx: FileContext, plan: ast.PlanDecl) -> None:
 def check_reference(ctx: FileContext, reference: ast.ReferenceDecl) -> None:
     check_fields(ctx, reference.fields, f"reference `{reference.name.name}`")
     if reference.ttl_ms is not None and reference.ttl_ms <= 0:
-        ctx.error("E210", "`ttl` must be longer than 0", ctx.find(reference.span, r"\bttl\s+(\S+)") or reference.name.span)
+        ctx.error(
+            "E210", "`ttl` must be longer than 0", ctx.find(reference.span, r"\bttl\s+(\S+)") or reference.name.span
+        )
 
 
 def check_service(ctx: FileContext, service: ast.ServiceDecl) -> None:
@@ -180,13 +188,15 @@ def check_agent(ctx: FileContext, agent: ast.AgentDecl) -> None:
 def _check_model(ctx: FileContext, agent: ast.AgentDecl) -> None:
     name = agent.name.name
     if agent.model is None:
-        ctx.error("E304", f"{agent.role} `{name}` has no `model`", agent.name.span, 'add e.g. `model "claude-sonnet-4-6"`')
+        ctx.error(
+            "E304", f"{agent.role} `{name}` has no `model`", agent.name.span, 'add e.g. `model "claude-sonnet-4-6"`'
+        )
         return
     span = agent.model_span or agent.span
     if agent.provider is not None:
         if ctx.lookup("provider", agent.provider.name) is None:
             declared = sorted(ctx.scope.providers)
-            hint = None if declared else f"declare it: `provider {agent.provider.name} {{ api_key_env \"...\" }}`"
+            hint = None if declared else f'declare it: `provider {agent.provider.name} {{ api_key_env "..." }}`'
             ctx.unknown("E105", "provider", agent.provider, declared, hint)
         return
     provider = infer_provider(agent.model)
@@ -229,7 +239,9 @@ def _check_lists(ctx: FileContext, agent: ast.AgentDecl) -> None:
             elif ctx.lookup(kind, ident.name) is None:
                 ctx.unknown("E101" if kind == "tool" else "E102", kind, ident, ctx.scope.of_kind(kind))
             elif kind == "agent" and ident.name == agent.name.name:
-                ctx.error("E310", f"`{ident.name}` routes to itself", ident.span, "a coordinator routes to other agents")
+                ctx.error(
+                    "E310", f"`{ident.name}` routes to itself", ident.span, "a coordinator routes to other agents"
+                )
 
 
 _BUILTIN_HINT = {

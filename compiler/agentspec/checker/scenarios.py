@@ -104,7 +104,11 @@ def _check_entry(ctx: FileContext, scenario: ast.ScenarioDecl) -> Symbol | None:
 
 def _check_shape(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
     if scenario.mock_response is not None and scenario.run is not None:
-        later = max(("mock_response", scenario.settings["mock_response"]), ("run", scenario.settings["run"]), key=lambda x: x[1].start)
+        later = max(
+            ("mock_response", scenario.settings["mock_response"]),
+            ("run", scenario.settings["run"]),
+            key=lambda x: x[1].start,
+        )
         ctx.error(
             "E314",
             "a scenario has either `mock_response` or `run`, not both",
@@ -132,7 +136,9 @@ def _positive_duration(ctx: FileContext, value: float | None, span: ast.Span | N
         ctx.error("E210", f"{what} must be longer than 0", ctx.after_keyword(span, keyword), "e.g. `30s`")
 
 
-def _at_least(ctx: FileContext, value: int | None, minimum: int, span: ast.Span | None, keyword: str, what: str) -> None:
+def _at_least(
+    ctx: FileContext, value: int | None, minimum: int, span: ast.Span | None, keyword: str, what: str
+) -> None:
     if value is not None and value < minimum and span is not None:
         ctx.error("E210", f"{what} must be at least {minimum}, got {value}", ctx.after_keyword(span, keyword))
 
@@ -171,7 +177,9 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: ast.ScenarioDecl) ->
         key = (target.kind, target.tool.name if target.tool else target.plan_id)
         first = decisions.setdefault(key, approval)
         if first is not approval:
-            what = f"`{key[1]}`" if target.kind == "tool" else (f'plan "{key[1]}"' if key[1] is not None else "any plan")
+            what = (
+                f"`{key[1]}`" if target.kind == "tool" else (f'plan "{key[1]}"' if key[1] is not None else "any plan")
+            )
             ctx.error(
                 "E320",
                 f"the approval of {what} is decided twice in this scenario",
@@ -229,7 +237,11 @@ def check_expectation(ctx: FileContext, exp) -> None:
         if exp.tool is not None:
             _tool_name(ctx, exp.tool)
         if exp.weight is not None and exp.weight <= 0:
-            ctx.error("E210", "a milestone's `weight` must be greater than 0", ctx.find(exp.span, r"\bweight\s+(\S+)") or exp.span)
+            ctx.error(
+                "E210",
+                "a milestone's `weight` must be greater than 0",
+                ctx.find(exp.span, r"\bweight\s+(\S+)") or exp.span,
+            )
     elif kind == "policy":
         for ident in [*exp.forbidden_tools, *exp.required_tools]:
             _tool_name(ctx, ident)
@@ -255,7 +267,11 @@ def check_expectation(ctx: FileContext, exp) -> None:
             ctx.error("E210", f"`max_rate` is a fraction between 0 and 1, got {exp.max_rate:g}", span)
     elif kind == "state":
         if exp.within_steps is not None and exp.within_steps < 1:
-            ctx.error("E210", f"`within` must be at least 1, got {exp.within_steps}", ctx.find(exp.span, r"\bwithin\s+(\S+)") or exp.span)
+            ctx.error(
+                "E210",
+                f"`within` must be at least 1, got {exp.within_steps}",
+                ctx.find(exp.span, r"\bwithin\s+(\S+)") or exp.span,
+            )
     elif kind == "judge":
         check_import_path(ctx, exp.judge, "judge")
     elif kind == "dispatched":
@@ -288,4 +304,6 @@ def check_suite(ctx: FileContext, suite: ast.SuiteDecl) -> None:
             "e.g. `min_pass_rate 0.9` for 90%",
         )
     _positive_duration(ctx, suite.timeout_ms, s.get("timeout"), "timeout", "`timeout`")
-    _positive_duration(ctx, suite.scenario_timeout_ms, s.get("scenario_timeout"), "scenario_timeout", "`scenario_timeout`")
+    _positive_duration(
+        ctx, suite.scenario_timeout_ms, s.get("scenario_timeout"), "scenario_timeout", "`scenario_timeout`"
+    )

@@ -14,15 +14,13 @@ from __future__ import annotations
 from agentspec import ast
 from agentspec.checker.calls import check_args, check_plan_body
 from agentspec.checker.context import FileContext, role_phrase
-from agentspec.symbols import BUILTIN_TOOLS, Symbol
+from agentspec.symbols import Symbol
 
 _ZERO = ast.Span(line=1, column=1, end_line=1, end_column=1, start=0, end=0)
 
 
 def _param(name: str, type_name: str) -> ast.Param:
-    return ast.Param(
-        name=ast.Ident(name=name, span=_ZERO), type=ast.TypeRef(name=type_name, span=_ZERO), span=_ZERO
-    )
+    return ast.Param(name=ast.Ident(name=name, span=_ZERO), type=ast.TypeRef(name=type_name, span=_ZERO), span=_ZERO)
 
 
 #: The parameters of the built-in tools a script may call directly.
@@ -101,7 +99,9 @@ def _check_tool_step(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None,
             "E308",
             f"`{agent.name}` does not have tool `{name}`",
             step.tool.span,
-            _with_origin(f"add `{name}` to the `tools` of `{agent.name}` ({ctx.where(agent.path, agent.span)})", origin),
+            _with_origin(
+                f"add `{name}` to the `tools` of `{agent.name}` ({ctx.where(agent.path, agent.span)})", origin
+            ),
         )
 
 
@@ -157,7 +157,9 @@ def _check_agent_step(
                 "E310",
                 f"`{agent.name}` cannot call itself",
                 step.agent.span,
-                _with_origin(f"these steps already run as `{agent.name}`: write {body} without `call {agent.name}`", origin),
+                _with_origin(
+                    f"these steps already run as `{agent.name}`: write {body} without `call {agent.name}`", origin
+                ),
             )
         elif agent.decl.role == "coordinator":
             ctx.error(
@@ -165,7 +167,8 @@ def _check_agent_step(
                 f"`{agent.name}` does not route to `{target.name}`",
                 step.agent.span,
                 _with_origin(
-                    f"add `{target.name}` to the `routes` of `{agent.name}` ({ctx.where(agent.path, agent.span)})", origin
+                    f"add `{target.name}` to the `routes` of `{agent.name}` ({ctx.where(agent.path, agent.span)})",
+                    origin,
                 ),
             )
         else:

@@ -117,7 +117,9 @@ def _conflict(ctx: FileContext, key: tuple[str, str], entry: _Entry, first: _Ent
     if key[0] in SINGLETONS:
         hint = SINGLETONS[key[0]][1]
         first_text = f"`{first.decl.name.name}` " if key[0] == "coordinator" else ""
-        message = f"more than one {SINGLETONS[key[0]][0]}: {first_text}{'is' if first_text else 'the first is'} at {where}"
+        message = (
+            f"more than one {SINGLETONS[key[0]][0]}: {first_text}{'is' if first_text else 'the first is'} at {where}"
+        )
         ctx.error("E315", message, entry.span, hint)
         return
     ctx.error(

@@ -133,7 +133,7 @@ def _check_decisions(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
                 "W105",
                 f"built-in tool `{target.tool.name}` never asks for approval, so this decision is never used",
                 target.tool.span,
-                "a plan's execution is approved with `on approval plan \"ID\": ...`",
+                'a plan\'s execution is approved with `on approval plan "ID": ...`',
             )
         elif target.kind == "tool":
             tool = ctx.lookup("tool", target.tool.name)
@@ -144,7 +144,7 @@ def _check_decisions(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
                 "W105",
                 f"`{target.tool.name}` {why}, so this decision is never used",
                 target.tool.span,
-                "give the tool `approval always` (or `approval when \"module:predicate\"`), or remove the decision",
+                'give the tool `approval always` (or `approval when "module:predicate"`), or remove the decision',
             )
         elif not plans_are_gated(ctx.program, ctx.scope):
             ctx.warning(
