@@ -435,3 +435,43 @@ def test_every_code_is_documented():
 def test_plan_statuses_are_the_runtimes():
     state = pytest.importorskip("agentspec_runtime.state")
     assert PLAN_STATUSES == tuple(state.PLAN_STATUSES)
+
+
+# ---- a clean spec, and many problems at once -------------------------------------------
+
+
+def test_realistic_multi_file_spec_is_clean():
+    diagnostics, sources = diagnose(DATA / "clean", "common.agentspec", "travel.agentspec")
+    assert sorted(sources) == ["common.agentspec", "travel.agentspec"]
+    assert diagnostics == []
+    # travel.agentspec alone pulls in common.agentspec through its import, and is just as clean
+    assert diagnose(DATA / "clean", "travel.agentspec") == ([], sources)
+
+
+def test_prelude_alone_is_clean():
+    assert diagnose(CODES_DIR, "_prelude.agentspec")[0] == []
+
+
+def test_all_diagnostics_are_reported_together_and_sorted(tmp_path):
+    files = {
+        "lib.agentspec": "tenant acme\nprovider anthropic {}\ntool t(x: strng) { returns {} }\n",
+        "main.agentspec": (
+            'import "lib.agentspec"\n'
+            'coordinator c { model "claude-sonnet-4-6" routes [helpr] }\n'
+            'scenario "s" { input "x" run { t(y: 1) } }\n'
+            'tool t(a: int = "no") {}\n'
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    diagnostics, _ = diagnose(tmp_path, "lib.agentspec", "main.agentspec")
+    assert [(d.path, d.span.line, d.span.column, d.code) for d in diagnostics] == [
+        ("lib.agentspec", 3, 11, "E201"),
+        ("main.agentspec", 2, 51, "E102"),
+        ("main.agentspec", 3, 10, "W103"),
+        ("main.agentspec", 3, 32, "E308"),
+        ("main.agentspec", 3, 34, "E204"),
+        ("main.agentspec", 4, 6, "E301"),
+        ("main.agentspec", 4, 17, "E202"),
+    ]
+    assert diagnostics[5].message == "tool `t` is already defined at lib.agentspec:3"

@@ -46,51 +46,6 @@ def codes(tmp_path: Path, main: str) -> list[str]:
     return [c for c, _, _ in found(tmp_path, main)]
 
 
-# ---- the clean spec ---------------------------------------------------------------
-
-
-def test_realistic_multi_file_spec_is_clean():
-    cwd = os.getcwd()
-    os.chdir(DATA / "clean")
-    try:
-        program = load(["common.agentspec", "travel.agentspec"])
-        assert len(program.files) == 2
-        assert program.diagnostics == []
-        assert check(program) == []
-    finally:
-        os.chdir(cwd)
-
-
-def test_prelude_alone_is_clean(tmp_path):
-    assert run(tmp_path, {"main.agentspec": PRELUDE}) == []
-
-
-# ---- all diagnostics at once, sorted ----------------------------------------------------
-
-
-def test_all_diagnostics_are_reported_together_and_sorted(tmp_path):
-    files = {
-        "lib.agentspec": "tenant acme\nprovider anthropic {}\ntool t(x: strng) { returns {} }\n",
-        "main.agentspec": (
-            'import "lib.agentspec"\n'
-            'coordinator c { model "claude-sonnet-4-6" routes [helpr] }\n'
-            'scenario "s" { input "x" run { t(y: 1) } }\n'
-            'tool t(a: int = "no") {}\n'
-        ),
-    }
-    diagnostics = run(tmp_path, files, ["lib.agentspec", "main.agentspec"])
-    assert [(d.path, d.span.line, d.span.column, d.code) for d in diagnostics] == [
-        ("lib.agentspec", 3, 11, "E201"),
-        ("main.agentspec", 2, 51, "E102"),
-        ("main.agentspec", 3, 10, "W103"),
-        ("main.agentspec", 3, 32, "E308"),
-        ("main.agentspec", 3, 34, "E204"),
-        ("main.agentspec", 4, 6, "E301"),
-        ("main.agentspec", 4, 17, "E202"),
-    ]
-    assert diagnostics[5].message == "tool `t` is already defined at lib.agentspec:3"
-
-
 # ---- names in every place they are used ------------------------------------------------
 
 
