@@ -387,6 +387,13 @@ EXPECTED = {
         "  |               ^^^^^^^^^^^^^^\n"
         '  = hint: give the tool `approval always` (or `approval when "module:predicate"`), or remove the decision'
     ),
+    "W106": (
+        'W106.agentspec:10:9: warning[W106]: `refund` has no implementation and scenario "refund" gives it no fixture, so this call fails\n'
+        "   |\n"
+        '10 |   run { refund(booking_id: "B1") }\n'
+        "   |         ^^^^^^\n"
+        "   = hint: add `given refund returns { ... }` to the scenario, or a `handler`, `returns` or `fails` to the tool (line 3)"
+    ),
 }
 
 # Diagnostics a sample produces besides the one it is about (all consequences of the same mistake).
@@ -470,8 +477,9 @@ def test_all_diagnostics_are_reported_together_and_sorted(tmp_path):
         ("main.agentspec", 2, 51, "E102"),
         ("main.agentspec", 3, 10, "W103"),
         ("main.agentspec", 3, 32, "E308"),
+        ("main.agentspec", 3, 32, "W106"),
         ("main.agentspec", 3, 34, "E204"),
         ("main.agentspec", 4, 6, "E301"),
         ("main.agentspec", 4, 17, "E202"),
     ]
-    assert diagnostics[5].message == "tool `t` is already defined at lib.agentspec:3"
+    assert diagnostics[6].message == "tool `t` is already defined at lib.agentspec:3"

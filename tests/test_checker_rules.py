@@ -496,3 +496,14 @@ def test_errors_inside_a_script_name_the_call_that_ran_it(tmp_path):
         "add `book_flight` to the `tools` of `stocker` (_prelude.agentspec:23); "
         "script `pay` runs as `stocker` from line 4"
     ]
+
+
+def test_unimplemented_tools_are_fine_with_a_given_fixture(tmp_path):
+    base = (
+        'tool refund(id: str) {{}}\nspecialist r {{ model "claude-haiku-4-5"  tools [refund] }}\n'
+        'script go {{ refund(id: "1") }}\n'
+        'scenario "s" {{ input "x" agent r {given} run go expect {{ no_error }} }}\n'
+    )
+    assert codes(tmp_path, base.format(given="")) == ["W106"]
+    assert codes(tmp_path, base.format(given="given refund returns { ok: true }")) == []
+    assert codes(tmp_path, base.format(given='given refund fails "down"')) == []

@@ -67,4 +67,5 @@ CODES: dict[str, str] = {
     "W103": "scenario without expectations",
     "W104": "unused script",
     "W105": "approval decision that is never asked for",
+    "W106": "call of a tool without an implementation",
 }

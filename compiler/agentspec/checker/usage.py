@@ -4,13 +4,17 @@
   it, and it is not itself a coordinator);
 - a script no scenario or other script runs;
 - an approval decision for a tool (or plan) that never asks for approval, so
-  the decision is never consulted.
+  the decision is never consulted;
+- a scripted call of a tool that has no implementation (no handler, fixture
+  or failure) in a scenario that gives it none: the call can only fail.
 
 Reachability and use are judged over every file of the run, so a library
 file's agents count as used when an importing file routes to them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from agentspec import ast
 from agentspec.checker.context import FileContext
@@ -75,6 +79,7 @@ def check_usage(ctx: FileContext, used_agents: set[str], used_scripts: set[str])
             )
         elif decl.kind == "scenario":
             _check_decisions(ctx, decl)
+            _check_unimplemented(ctx, decl)
 
 
 # ---- approvals that are never asked for ------------------------------------------------
@@ -152,4 +157,54 @@ def _check_decisions(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
                 "plans never need approval here, so this decision is never used",
                 target.span,
                 "remove the decision, or set `approval { plans always }`",
+            )
+
+
+# ---- tools a scenario runs without any implementation -------------------------------------
+
+
+def _tool_steps(
+    ctx: FileContext, steps: list, seen: set[tuple[str, str]]
+) -> Iterator[tuple[FileContext, ast.ToolStep]]:
+    """Every scripted tool call a run makes, with the context of the file it is written in."""
+    for step in steps:
+        if isinstance(step, ast.ToolStep):
+            yield ctx, step
+        elif step.script is not None:
+            script = ctx.lookup("script", step.script.name)
+            if script is not None and (script.path, script.name) not in seen:
+                seen.add((script.path, script.name))
+                yield from _tool_steps(ctx.at(script.path), script.decl.steps, seen)
+        else:
+            yield from _tool_steps(ctx, step.steps, seen)
+
+
+def _run_steps(ctx: FileContext, run: ast.Run) -> Iterator[tuple[FileContext, ast.ToolStep]]:
+    if run.script is None:
+        yield from _tool_steps(ctx, run.steps, set())
+        return
+    script = ctx.lookup("script", run.script.name)
+    if script is not None:
+        yield from _tool_steps(ctx.at(script.path), script.decl.steps, {(script.path, script.name)})
+
+
+def _check_unimplemented(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
+    if scenario.run is None:
+        return
+    given = {g.tool.name for g in scenario.givens}
+    warned: set[str] = set()
+    for step_ctx, step in _run_steps(ctx, scenario.run):
+        tool = step_ctx.lookup("tool", step.tool.name)
+        if tool is None or step.tool.name in given or step.tool.name in warned:
+            continue
+        decl = tool.decl
+        if decl.handler is None and not decl.has_returns and decl.fails is None:
+            warned.add(step.tool.name)
+            step_ctx.warning(
+                "W106",
+                f'`{step.tool.name}` has no implementation and scenario "{scenario.name}" gives it no fixture, '
+                "so this call fails",
+                step.tool.span,
+                f"add `given {step.tool.name} returns {{ ... }}` to the scenario, or a `handler`, `returns` or "
+                f"`fails` to the tool ({step_ctx.where(tool.path, tool.span)})",
             )
