@@ -5,31 +5,29 @@ loader and checker as ``agentspec check``, on the unsaved text of every open
 buffer (``load(..., overrides=...)``), with imports resolved relative to the
 document's own path.
 
+Parsing goes through the server's ``IncrementalParser`` (same results as
+``parse``, but only changed declarations are re-parsed).
+
 A buffer with a syntax error has no AST, yet completion, hover and
 go-to-definition should still work in the rest of the file. So for such a
-buffer the analysis also parses a *repaired* copy, in which each top-level
-declaration that does not parse is blanked out (replaced by spaces, so every
-other span keeps its offsets), and keeps that program for navigation. The
-diagnostics shown are still those of the real text: the syntax error only
-(semantic checks on a partial file would report names as missing that are
-merely in the part being edited).
+buffer the analysis also loads the program *partially*: every top-level
+declaration that parses on its own is kept, the broken ones are left out
+(spans of the rest are unchanged). The diagnostics shown are still those of
+the real text: the syntax error only (semantic checks on a partial file would
+report names as missing that are merely in the part being edited).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 
 from agentspec import ast
 from agentspec.checker import check
 from agentspec.diagnostics import Diagnostic, error, sort_diagnostics
 from agentspec.loader import Program, load
-from agentspec.lsp import textscan
+from agentspec.lsp.incremental import IncrementalParser
 from agentspec.lsp.positions import LineIndex
-from agentspec.parser import parse
-
-MAX_REPAIRS = 8
 
 
 @dataclass
@@ -37,18 +35,14 @@ class Analysis:
     path: str
     text: str  # the buffer as the client sent it
     version: int | None
-    program: Program  # loaded from ``parsed_text`` for this path
-    parsed_text: str  # ``text``, or the repaired copy when ``text`` has syntax errors
+    program: Program  # with this file complete, or (``partial``) without its broken declarations
+    partial: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)  # for this document only
     encoding: str = "utf-16"
 
     @property
     def spec(self) -> ast.SpecFile | None:
         return self.program.files.get(self.path)
-
-    @property
-    def repaired(self) -> bool:
-        return self.parsed_text is not self.text
 
     @property
     def index(self) -> LineIndex:
@@ -60,29 +54,6 @@ class Analysis:
 def import_target(path: str, decl: ast.ImportDecl) -> str:
     """Where an import points (the loader's rule: relative to the importing file)."""
     return os.path.normpath(os.path.join(os.path.dirname(path), decl.path))
-
-
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + re.sub(r"[^\r\n]", " ", text[start:end]) + text[end:]
-
-
-def repair(text: str, path: str) -> str | None:
-    """``text`` with every top-level declaration that does not parse blanked out,
-    or None when that does not give a parseable file."""
-    for _ in range(MAX_REPAIRS):
-        result = parse(text, path)
-        if result.spec is not None:
-            return text
-        offset = result.diagnostics[0].span.start
-        starts = textscan.declaration_starts(text)
-        if offset in starts and offset > 0:
-            offset -= 1  # "unexpected `tool`": the declaration before it is the unfinished one
-        begin, end = textscan.declaration_around(text, offset)
-        blanked = _blank(text, begin, end)
-        if blanked == text:
-            return None
-        text = blanked
-    return None
 
 
 def _imported_problems(path: str, program: Program, spec: ast.SpecFile) -> list[Diagnostic]:
@@ -117,6 +88,7 @@ def analyze(
     version: int | None = None,
     encoding: str = "utf-16",
     importers: list[str] | None = None,
+    parser: IncrementalParser | None = None,
 ) -> Analysis:
     """Load and check ``path`` as it reads in ``text``; other open buffers in ``overrides``.
 
@@ -124,17 +96,14 @@ def analyze(
     it, as ``agentspec check`` over the whole directory would; only ``path``'s
     own diagnostics are kept.
     """
+    parser = parser or IncrementalParser()
     overrides = {**(overrides or {}), path: text}
     roots = [path] + [p for p in importers or [] if p != path]
-    program = load(roots, overrides=overrides)
+    program = load(roots, overrides=overrides, parse_file=parser.parse)
     own = [d for d in program.diagnostics if d.path == path]
     if path in program.files:
         own += [d for d in check(program) if d.path == path]
         own += _imported_problems(path, program, program.files[path])
-        return Analysis(path, text, version, program, text, sort_diagnostics(own), encoding)
-    repaired = repair(text, path)
-    if repaired is not None and repaired != text:
-        program = load(roots, overrides={**overrides, path: repaired})
-    else:
-        repaired = text
-    return Analysis(path, text, version, program, repaired, sort_diagnostics(own), encoding)
+        return Analysis(path, text, version, program, False, sort_diagnostics(own), encoding)
+    partial = load(roots, overrides=overrides, parse_file=parser.parse_partial)
+    return Analysis(path, text, version, partial, True, sort_diagnostics(own), encoding)

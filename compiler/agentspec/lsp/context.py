@@ -254,12 +254,12 @@ def cursor_context(text: str, offset: int) -> CursorContext | None:
     editor filters the suggestions by it).
     """
     offset = max(0, min(offset, len(text)))
-    if textscan.in_string_or_comment(text, offset):
-        return None
     start = textscan.word_start(text, offset)
-    before = text[:start]
-    begin = max([s for s in textscan.declaration_starts(before) if s < start] or [0])
-    ip = parse_prefix(before[begin:])
+    # only the declaration around the cursor matters (strings and blocks never span declarations)
+    begin = max([s for s in textscan.declaration_starts(text[:start]) if s < start] or [0])
+    if textscan.in_string_or_comment(text[begin:], offset - begin):
+        return None
+    ip = parse_prefix(text[begin:start])
     accepts = set(ip.accepts())
     stack = ip.parser_state.value_stack
     if "NAME" in accepts:

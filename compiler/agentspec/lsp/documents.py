@@ -19,6 +19,7 @@ from pygls.workspace import Workspace
 from agentspec.loader import Program, load
 from agentspec.lsp.analysis import Analysis, analyze
 from agentspec.lsp.importers import ImportGraph
+from agentspec.lsp.incremental import IncrementalParser
 
 def path_of(uri: str) -> str:
     """The loader path of a document: its normalised absolute file path
@@ -38,6 +39,7 @@ class DocumentStore:
         self._workspace = workspace  # pygls creates the workspace at `initialize`
         self._cache: dict[str, Analysis] = {}
         self.graph: ImportGraph | None = None
+        self.parser = IncrementalParser()  # shared: each file's declarations are parsed once
 
     @property
     def workspace(self) -> Workspace:
@@ -61,7 +63,7 @@ class DocumentStore:
 
     def import_graph(self) -> ImportGraph:
         if self.graph is None:
-            self.graph = ImportGraph(self.folders())
+            self.graph = ImportGraph(self.folders(), self.parser)
         return self.graph
 
     def files_changed(self) -> None:
@@ -88,6 +90,7 @@ class DocumentStore:
             version=document.version,
             encoding=str(self.workspace.position_encoding or "utf-16"),
             importers=self.import_graph().importers(path, overrides),
+            parser=self.parser,
         )
         self._cache[uri] = result
         return result
@@ -116,12 +119,7 @@ class DocumentStore:
 
     def workspace_program(self) -> Program:
         """Every spec in the workspace folders plus every open buffer, loaded together
-        (what find-references searches). Broken buffers take part with their
-        repaired text, so their other declarations still count."""
-        roots = set(self.import_graph().files())
-        overrides = self.overrides()
-        for uri in self.open_uris():
-            analysis = self.analysis(uri)
-            overrides[analysis.path] = analysis.parsed_text
-            roots.add(analysis.path)
-        return load(sorted(roots), overrides=overrides)
+        (what find-references searches). Files with syntax errors take part with
+        the declarations that parse."""
+        roots = set(self.import_graph().files()) | {path_of(uri) for uri in self.open_uris()}
+        return load(sorted(roots), overrides=self.overrides(), parse_file=self.parser.parse_partial)

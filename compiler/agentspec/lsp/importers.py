@@ -7,7 +7,8 @@ reachable, a script as used, when *any* loaded file routes to it or runs it.
 same diagnostics in the editor, a document is checked together with the
 workspace files that import it. Finding those means knowing every workspace
 file's imports: each file is parsed once and its imports cached until the
-file changes on disk (or, for an open buffer, until its text changes).
+file changes on disk (or, for an open buffer, until its text changes); the
+parse is the incremental one, so an edited buffer costs one declaration.
 """
 
 from __future__ import annotations
@@ -17,21 +18,20 @@ import os
 from dataclasses import dataclass, field
 
 from agentspec.loader import discover, read_source
-from agentspec.parser import parse
+from agentspec.lsp.incremental import IncrementalParser
 
 log = logging.getLogger(__name__)
 
 
-def _imports_of(path: str, text: str) -> list[str]:
-    result = parse(text, path)
-    if result.spec is None:
-        return []
-    return [os.path.normpath(os.path.join(os.path.dirname(path), d.path)) for d in result.spec.of_kind("import")]
+def _imports_of(parser: IncrementalParser, path: str, text: str) -> list[str]:
+    spec = parser.parse_partial(text, path).spec
+    return [os.path.normpath(os.path.join(os.path.dirname(path), d.path)) for d in spec.of_kind("import")]
 
 
 @dataclass
 class ImportGraph:
     roots: list[str] = field(default_factory=list)  # workspace folders
+    parser: IncrementalParser = field(default_factory=IncrementalParser)
     _files: list[str] | None = None
     _on_disk: dict[str, tuple[tuple[int, int], list[str]]] = field(default_factory=dict)
     _in_buffer: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
@@ -57,7 +57,7 @@ class ImportGraph:
             text = buffers[path]
             cached = self._in_buffer.get(path)
             if cached is None or cached[0] != text:
-                cached = (text, _imports_of(path, text))
+                cached = (text, _imports_of(self.parser, path, text))
                 self._in_buffer[path] = cached
             return cached[1]
         try:
@@ -68,7 +68,7 @@ class ImportGraph:
         cached_disk = self._on_disk.get(path)
         if cached_disk is None or cached_disk[0] != key:
             text, problem = read_source(path)
-            cached_disk = (key, [] if problem or text is None else _imports_of(path, text))
+            cached_disk = (key, [] if problem or text is None else _imports_of(self.parser, path, text))
             self._on_disk[path] = cached_disk
         return cached_disk[1]
 

@@ -50,34 +50,22 @@ def lexemes(text: str) -> list[Lexeme]:
     return [Lexeme(m.lastgroup, m.start(), m.end(), m.group()) for m in _LEXEME.finditer(text)]
 
 
-def declaration_starts(text: str) -> list[int]:
-    """Offsets where a top-level declaration (probably) starts.
+@lru_cache(maxsize=1)
+def _declaration_line() -> re.Pattern[str]:
+    words = "|".join(sorted(top_level_keywords(), key=len, reverse=True))
+    return re.compile(rf"^(?:{words})(?![A-Za-z0-9_])", re.M)
 
-    A top-level keyword counts when it is the first thing on its line and
-    either the brackets before it are balanced or it sits in column 1 (so an
-    unclosed block above does not hide the declarations after it).
+
+def declaration_starts(text: str) -> list[int]:
+    """Offsets where a top-level declaration (probably) starts: a line that
+    begins, in column 1, with a keyword that starts declarations.
+
+    That is how every formatted spec is laid out, and it needs no
+    bracket-matching, so an unclosed block above does not hide the
+    declarations after it. A line inside a triple-quoted string can look like
+    one; callers that need certainty (the incremental parser) verify by parsing.
     """
-    keywords = top_level_keywords()
-    starts: list[int] = []
-    depth = 0
-    line_start = True
-    for lex in lexemes(text):
-        if lex.kind == "newline":
-            line_start = True
-            continue
-        if lex.kind == "comment":
-            continue
-        if lex.kind == "word" and line_start and lex.text in keywords:
-            at_column_one = lex.start == 0 or text[lex.start - 1] == "\n"
-            if depth <= 0 or at_column_one:
-                starts.append(lex.start)
-                depth = 0
-        if lex.kind == "open":
-            depth += 1
-        elif lex.kind == "close":
-            depth -= 1
-        line_start = False
-    return starts
+    return [m.start() for m in _declaration_line().finditer(text)]
 
 
 def declaration_around(text: str, offset: int) -> tuple[int, int]:
