@@ -507,3 +507,7 @@ def test_unimplemented_tools_are_fine_with_a_given_fixture(tmp_path):
     assert codes(tmp_path, base.format(given="")) == ["W106"]
     assert codes(tmp_path, base.format(given="given refund returns { ok: true }")) == []
     assert codes(tmp_path, base.format(given='given refund fails "down"')) == []
+
+
+def test_a_coordinator_defined_twice_is_one_duplicate_not_two_coordinators(tmp_path):
+    assert codes(tmp_path, 'coordinator desk { model "claude-sonnet-4-6" }') == ["E301"]

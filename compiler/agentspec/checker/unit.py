@@ -76,6 +76,11 @@ def check_unit(ctx: FileContext) -> None:
         for key, entry in _entries(ctx, spec):
             groups[key].append(entry)
     for key, entries in groups.items():
+        if key[0] == "coordinator":  # two coordinators of one name are already a duplicate (E301)
+            first_of_name = {}
+            for entry in entries:
+                first_of_name.setdefault(entry.decl.name.name, entry)
+            entries = list(first_of_name.values())
         if len(entries) > 1:
             _report(ctx, key, entries, seen_by)
     _check_tenant(ctx, visible)
