@@ -17,6 +17,9 @@ block or a triple-quoted string, or a real syntax error), the whole text is
 parsed normally, so syntax errors are reported as the compiler reports them.
 ``tests/test_lsp_incremental.py`` checks the equality on every spec.
 
+A piece with diagnostics (a bad escape, a setting given twice) is parsed
+where it stands instead, since messages may quote line numbers.
+
 Reused pieces are shifted *in place*. That is safe because the AST is never
 mutated by anyone else and a piece belongs to one file's latest parse: an
 analysis made from an older parse of the same file is replaced as soon as the
@@ -25,6 +28,7 @@ newer one exists.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 
@@ -35,6 +39,7 @@ from agentspec.lsp import textscan
 from agentspec.parser import ParseResult, parse
 
 MAX_FILES = 256
+_BLANK = re.compile(r"[^\n]")  # the parser counts lines by \n; anything else may become a space
 
 
 def _spans(result: ParseResult) -> list[dict]:
@@ -62,11 +67,24 @@ class _Piece:
     spans: list[dict]  # every span's fields, to shift without walking the tree again
     line: int = 0  # line delta (0-based) its spans currently carry
     offset: int = 0  # offset delta its spans currently carry
+    pinned: bool = False  # parsed in place: usable only where it was parsed
 
     @classmethod
-    def parsed(cls, text: str, path: str) -> _Piece:
+    def parsed(cls, text: str, path: str, before: str, line: int) -> _Piece:
+        """Parse one declaration's text (``before`` is the file's text up to it).
+
+        A declaration with diagnostics is parsed where it stands (the text before
+        it blanked out), because messages can quote line numbers ("first set on
+        line 12") that moving spans would not update.
+        """
         result = parse(text, path)
-        return cls(text, result, _spans(result))
+        if not result.diagnostics or result.spec is None:  # (a piece that fails sends the file to `parse`)
+            return cls(text, result, _spans(result))
+        result = parse(_BLANK.sub(" ", before) + text, path)
+        return cls(text, result, [], line, len(before), pinned=True)
+
+    def fits(self, line: int, offset: int) -> bool:
+        return not self.pinned or (self.line, self.offset) == (line, offset)
 
     def move_to(self, line: int, offset: int) -> None:
         """Shift every span in place so the piece starts at ``line`` (0-based) / ``offset``."""
@@ -100,8 +118,12 @@ class IncrementalParser:
         line = 0
         for start, end in zip(bounds, bounds[1:]):
             chunk = text[start:end]
-            reusable = previous.get(chunk)
-            piece = reusable.pop(0) if reusable else _Piece.parsed(chunk, path)
+            reusable = [p for p in previous.get(chunk, ()) if p.fits(line, start)]
+            if reusable:
+                piece = reusable[0]
+                previous[chunk].remove(piece)
+            else:
+                piece = _Piece.parsed(chunk, path, text[:start], line)
             piece.move_to(line, start)
             pieces.append(piece)
             line += chunk.count("\n")
