@@ -44,6 +44,7 @@ from agentspec.formatter_layout import (
 from agentspec.formatter_literals import canonical_string, triple_lines
 
 INDENT = 2
+TRAILING_GAP = "  "  # before a comment at the end of a line, as in Python
 
 # Rules whose direct `{ ... }` children are a block of statements, one per line.
 BLOCK_RULES = frozenset(
@@ -166,12 +167,15 @@ class DocumentBuilder:
     def _trailing(self, i: int) -> list:
         found = self.trailing.pop(i, [])
         self.emitted += len(found)
-        return [[LineSuffix(" " + c.text), BREAK_PARENT] for c in found]
+        return [[LineSuffix(TRAILING_GAP + c.text), BREAK_PARENT] for c in found]
 
     def _transfer(self, i: int) -> list:
-        """Comments of a separator the layout drops: trailing ones are printed
-        here (at the end of this line), leading ones move to the next token."""
+        """Comments of a separator the layout drops. If it sat on the line of the
+        token before it, its trailing comment is printed here (the end of that
+        line); otherwise all its comments move, in order, before the next token."""
         moved = self.leading.pop(i, [])
+        if i > 0 and self.tokens[i - 1].end_line != self.tokens[i].line:
+            moved += self.trailing.pop(i, [])
         if moved:
             if i + 1 < len(self.tokens):
                 self.leading[i + 1] = moved + self.leading.get(i + 1, [])
@@ -315,14 +319,15 @@ class DocumentBuilder:
         parts: list = []
         target = parts
         previous = None
+        line_ended = False  # the previous piece has a trailing comment, so its line is over
         for atom in self._atoms(node, []):
             if atom.kind == "drop":
                 target.extend(self._transfer(atom.first))
                 continue
             if previous is not None:
                 comments = self._take_leading(atom.first)
-                if comments:
-                    # an own-line comment inside a statement: continue it on indented lines
+                if comments or line_ended:
+                    # a comment inside a statement: continue the statement on indented lines
                     nested: list = []
                     for comment in comments:
                         nested += [HARDLINE, comment.text]
@@ -331,6 +336,7 @@ class DocumentBuilder:
                     target = nested
                 else:
                     target.append(self._space(previous, atom, self.tokens))
+            line_ended = atom.last in self.trailing
             target.append(self._build(atom))
             previous = atom
         return parts
