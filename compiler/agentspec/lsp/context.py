@@ -57,7 +57,7 @@ _AFTER_KEYWORD = {
 }
 # Keywords that name a reference inside a block, but declare a name at the top level.
 _NESTED_ONLY = {"plan": "plan", "provider": "provider", "tool": "tool"}
-_STEP_BLOCK_OPENERS = {"script", "call"}
+_STEP_BLOCK_OPENER_OF = {"script", "call"}
 
 
 @dataclass
@@ -206,18 +206,38 @@ def _args_after(text: str) -> set[str]:
     return names
 
 
+_OPENER_OF = {")": "(", "]": "[", "}": "{"}
+
+
 def _name_slot(stack: list, text_after: str) -> CursorContext:
+    """Which kind of name the NAME the parser accepts here would be.
+
+    Walk the parser's stack down from the top, over what is already complete
+    (reduced subtrees, bracketed groups not yet reduced, names and commas),
+    to the keyword or bracket that opened the slot.
+    """
     ctx = CursorContext(accepts_name=True)
-    nested = any(_word(item) in ("{", "[", "(") for item in stack)
+    depth = sum(1 if _word(t) in ("{", "[", "(") else -1 if _word(t) in _OPENER_OF else 0 for t in stack)
     i = len(stack) - 1
     names: list[str] = []
+    complete = False  # passed a finished group: the construct before it is done
     while i >= 0:
         item = stack[i]
-        if isinstance(item, Tree) or _word(item) == ",":
+        word = _word(item)
+        if isinstance(item, Tree) or word == ",":
             i -= 1
         elif isinstance(item, Token) and item.type == "NAME":
             names.append(str(item))
             i -= 1
+        elif word in _OPENER_OF:  # skip back over the whole group
+            level = 0
+            while i >= 0:
+                inner = _word(stack[i])
+                level += 1 if inner in _OPENER_OF else -1 if inner in _OPENER_OF.values() else 0
+                i -= 1
+                if level == 0:
+                    break
+            complete = True
         else:
             break
     if i < 0:
@@ -225,24 +245,27 @@ def _name_slot(stack: list, text_after: str) -> CursorContext:
     key = _word(stack[i])
     before = stack[i - 1] if i >= 1 else None
     before2 = stack[i - 2] if i >= 2 else None
+    before_is_name = isinstance(before, Token) and before.type == "NAME"
     if key == "[":
         ctx.name_kind = _LIST_OF.get(_word(before) or "")
     elif key == "(":
-        if isinstance(before, Token) and before.type == "NAME" and _word(before2) != "tool":
+        if before_is_name and _word(before2) != "tool":
             ctx.name_kind, ctx.tool = "arg", str(before)
             ctx.given_args = _arg_names(stack[i + 1 :]) | _args_after(text_after)
     elif key == "{":
-        opener = _word(before) if _word(before) else _word(before2)
-        if _word(before) == "run" or (isinstance(before, Token) and before.type == "NAME" and opener in _STEP_BLOCK_OPENERS):
+        step_block = _word(before) == "run" or (before_is_name and _word(before2) in _STEP_BLOCK_OPENER_OF)
+        if step_block:
             ctx.name_kind, ctx.in_steps = "tool", True
     elif key == "call":
-        if not names:
+        if complete or len(names) >= 2:  # `call a b` / `call a { ... }` is done: a new step
+            ctx.name_kind, ctx.in_steps = "tool", True
+        elif not names:
             ctx.name_kind = "agent"
-        elif len(names) == 1:
+        else:
             ctx.name_kind, ctx.agent = "script", names[0]
-    elif key in _AFTER_KEYWORD and not names:
+    elif key in _AFTER_KEYWORD and not names and not complete:
         ctx.name_kind = _AFTER_KEYWORD[key]
-    elif key in _NESTED_ONLY and nested and not names:
+    elif key in _NESTED_ONLY and depth > 0 and not names and not complete:
         ctx.name_kind = _NESTED_ONLY[key]
     return ctx
 
