@@ -26,6 +26,8 @@ SEEDS = [
     (DATA / "clean" / "travel.agentspec").read_text(encoding="utf-8"),
     (DATA / "clean" / "common.agentspec").read_text(encoding="utf-8"),
     *(p.read_text(encoding="utf-8") for p in sorted((DATA / "codes").glob("*.agentspec"))),
+    # the example specs, when present: the richest real-world input there is
+    *(p.read_text(encoding="utf-8") for p in sorted((DATA.parent.parent.parent / "specs").glob("*.agentspec"))),
 ]
 TOKEN = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|/(?:[^/\\\n]|\\.)+/|\w+|[^\s\w]')
 WORDS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agentspec.loader import load
-from agentspec.symbols import references_in, references_to, scope_for, symbol_at
+from agentspec.symbols import declaration_of, references_in, references_to, scope_for, symbol_at
 
 CLEAN = Path(__file__).parent / "data" / "checker" / "clean"
 
@@ -130,3 +130,9 @@ def test_references_to_skip_uses_that_resolve_elsewhere(tmp_path):
     a_tool = scope_for(program, str(tmp_path / "a.agentspec")).tools["t"]
     places = references_to(program, a_tool)
     assert [(p.path, p.span.line) for p in places] == [(str(tmp_path / "a.agentspec"), 2)]
+
+
+def test_declaration_of_a_name(program):
+    symbol = declaration_of(program, "travel.agentspec", "plan", "InventoryPlan")
+    assert (symbol.path, symbol.span.line, symbol.decl.kind) == ("travel.agentspec", 5, "plan")
+    assert declaration_of(program, "common.agentspec", "plan", "InventoryPlan") is None

@@ -186,6 +186,11 @@ def resolve(program: Program, path: str, reference: Reference, scope: Scope | No
     return scope.lookup(reference.kind, reference.ident.name)
 
 
+def declaration_of(program: Program, path: str, kind: str, name: str) -> Symbol | None:
+    """The declaration ``name`` of ``kind`` resolves to from ``path`` (its node, file and name span)."""
+    return scope_for(program, path).lookup(kind, name)
+
+
 def symbol_at(program: Program, path: str, offset: int) -> Symbol | None:
     """The symbol under ``offset`` in ``path``: a used name (resolved) or a declared name."""
     spec = program.files.get(path)
