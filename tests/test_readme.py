@@ -1,0 +1,48 @@
+"""The README's examples work as printed: the spec checks clean, the runtime tour runs,
+and the Quickstart has exactly the two commands CI relies on."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from agentspec.checker import check
+from agentspec.loader import load
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```$", README, re.S | re.M)
+
+
+def test_readme_specs_check_without_any_diagnostic(tmp_path):
+    specs = blocks("agentspec")
+    assert specs, "the README shows at least one spec"
+    for number, text in enumerate(specs):
+        path = tmp_path / f"readme_{number}.agentspec"
+        path.write_text(text, encoding="utf-8")
+        program = load([str(path)])
+        problems = program.diagnostics + check(program)
+        assert problems == [], [f"{d.code} {d.message}" for d in problems]
+
+
+def test_readme_runtime_tour_runs_and_streams_the_documented_events():
+    (tour,) = [b for b in blocks("python") if "create_runtime" in b]
+    done = subprocess.run([sys.executable, "-c", tour], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    events = done.stdout.split()
+    assert events[0] == "step-start" and events[-1] == "finish"
+    assert events.index("approval-required") < events.index("approval-decision")
+
+
+def test_quickstart_has_two_commands_and_ci_runs_the_test_command():
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    (shell,) = re.findall(r"```sh\n(.*?)```", quickstart, re.S)
+    commands = [line for line in shell.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2
+    main_job, test_suite = commands
+    assert "agentspec compile specs -o generated" in main_job and "pytest generated" in main_job
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_suite in ci
