@@ -54,6 +54,7 @@ class LspClient:
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
         self.versions: dict[str, int] = {}
+        self._marks: dict[str, int] = {}
         options = {} if debounce_ms is None else {"debounce_ms": debounce_ms}
         root = root or DATA
         self.initialize_result = self.request(
@@ -158,6 +159,7 @@ class LspClient:
         doc = uri(path)
         text = Path(path).read_text(encoding="utf-8") if text is None else text
         self.versions[doc] = 1
+        self._marks[doc] = len(self.diagnostics_messages(doc))  # what came before this open is history
         self.notify(
             "textDocument/didOpen",
             {"textDocument": {"uri": doc, "languageId": "agentspec", "version": 1, "text": text}},
@@ -184,7 +186,14 @@ class LspClient:
         return self.versions[doc]
 
     def close(self, doc: str) -> None:
+        """Close and wait for the server to clear the document's diagnostics
+        (so nothing of this opening can be mistaken for the next one's)."""
+        seen = len(self.diagnostics_messages(doc))
         self.notify("textDocument/didClose", {"textDocument": {"uri": doc}})
+        self._wait(
+            lambda: any(p["diagnostics"] == [] and p.get("version") is None for p in self.diagnostics_messages(doc)[seen:]),
+            f"diagnostics of {doc} cleared on close",
+        )
 
     def diagnostics_messages(self, doc: str) -> list[dict]:
         with self._lock:
@@ -194,9 +203,11 @@ class LspClient:
                 if n.get("method") == "textDocument/publishDiagnostics" and n["params"]["uri"] == doc
             ]
 
-    def wait_diagnostics(self, doc: str, version: int | None = None, after: int = 0) -> list[dict]:
+    def wait_diagnostics(self, doc: str, version: int | None = None, after: int | None = None) -> list[dict]:
         """The diagnostics of the first publish for ``doc`` (for ``version``, if given)
-        among those received after the first ``after`` publishes."""
+        among those received after the first ``after`` publishes (default: since it was opened)."""
+        if after is None:
+            after = self._marks.get(doc, 0)
 
         def ready():
             for params in self.diagnostics_messages(doc)[after:]:
@@ -210,7 +221,7 @@ class LspClient:
         """The diagnostics of the first publish for ``doc`` that satisfies ``predicate``."""
 
         def ready():
-            for params in self.diagnostics_messages(doc):
+            for params in self.diagnostics_messages(doc)[self._marks.get(doc, 0) :]:
                 if predicate(params["diagnostics"]):
                     return [params]
             return None
