@@ -182,3 +182,29 @@ def test_no_formatting_when_the_file_has_syntax_errors(client):
         assert client.formatting(doc) == []
     finally:
         client.close(doc)
+
+
+def test_definition_of_an_import_path_opens_the_file(client, travel):
+    start = {"line": 0, "character": 0}
+    assert client.definition(travel, *at(TRAVEL, '"common.agentspec"', delta=3)) == [
+        {"uri": uri(COMMON), "range": {"start": start, "end": start}}
+    ]
+
+
+# ---- outline -----------------------------------------------------------------------
+
+
+def test_document_symbols_list_the_declarations(client, inventory):
+    symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": inventory}})
+    assert [(s["name"], s["detail"]) for s in symbols] == [
+        ("anthropic", "provider"),
+        ("InventoryPlan", "plan"),
+        ("ops", "coordinator"),
+        ("planner", "planner"),
+        ("executor", "executor"),
+        ("approved plan is executed", "scenario"),
+    ]
+    plan = symbols[1]
+    assert [c["name"] for c in plan["children"]] == ["reorder", "hold"]
+    assert plan["selectionRange"] == span(INVENTORY, "InventoryPlan")
+    assert plan["range"]["start"] == {"line": at(INVENTORY, "plan InventoryPlan")[0], "character": 0}

@@ -5,12 +5,15 @@ Modules, one job each:
     positions   spec spans <-> LSP positions (UTF-16 code units)
     textscan    lexical scans that work on broken text
     context     what the grammar accepts at the cursor (Lark's interactive parser)
-    analysis    load + check one document, repair a broken one for navigation
+    incremental re-parse only the declarations that changed (same result as parse)
+    importers   which workspace files import a file (checked together with it)
+    analysis    load + check one document; a partial program for a broken one
     documents   open buffers, paths, cached analyses
     publish     diagnostics as LSP diagnostics, debounced
     completion  keywords and names at the cursor
     describe    hover / completion text for declarations
     navigation  hover, go-to-definition, find-references
+    outline     document symbols (the editor's outline view)
     formatting  document formatting through the formatter
     server      pygls wiring; every handler guarded
 """

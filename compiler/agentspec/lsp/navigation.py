@@ -1,6 +1,7 @@
 """Hover, go-to-definition and find-references.
 
-All three start from the symbol under the cursor, found and resolved by
+All three start from the symbol under the cursor (go-to-definition also
+jumps from an import's path to that file), found and resolved by
 ``agentspec.symbols`` (the same name resolution the checker uses), so a name
 the checker accepts is exactly a name the editor can jump from. Locations in
 other files are converted with those files' own text (an open buffer's
@@ -13,7 +14,7 @@ from lsprotocol import types
 
 from agentspec import symbols
 from agentspec.lsp import describe
-from agentspec.lsp.analysis import Analysis
+from agentspec.lsp.analysis import Analysis, import_target
 from agentspec.lsp.documents import uri_of
 from agentspec.lsp.positions import LineIndex
 from agentspec.loader import Program
@@ -53,7 +54,20 @@ def hover(analysis: Analysis, position: types.Position) -> types.Hover | None:
     )
 
 
+def _import_under(analysis: Analysis, offset: int) -> str | None:
+    """The file an ``import "..."`` under the cursor points to, if it was loaded."""
+    for decl in analysis.spec.of_kind("import") if analysis.spec is not None else []:
+        if decl.path_span.contains(offset):
+            target = import_target(analysis.path, decl)
+            return target if target in analysis.program.sources else None
+    return None
+
+
 def definition(analysis: Analysis, position: types.Position) -> list[types.Location]:
+    target = _import_under(analysis, analysis.index.offset(position))
+    if target is not None:  # an import's path: the top of that file
+        start = types.Position(line=0, character=0)
+        return [types.Location(uri=uri_of(target), range=types.Range(start=start, end=start))]
     symbol = symbol_under(analysis, position)
     if symbol is None:
         return []

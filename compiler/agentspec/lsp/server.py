@@ -21,6 +21,7 @@ from agentspec.lsp.completion import complete
 from agentspec.lsp.documents import DocumentStore, path_of
 from agentspec.lsp.formatting import format_document
 from agentspec.lsp.navigation import definition, hover, references
+from agentspec.lsp.outline import outline
 from agentspec.lsp.positions import LineIndex
 from agentspec.lsp.publish import Publisher, debounce_from
 
@@ -125,6 +126,11 @@ def build_server() -> AgentspecServer:
         analysis = ls.store.analysis(params.text_document.uri)
         include = bool(params.context and params.context.include_declaration)
         return references(analysis, params.position, ls.store.workspace_program(), include)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guarded(lambda: [])
+    def on_document_symbol(ls: AgentspecServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        return outline(ls.store.analysis(params.text_document.uri))
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     @guarded(lambda: [])
