@@ -129,12 +129,22 @@ def test_check_and_diff_are_exclusive(workdir):
     assert exit_.value.code == 2
 
 
-def test_a_formatter_bug_leaves_the_file_untouched_and_exits_3(workdir, monkeypatch, capsys):
-    path = write(workdir / "a.agentspec", UGLY)
-    monkeypatch.setattr(formatter, "render", lambda doc, width: "tenant other")
+@pytest.mark.parametrize(
+    "source, broken_output, complaint",
+    [
+        (UGLY, "tenant other", "would change its meaning"),
+        ("tenant acme  # why\n", "tenant acme", "would lose or reorder comments"),
+        ("tenant acme\n", "tenant {", "does not parse"),
+    ],
+)
+def test_a_formatter_bug_leaves_the_file_untouched_and_exits_3(
+    workdir, monkeypatch, capsys, source, broken_output, complaint
+):
+    path = write(workdir / "a.agentspec", source)
+    monkeypatch.setattr(formatter, "render", lambda doc, width: broken_output)
     assert main(["fmt", "a.agentspec"]) == 3
-    assert path.read_text() == UGLY
-    assert "would change its meaning" in capsys.readouterr().err
+    assert path.read_text() == source
+    assert complaint in capsys.readouterr().err
 
 
 def test_format_source_reports_syntax_errors_without_text():

@@ -237,7 +237,6 @@ def test_strings_are_spelled_with_minimal_escapes(written, canonical_form):
 def test_a_string_with_an_invalid_escape_is_kept_as_written():
     result = format_source('tool t() { description "bad \\q" }', "t.agentspec")
     assert result.text == 'tool t() {\n  description "bad \\q"\n}\n'
-    assert [d.code for d in result.diagnostics] == ["E003"]
 
 
 def test_numbers_durations_regexes_and_names_are_kept_as_written():

@@ -6,10 +6,11 @@ The layout rules are documented in docs/formatting.md; the work is split into
 ``formatter_build`` (parse tree and comments → layout document),
 ``formatter_layout`` (document → text) and ``formatter_literals`` (string spellings).
 
-Formatting must never change what a spec means. Besides the property tests,
-every result is re-parsed and compared with the input (AST without positions,
-and the comments in order); a mismatch is a bug in the formatter, raised as
-``FormatterBug`` instead of writing a damaged file.
+Formatting must never change what a spec means. Besides the property tests
+(which compare ASTs), every result is re-parsed and its tokens compared with
+the input's (strings by value, separators aside) and its comments likewise;
+a mismatch is a bug in the formatter, raised as ``FormatterBug`` instead of
+writing a damaged file.
 """
 
 from __future__ import annotations
@@ -18,19 +19,21 @@ import difflib
 import os
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
 
-from pydantic import BaseModel
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
 
-from agentspec import ast
 from agentspec.diagnostics import Diagnostic, has_errors, render_all, sort_diagnostics
-from agentspec.formatter_build import DocumentBuilder, FormatterBug
+from agentspec.formatter_build import DocumentBuilder, FormatterBug, leaves
 from agentspec.formatter_layout import WIDTH, render
+from agentspec.formatter_literals import decode, triple_text
 from agentspec.loader import PathNotFound, discover, read_source
-from agentspec.parser import lark_parser, parse
+from agentspec.parser import grammar_text, parse
 
-__all__ = ["FormatResult", "FormatterBug", "format_source", "fmt_command", "meaning"]
+__all__ = ["FormatResult", "FormatterBug", "format_source", "fmt_command"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -38,8 +41,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 @dataclass
 class FormatResult:
     """``text`` is the formatted file, or None when the input has syntax errors
-    (then ``diagnostics`` says why). Other parse diagnostics (a bad escape, a
-    setting given twice) do not stop formatting and are passed along."""
+    (then ``diagnostics`` says why, as ``agentspec check`` would)."""
 
     text: str | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -47,40 +49,78 @@ class FormatResult:
 
 def format_source(text: str, path: str = "<string>", width: int = WIDTH) -> FormatResult:
     """Format one file's text. Raises ``FormatterBug`` only for a bug in agentspec."""
-    result = parse(text, path)
-    if result.spec is None:
-        return FormatResult(None, result.diagnostics)
-    tree = lark_parser().parse(text)
-    formatted = render(DocumentBuilder(text, tree, result.spec.comments).document(), width)
+    parsed = _parse_tree(text)
+    if parsed is None:
+        return FormatResult(None, parse(text, path).diagnostics)
+    tree, comments = parsed
+    formatted = render(DocumentBuilder(text, tree, comments).document(), width)
     if formatted:
         formatted += "\n"
-    _verify(result.spec, formatted, path)
-    return FormatResult(formatted, result.diagnostics)
+    _verify(_signature(tree, comments), formatted, path)
+    return FormatResult(formatted, [])
 
 
-def meaning(node: Any) -> Any:
-    """What a node means: its data without positions (``span``, ``*_span``, and
-    the spans in ``settings``), path and comments, with node type names."""
-    if isinstance(node, BaseModel):
-        dumped: dict[str, Any] = {"node": type(node).__name__}
-        for name in type(node).model_fields:
-            if name == "span" or name.endswith("_span") or name in ("path", "comments"):
-                continue
-            value = getattr(node, name)
-            dumped[name] = sorted(value) if name == "settings" else meaning(value)
-        return dumped
-    if isinstance(node, list):
-        return [meaning(item) for item in node]
-    return node  # literal JSON data (str, int, float, bool, None, list, dict)
+@lru_cache(maxsize=1)
+def _tree_parser() -> Lark:
+    """The compiler's grammar and settings, with every comment token collected."""
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+        lexer_callbacks={"COMMENT": _collect_comment},
+    )
 
 
-def _verify(original: ast.SpecFile, formatted: str, path: str) -> None:
-    again = parse(formatted, path).spec
-    if again is None:
+_comment_sink = threading.local()
+
+
+def _collect_comment(token: Token) -> Token:
+    sink = getattr(_comment_sink, "tokens", None)
+    if sink is not None:
+        sink.append(token)
+    return token
+
+
+def _parse_tree(text: str) -> tuple[Tree, list[Token]] | None:
+    """The concrete tree (every token) and the comments, or None on a syntax error."""
+    _comment_sink.tokens = comments = []
+    try:
+        return _tree_parser().parse(text), comments
+    except UnexpectedInput:
+        return None
+    finally:
+        _comment_sink.tokens = None
+
+
+def _signature(tree: Tree, comments: list[Token]) -> tuple[list, list[str]]:
+    """What formatting must not change: every token but the commas (separators
+    the layout re-emits), strings by value, and the comments' text in order.
+    Equal signatures mean equal parse trees up to commas, hence equal ASTs."""
+    tokens = []
+    for token in leaves(tree):
+        if token.type == "COMMA":
+            continue
+        raw = str(token)
+        if token.type == "STRING":
+            value = decode(raw[1:-1])
+            tokens.append((token.type, raw if value is None else value))
+        elif token.type == "TRIPLE_STRING":
+            tokens.append((token.type, triple_text(raw[3:-3])))
+        else:
+            tokens.append((token.type, raw))
+    return tokens, [str(c).rstrip() for c in comments]
+
+
+def _verify(expected: tuple[list, list[str]], formatted: str, path: str) -> None:
+    parsed = _parse_tree(formatted)
+    if parsed is None:
         raise FormatterBug(f"formatting {path} produced text that does not parse")
-    if meaning(again) != meaning(original):
+    tokens, comments = _signature(*parsed)
+    if tokens != expected[0]:
         raise FormatterBug(f"formatting {path} would change its meaning")
-    if [c.text.rstrip() for c in again.comments] != [c.text.rstrip() for c in original.comments]:
+    if comments != expected[1]:
         raise FormatterBug(f"formatting {path} would lose or reorder comments")
 
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
-from agentspec import ast
 from agentspec.formatter_layout import (
     BREAK_PARENT,
     HARDLINE,
@@ -103,7 +102,7 @@ class _Atom:
     line: Doc = ""
 
 
-def _leaves(tree: Tree) -> list[Token]:
+def leaves(tree: Tree) -> list[Token]:
     found: list[Token] = []
     stack: list = [tree]
     while stack:
@@ -119,10 +118,10 @@ class DocumentBuilder:
     """Builds the document for one file; each comment is emitted exactly once,
     and tokens are visited in source order (comment transfers rely on it)."""
 
-    def __init__(self, text: str, tree: Tree, comments: list[ast.Comment]):
+    def __init__(self, text: str, tree: Tree, comments: list[Token]):
         self.text = text
         self.tree = tree
-        self.tokens = _leaves(tree)
+        self.tokens = leaves(tree)
         self.index = {id(tok): i for i, tok in enumerate(self.tokens)}
         self.token_blank = [False] * len(self.tokens)
         self.leading: dict[int, list[_Comment]] = {}
@@ -134,8 +133,8 @@ class DocumentBuilder:
 
     # ---- comments ----------------------------------------------------------------
 
-    def _attach(self, comments: list[ast.Comment]) -> None:
-        items = [_Comment(c.text.rstrip(), c.span.line, c.span.start, c.span.end) for c in comments]
+    def _attach(self, comments: list[Token]) -> None:
+        items = [_Comment(str(c).rstrip(), c.line, c.start_pos, c.end_pos) for c in comments]
         # blank lines before every token and comment, from the gap to the previous one
         elements: list[tuple[int, int, object]] = [(t.start_pos, t.end_pos, i) for i, t in enumerate(self.tokens)]
         elements += [(c.start, c.end, c) for c in items]
