@@ -284,7 +284,7 @@ declaration = st.one_of(
 
 comment_text = st.text(st.characters(exclude_characters="\n", exclude_categories=("Cs",)), max_size=15)
 _gap_piece = st.one_of(
-    st.sampled_from([" ", "  ", "\t", "\n", "\n\n", "\n    ", "\n\n\n  "]),
+    st.sampled_from([" ", "  ", "\t", "\n", "\n\n", "\n    ", "\n\n\n  ", "\r\n", "\f"]),
     comment_text.map(lambda t: " #" + t + "\n"),
     comment_text.map(lambda t: "\n  #" + t + "\n"),
 )
@@ -302,5 +302,5 @@ def spec_sources(draw) -> str:
             tight_ok = previous in PUNCTUATION or token in PUNCTUATION
             out.append(draw(st.one_of(st.just(""), gaps)) if tight_ok else draw(gaps))
         out.append(token)
-    out.append(draw(st.sampled_from(["", "\n", "\n# the end\n", "  # last\n"])))
+    out.append(draw(st.sampled_from(["", "\n", "\n# the end\n", "  # last\n", "  # no newline", "\n\n#\r\n"])))
     return "".join(out)
