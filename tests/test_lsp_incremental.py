@@ -96,3 +96,18 @@ def test_partial_keeps_the_declarations_that_parse():
     assert [d.name.name for d in partial.spec.declarations] == ["a", "s"]
     assert partial.spec.declarations[1].span.line == 4
     assert IncrementalParser().parse(text, "t").spec is None
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_syntax_errors_read_the_same(seed: int):
+    """One stray token somewhere in a spec: the same first error, at the same place."""
+    rng = random.Random(1000 + seed)
+    parser = IncrementalParser()
+    for path in SPECS:
+        text = path.read_text(encoding="utf-8")
+        parser.parse(text, str(path))
+        for _ in range(6):
+            at = rng.randrange(len(text) + 1)
+            stray = rng.choice(["}", "{", ")", "(", "]", ":", ",", "=", "tool", "call", '"', '"""', "42", "$", "\n}\n"])
+            broken = text[:at] + stray + text[at:]
+            same(broken, parser, str(path))

@@ -12,9 +12,12 @@ where the piece now starts.
 The result is exactly what ``agentspec.parser.parse`` gives for the whole
 text: when every piece parses, their concatenation is the file's declaration
 list (a declaration that parses on its own cannot be continued by a piece that
-starts with a declaration keyword); when any piece does not (a cut inside a
-block or a triple-quoted string, or a real syntax error), the whole text is
-parsed normally, so syntax errors are reported as the compiler reports them.
+starts with a declaration keyword). When a piece does not parse, the first
+such piece holds the file's first syntax error: unless that error is
+"unexpected end of file" (a cut inside a block or a block left open, where
+the rest of the file would follow), the piece is
+parsed where it stands to report it; otherwise the whole text is parsed
+normally. Either way syntax errors read exactly as the compiler reports them.
 ``tests/test_lsp_incremental.py`` checks the equality on every spec.
 
 A piece with diagnostics (a bad escape, a setting given twice) is parsed
@@ -28,7 +31,6 @@ newer one exists.
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 
@@ -39,7 +41,13 @@ from agentspec.lsp import textscan
 from agentspec.parser import ParseResult, parse
 
 MAX_FILES = 256
-_BLANK = re.compile(r"[^\n]")  # the parser counts lines by \n; anything else may become a space
+_END_OF_FILE = "unexpected end of file"  # agentspec.parser's message for a file that stops too early
+
+
+def _blank(text: str) -> str:
+    """``text`` with every character but \\n made a space: what precedes a piece
+    parsed where it stands (the parser counts lines by \\n, columns by characters)."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _spans(result: ParseResult) -> list[dict]:
@@ -80,7 +88,7 @@ class _Piece:
         result = parse(text, path)
         if not result.diagnostics or result.spec is None:  # (a piece that fails sends the file to `parse`)
             return cls(text, result, _spans(result))
-        result = parse(_BLANK.sub(" ", before) + text, path)
+        result = parse(_blank(before) + text, path)
         return cls(text, result, [], line, len(before), pinned=True)
 
     def fits(self, line: int, offset: int) -> bool:
@@ -144,8 +152,20 @@ class IncrementalParser:
     def parse(self, text: str, path: str) -> ParseResult:
         """The same result as ``agentspec.parser.parse(text, path)``."""
         pieces = self._pieces(text, path)
-        if all(p.result.spec is not None for p in pieces):
+        failed = next((p for p in pieces if p.result.spec is None), None)
+        if failed is None:
             return self._assemble(path, pieces)
+        # The whole-file parser stops at the first error, which is in the first
+        # piece that fails (the ones before it are complete declarations). If
+        # that error is inside the piece, it is the whole file's error; report it
+        # with the piece parsed where it stands. "Unexpected end of file" is not
+        # (in the whole file, the text after the piece follows), nor is an
+        # unterminated string (E002: a """ may close in a later piece).
+        first = failed.result.diagnostics[0]
+        if first.code == "E001" and not first.message.startswith(_END_OF_FILE):
+            in_place = parse(_blank(text[: failed.offset]) + failed.text, path)
+            if in_place.spec is None:
+                return in_place
         return parse(text, path)
 
     def parse_partial(self, text: str, path: str) -> ParseResult:
