@@ -257,7 +257,7 @@ def profile(lines: int) -> None:
     print(f"  analyze, warm (incremental + check)  {best(lambda: analyze(path, edited(), {}, parser=parser)):7.1f} ms")
     print(
         f"  analyze, warm, syntax error          {best(lambda: analyze(path, broken, {}, parser=parser)):7.1f} ms"
-        "  (full parse to the error + partial load)"
+        "  (the broken declaration alone + partial load)"
     )
     profiler = cProfile.Profile()
     profiler.enable()

@@ -60,6 +60,15 @@ class AgentspecServer(LanguageServer):
         return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
 
 
+def warm_up() -> None:
+    """Build the LALR tables and the completion context's tables (a few hundred ms, once)."""
+    from agentspec.lsp.context import keywords_accepted_at_start
+    from agentspec.parser import parse
+
+    parse("", "<warm-up>")
+    keywords_accepted_at_start()
+
+
 def build_server() -> AgentspecServer:
     server = AgentspecServer()
 
@@ -68,6 +77,11 @@ def build_server() -> AgentspecServer:
     def initialize(ls: AgentspecServer, params: types.InitializeParams) -> None:
         ls.publisher.delay_ms = debounce_from(params.initialization_options)
         log.info("debounce %.0f ms", ls.publisher.delay_ms)
+
+    @server.feature(types.INITIALIZED)
+    @guarded(lambda: None)
+    def initialized(ls: AgentspecServer, params: types.InitializedParams) -> None:
+        warm_up()  # build the parser now, not when the first file is opened
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded(lambda: None)
