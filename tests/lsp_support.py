@@ -34,7 +34,14 @@ class ServerDied(AssertionError):
 
 
 class LspClient:
-    def __init__(self, *, debounce_ms: float | None = 0, env: dict[str, str] | None = None, root: Path | None = None):
+    def __init__(
+        self,
+        *,
+        debounce_ms: float | None = 0,
+        env: dict[str, str] | None = None,
+        root: Path | None = None,
+        encodings: list[str] | None = None,
+    ):
         handle, name = tempfile.mkstemp(prefix="agentspec-lsp-", suffix=".log")
         os.close(handle)
         self.stderr_path = Path(name)
@@ -64,7 +71,7 @@ class LspClient:
                 "rootUri": uri(root),
                 "workspaceFolders": [{"uri": uri(root), "name": root.name}],
                 "capabilities": {
-                    "general": {"positionEncodings": ["utf-16"]},
+                    "general": {"positionEncodings": encodings or ["utf-16"]},
                     "textDocument": {
                         "completion": {"completionItem": {"snippetSupport": False}},
                         "hover": {"contentFormat": ["markdown", "plaintext"]},

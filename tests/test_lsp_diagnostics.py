@@ -73,6 +73,23 @@ def test_columns_count_utf16_code_units_after_astral_characters(client):
     assert diag["range"]["end"] == {"line": 1, "character": chars + 2 + len("sometimes")}
 
 
+def test_a_client_that_counts_utf8_bytes_gets_byte_columns():
+    client = LspClient(debounce_ms=0, encodings=["utf-8"])
+    try:
+        assert client.initialize_result["capabilities"]["positionEncoding"] == "utf-8"
+        text = 'tenant acme\ntool t() { description "é🚀" approval sometimes }\n'
+        doc = client.open(DATA / "scratch_utf8.agentspec", text)
+        (diag,) = client.wait_diagnostics(doc, version=1)
+        line = text.splitlines()[1]
+        start = len(line[: line.index("sometimes")].encode("utf-8"))
+        assert diag["range"]["start"] == {"line": 1, "character": start}
+        # completion at a byte position on the same line still finds the context
+        items = client.completion(doc, 1, len(line[: line.index("approval")].encode("utf-8")))
+        assert "description" in {i["label"] for i in items}
+    finally:
+        client.shutdown()
+
+
 def test_warnings_have_warning_severity(client):
     text = COMMON.read_text() + "\nscript never_used {\n  search_flights(origin: \"A\", destination: \"B\")\n}\n"
     doc = client.open(DATA / "scratch_warning.agentspec", text)

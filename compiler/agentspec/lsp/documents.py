@@ -20,6 +20,7 @@ from agentspec.loader import Program, load
 from agentspec.lsp.analysis import Analysis, analyze
 from agentspec.lsp.importers import ImportGraph
 from agentspec.lsp.incremental import IncrementalParser
+from agentspec.lsp.positions import encoding_name
 
 def path_of(uri: str) -> str:
     """The loader path of a document: its normalised absolute file path
@@ -88,7 +89,7 @@ class DocumentStore:
             text,
             overrides,
             version=document.version,
-            encoding=str(self.workspace.position_encoding or "utf-16"),
+            encoding=encoding_name(self.workspace.position_encoding),
             importers=self.import_graph().importers(path, overrides),
             parser=self.parser,
         )

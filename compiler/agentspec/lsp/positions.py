@@ -22,6 +22,13 @@ from agentspec.ast import Span
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def encoding_name(encoding: object) -> str:
+    """``"utf-16"``, ``"utf-8"`` or ``"utf-32"`` from what pygls negotiated (an
+    enum member or a plain string; ``str()`` of the enum is its Python name)."""
+    value = getattr(encoding, "value", encoding)
+    return value if isinstance(value, str) and value else types.PositionEncodingKind.Utf16.value
+
+
 def _units(text: str, encoding: str) -> int:
     """Length of ``text`` in the code units of ``encoding``."""
     if encoding == types.PositionEncodingKind.Utf32:

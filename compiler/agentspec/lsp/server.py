@@ -22,7 +22,7 @@ from agentspec.lsp.documents import DocumentStore, path_of
 from agentspec.lsp.formatting import format_document
 from agentspec.lsp.navigation import definition, hover, references
 from agentspec.lsp.outline import outline
-from agentspec.lsp.positions import LineIndex
+from agentspec.lsp.positions import LineIndex, encoding_name
 from agentspec.lsp.publish import Publisher, debounce_from
 
 log = logging.getLogger("agentspec.lsp")
@@ -57,7 +57,7 @@ class AgentspecServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
-        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        return encoding_name(self.workspace.position_encoding)
 
 
 def warm_up() -> None:
