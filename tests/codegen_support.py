@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -19,9 +21,24 @@ provider anthropic
 """
 
 
+@pytest.fixture(autouse=True)
+def isolated_compile_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Import into a test module to keep compile records (agentspec.manifest) out of ~/.cache."""
+    directory = tmp_path_factory.mktemp("compile-cache")
+    monkeypatch.setenv("AGENTSPEC_CACHE_DIR", str(directory))
+    monkeypatch.delenv("AGENTSPEC_NO_CACHE", raising=False)
+    return directory
+
+
 def run_cli(*args: str, cwd: Path | str = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """``agentspec ARGS`` in a subprocess (``python -m agentspec``), text output captured."""
-    full_env = {**os.environ, **(env or {})}
+    """``agentspec ARGS`` in a subprocess (``python -m agentspec``), text output captured.
+
+    Compile records are off unless ``env`` sets AGENTSPEC_CACHE_DIR: a process
+    then always compiles in full, which is what most tests mean to exercise.
+    """
+    full_env = {**os.environ, "AGENTSPEC_NO_CACHE": "1", **(env or {})}
+    if env and "AGENTSPEC_CACHE_DIR" in env:
+        full_env.pop("AGENTSPEC_NO_CACHE")
     return subprocess.run(
         [PYTHON, "-m", "agentspec", *args],
         cwd=cwd,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentspec.cli import main
-from codegen_support import PREAMBLE, run_cli, write_spec
+from codegen_support import PREAMBLE, run_cli, write_spec, isolated_compile_cache  # noqa: F401 (autouse fixture)
 
 SPEC = PREAMBLE + """
 tool ping() { returns { pong: true } }
@@ -87,12 +87,12 @@ def test_argparse_usage_errors_exit_2() -> None:
 
 
 def test_internal_errors_exit_3_without_a_traceback(project: Path, capsys, monkeypatch) -> None:
-    import agentspec.commands
+    import agentspec.codegen
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(agentspec.commands, "generate", explode)
+    monkeypatch.setattr(agentspec.codegen, "generate", explode)
     monkeypatch.delenv("AGENTSPEC_DEBUG", raising=False)
     assert main(["compile", "specs", "-o", "out"]) == 3
     err = capsys.readouterr().err

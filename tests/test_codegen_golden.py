@@ -8,13 +8,12 @@ and review the diff like any other code change.
 from __future__ import annotations
 
 import ast
-import os
 from pathlib import Path
 
 import pytest
 
 from agentspec.cli import main
-from codegen_support import REPO, run_cli
+from codegen_support import REPO, run_cli, isolated_compile_cache  # noqa: F401 (autouse fixture)
 
 GENERATED = REPO / "generated"
 SPECS = sorted(p.stem for p in (REPO / "specs").glob("*.agentspec"))
@@ -23,12 +22,10 @@ SPECS = sorted(p.stem for p in (REPO / "specs").glob("*.agentspec"))
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("compiled")
-    cwd = os.getcwd()
-    os.chdir(REPO)  # spec paths in the output are as given: specs/x.agentspec
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AGENTSPEC_NO_CACHE", "1")  # a real compile, whatever was compiled before
+        patch.chdir(REPO)  # spec paths in the output are as given: specs/x.agentspec
         assert main(["compile", "specs", "-o", str(out)]) == 0
-    finally:
-        os.chdir(cwd)
     return out
 
 

@@ -94,9 +94,12 @@ def test_literal_evaluates_to_the_value(value) -> None:
 
 
 def test_multi_line_strings_become_one_literal_per_line() -> None:
-    assert literal("a\nb\n") == "('a\\n' 'b\\n')"
-    assert literal("one line\n") == "'one line\\n'"
-    assert literal("inf") == "'inf'"
+    assert literal("a\nb\n") == '("a\\n" "b\\n")'
+    assert literal("one line\n") == '"one line\\n"'
+    assert literal("inf") == '"inf"'
+    assert literal("it's") == '"it\'s"'
+    assert literal('say "hi"') == "'say \"hi\"'"
+    assert literal("both ' and \"") == '"both \' and \\""'
     assert literal(float("inf")) == 'float("inf")'
 
 
@@ -107,8 +110,8 @@ def test_source_of_expressions() -> None:
         (("approvals", DictOf((("*", call("ApprovalAnswer", "approve")),))), ("tools", ListOf((Name("A"), Lit(1))))),
     )
     assert source(expr) == (
-        "RuntimeAdapter(lambda: build_runtime(interpreter='scripted'), "
-        "approvals={'*': ApprovalAnswer('approve')}, tools=[A, 1])"
+        'RuntimeAdapter(lambda: build_runtime(interpreter="scripted"), '
+        'approvals={"*": ApprovalAnswer("approve")}, tools=[A, 1])'
     )
     ast.parse(source(expr))
 

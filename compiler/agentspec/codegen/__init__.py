@@ -3,22 +3,31 @@
 ``generate(program, harness=...)`` returns one ``GeneratedFile`` per output,
 for every root file of the program: ``<name>_runtime.py`` (when the file can
 see an agent) and ``test_<name>.py`` (when it has scenarios). Stages:
-``ir`` (resolve everything), ``render`` (templates + black); writing is
-``agentspec.writer``'s job.
+``ir`` (resolve everything), ``layout`` + ``render`` (templates, then black);
+writing is ``agentspec.writer``'s job.
+
+This module imports nothing heavy: ``ir`` and ``render`` (which load jinja2
+and black) are imported when ``generate`` runs, so that a no-op recompile
+(``agentspec.manifest``) never pays for them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from agentspec.codegen.ir import CodegenError, build_runtime_module, build_test_module, module_names
 from agentspec.codegen.pyexpr import is_dotted_name
-from agentspec.codegen.render import render_runtime, render_test
-from agentspec.loader import Program
+
+if TYPE_CHECKING:
+    from agentspec.loader import Program
 
 DEFAULT_HARNESS = "agentspec_runtime"
 
 __all__ = ["CodegenError", "DEFAULT_HARNESS", "GeneratedFile", "generate", "is_dotted_name"]
+
+
+class CodegenError(Exception):
+    """The program cannot be compiled (something the checker should have reported)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,9 @@ class GeneratedFile:
 
 def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[GeneratedFile]:
     """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
+    from agentspec.codegen.ir import build_runtime_module, build_test_module, module_names
+    from agentspec.codegen.render import render_runtime, render_test
+
     if not is_dotted_name(harness):
         raise CodegenError(f"--harness must be a module name such as agentspec_runtime, not {harness!r}")
     # A stem whose module would shadow a package the output imports is renamed.

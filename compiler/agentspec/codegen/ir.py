@@ -32,6 +32,7 @@ from typing import Any
 
 from agentspec import ast
 from agentspec import types as spectypes
+from agentspec.codegen import CodegenError
 from agentspec.codegen.names import Namespace, constant, snake
 from agentspec.codegen.pyexpr import (
     Call,
@@ -100,10 +101,6 @@ ROLE_HELPERS = {
     "executor": "define_executor",
     "specialist": "define_specialist",
 }
-
-
-class CodegenError(Exception):
-    """The program cannot be compiled (something the checker should have reported)."""
 
 
 # ---- the IR ----------------------------------------------------------------------

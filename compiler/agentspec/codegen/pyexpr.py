@@ -145,10 +145,27 @@ def literal(value: Any) -> str:
 
 
 def _string(text: str) -> str:
+    pieces = string_pieces(text)
+    return pieces[0] if len(pieces) == 1 else "(" + " ".join(pieces) + ")"
+
+
+def string_pieces(text: str) -> list[str]:
+    """The literals a string is written as: one, or one per line when it has several lines."""
     lines = text.split("\n")
     if len(lines) <= 2 and not (len(lines) == 2 and lines[1]):
-        return repr(text)  # one line, or one line and a final newline
+        return [quoted(text)]  # one line, or one line and a final newline
     pieces = [line + "\n" for line in lines[:-1]]
     if lines[-1]:
         pieces.append(lines[-1])
-    return "(" + " ".join(repr(p) for p in pieces) + ")"
+    return [quoted(p) for p in pieces]
+
+
+def quoted(text: str) -> str:
+    """``repr(text)``, in double quotes unless that needs more escapes (black's preference)."""
+    written = repr(text)
+    if written.startswith('"'):
+        return written
+    body = written[1:-1]
+    if body.count('"') > body.count("\\'"):
+        return written
+    return '"' + body.replace("\\'", "'").replace('"', '\\"') + '"'

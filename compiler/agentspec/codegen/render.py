@@ -17,9 +17,11 @@ import jinja2
 
 from agentspec.codegen.header import escape, header
 from agentspec.codegen.ir import ImportLine, RuntimeModule, TestModule
-from agentspec.codegen.pyexpr import literal, source
+from agentspec.codegen.layout import layout
+from agentspec.codegen.pyexpr import Expr, literal
 
-BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+LINE_LENGTH = 100
+BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
 TITLE_LIMIT = 72
 
 
@@ -47,31 +49,31 @@ def render_runtime(module: RuntimeModule) -> str:
         spec_path=doc_text(module.spec_path),
         defaults_note=defaults_note,
         imports=_imports(module.imports),
-        tenant=source(module.tenant.value),
+        tenant=_assigned("TENANT", module.tenant.value),
         tools=_definitions(module.tools),
         plans=_definitions(module.plans),
         references=_definitions(module.references),
         agents=_definitions(module.agents),
-        runtime_spec=source(module.runtime_spec),
-        services=source(module.services) if module.services is not None else None,
-        dispatcher=source(module.dispatcher) if module.dispatcher is not None else None,
+        runtime_spec=_assigned("RUNTIME_SPEC", module.runtime_spec),
+        services=_assigned("services", module.services, 8) if module.services is not None else None,
+        dispatcher=_assigned("action_dispatcher", module.dispatcher, 8) if module.dispatcher is not None else None,
     )
     return format_python(text)
 
 
 def render_test(module: TestModule) -> str:
     scripts = [
-        {"name": d.name, "value": source(d.value), "comment": escape(f"script from {d.origin}")}
+        {"name": d.name, "value": _assigned(d.name, d.value), "comment": escape(f"script from {d.origin}")}
         for d in module.scripts
     ]
     tests = [
         {
             "name": t.name,
             "docstring": docstring(f"{_title(t.title)} ({t.location})"),
-            "scenario": source(t.scenario),
-            "expectations": [source(e) for e in t.expectations],
-            "adapter": source(t.adapter),
-            "run": source(t.run),
+            "scenario": _assigned("scenario", t.scenario, 4),
+            "expectations": [layout(e, LINE_LENGTH, 4) for e in t.expectations],
+            "adapter": _assigned("adapter", t.adapter, 4),
+            "run": _assigned("result", t.run, 4),
             "location": literal(t.location),
         }
         for t in module.tests
@@ -90,8 +92,13 @@ def format_python(text: str) -> str:
     return black.format_str(text, mode=BLACK_MODE)
 
 
+def _assigned(name: str, value: Expr, indent: int = 0) -> str:
+    """``value`` laid out to follow ``name = `` on a line indented by ``indent``."""
+    return layout(value, LINE_LENGTH, indent, indent + len(name) + 3)
+
+
 def _definitions(definitions: list) -> list[dict[str, str]]:
-    return [{"name": d.name, "value": source(d.value)} for d in definitions]
+    return [{"name": d.name, "value": _assigned(d.name, d.value)} for d in definitions]
 
 
 def _imports(groups: list[list[ImportLine]]) -> list[list[str]]:
@@ -99,8 +106,11 @@ def _imports(groups: list[list[ImportLine]]) -> list[list[str]]:
 
 
 def _import_line(line: ImportLine) -> str:
-    names = ", ".join(name if name == alias else f"{name} as {alias}" for name, alias in line.names)
-    return f"from {line.module} import {names}"
+    names = [name if name == alias else f"{name} as {alias}" for name, alias in line.names]
+    flat = f"from {line.module} import {', '.join(names)}"
+    if len(flat) <= LINE_LENGTH:
+        return flat
+    return f"from {line.module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
 
 
 def doc_text(text: str) -> str:
