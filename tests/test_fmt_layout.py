@@ -299,3 +299,14 @@ def test_empty_and_whitespace_only_files():
 def test_output_ends_with_exactly_one_newline():
     assert fmt("tenant acme") == "tenant acme\n"
     assert fmt("tenant acme\n\n\n") == "tenant acme\n"
+
+
+def test_keywords_used_as_names_are_fine():
+    source = 'tool plan(input: str, state: int) { returns { plan: "p", state: { input: 1 } } }'
+    assert fmt(source) == canonical(
+        """
+        tool plan(input: str, state: int) {
+          returns { plan: "p", state: { input: 1 } }
+        }
+        """
+    )
