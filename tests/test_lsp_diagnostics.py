@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_support import DATA, LspClient, position_of
+from lsp_support import DATA, LspClient, position_of, uri
 
 pytestmark = pytest.mark.slow
 
@@ -192,3 +192,34 @@ def test_default_debounce_still_publishes():
         assert diag["code"] == "E102"
     finally:
         client.shutdown()
+
+
+def test_a_change_on_disk_rechecks_open_importers(tmp_path: Path):
+    lib = tmp_path / "lib.agentspec"
+    lib.write_text('tenant t\ntool ping() { returns { ok: true } }\n')
+    client = LspClient(debounce_ms=0, root=tmp_path)
+    try:
+        text = 'import "lib.agentspec"\nspecialist s { model "m" tools [ping] }\n'
+        doc = client.open(tmp_path / "main.agentspec", text)
+        before = [d["code"] for d in client.wait_diagnostics(doc, version=1)]
+        assert "E101" not in before
+        lib.write_text('tenant t\ntool pong() { returns { ok: true } }\n')  # e.g. a git checkout
+        client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri(lib), "type": 2}]})
+        diagnostics = client.wait_diagnostics_where(doc, lambda ds: any(d["code"] == "E101" for d in ds))
+        assert "did you mean `pong`?" in next(d for d in diagnostics if d["code"] == "E101")["message"]
+    finally:
+        client.shutdown()
+
+
+def test_untitled_buffers_are_checked(client):
+    doc = "untitled:Untitled-1"
+    client.versions[doc] = 1
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": doc, "languageId": "agentspec", "version": 1, "text": "tenant t\ntool t( {\n"}},
+    )
+    (diag,) = client.wait_diagnostics(doc, version=1)
+    assert diag["code"] == "E001" and diag["range"]["start"] == {"line": 1, "character": 8}
+    items = client.completion(doc, 0, 0)
+    assert "tool" in {i["label"] for i in items}
+    client.close(doc)

@@ -17,10 +17,30 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from agentspec.loader import discover, read_source
+from agentspec.loader import SPEC_SUFFIX, read_source
 from agentspec.lsp.incremental import IncrementalParser
 
 log = logging.getLogger(__name__)
+
+
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages"})
+
+
+def workspace_specs(root: str) -> list[str]:
+    """Every ``*.agentspec`` under ``root``, as absolute paths, skipping what no
+    spec lives in: hidden directories (.git, .venv), node_modules, virtualenvs.
+    (Walking a repository's .venv would cost more than everything else here.)"""
+    found = []
+    for folder, dirs, files in os.walk(root, onerror=lambda exc: log.warning("cannot list %s", exc.filename)):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIPPED_DIRS
+            and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
+        )
+        found += [os.path.normpath(os.path.abspath(os.path.join(folder, f))) for f in files if f.endswith(SPEC_SUFFIX)]
+    return found
 
 
 def _imports_of(parser: IncrementalParser, path: str, text: str) -> list[str]:
@@ -44,11 +64,7 @@ class ImportGraph:
         if self._files is None:
             found: set[str] = set()
             for root in self.roots:
-                if os.path.isdir(root):
-                    try:
-                        found.update(os.path.normpath(os.path.abspath(p)) for p in discover([root]))
-                    except Exception:  # a folder vanished while listing it: use what we have
-                        log.exception("cannot list %s", root)
+                found.update(workspace_specs(root))
             self._files = sorted(found)
         return self._files
 

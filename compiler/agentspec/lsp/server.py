@@ -86,7 +86,6 @@ def build_server() -> AgentspecServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded(lambda: None)
     def did_open(ls: AgentspecServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.store.files_changed()
         ls.publisher.schedule(params.text_document.uri, delay_ms=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -98,6 +97,15 @@ def build_server() -> AgentspecServer:
     @guarded(lambda: None)
     def did_save(ls: AgentspecServer, params: types.DidSaveTextDocumentParams) -> None:
         ls.store.files_changed()  # a new file may now exist on disk, importing others
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded(lambda: None)
+    def did_change_watched_files(ls: AgentspecServer, params: types.DidChangeWatchedFilesParams) -> None:
+        """A spec changed on disk (a checkout, another tool): what open files import may differ."""
+        ls.store.files_changed()
+        ls.store.invalidate_all()
+        for uri in ls.store.open_uris():
+            ls.publisher.schedule(uri, with_dependents=False)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(lambda: None)
