@@ -105,7 +105,7 @@ def _signature(tree: Tree, comments: list[Token]) -> tuple[list, list[str]]:
         raw = str(token)
         if token.type == "STRING":
             value = decode(raw[1:-1])
-            tokens.append((token.type, raw if value is None else value))
+            tokens.append((token.type, ("as written", raw) if value is None else ("value", value)))
         elif token.type == "TRIPLE_STRING":
             tokens.append((token.type, triple_text(raw[3:-3])))
         else:
