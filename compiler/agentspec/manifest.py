@@ -109,7 +109,8 @@ def bytes_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _cache_dir() -> Path | None:
+def cache_dir() -> Path | None:
+    """Where agentspec keeps compile records and black results; None when caching is off."""
     if os.environ.get("AGENTSPEC_NO_CACHE"):
         return None
     configured = os.environ.get("AGENTSPEC_CACHE_DIR")
@@ -120,7 +121,7 @@ def _cache_dir() -> Path | None:
 
 
 def _record_path(outdir: str) -> Path | None:
-    directory = _cache_dir()
+    directory = cache_dir()
     if directory is None:
         return None
     key = hashlib.sha256(os.path.realpath(outdir).encode("utf-8", "surrogateescape")).hexdigest()[:32]

@@ -10,7 +10,10 @@ pinned in pyproject.toml, so the output is byte-identical from run to run.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from functools import lru_cache
+from pathlib import Path
 
 import black
 import jinja2
@@ -19,6 +22,7 @@ from agentspec.codegen.header import escape, header
 from agentspec.codegen.ir import ImportLine, RuntimeModule, TestModule
 from agentspec.codegen.layout import layout
 from agentspec.codegen.pyexpr import Expr, literal
+from agentspec.manifest import cache_dir
 
 LINE_LENGTH = 100
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
@@ -89,7 +93,35 @@ def render_test(module: TestModule) -> str:
 
 
 def format_python(text: str) -> str:
-    return black.format_str(text, mode=BLACK_MODE)
+    """black's formatting of ``text``, remembered by content.
+
+    black is deterministic: the same version, options and input always give the
+    same output, so a result found under the hash of all three is exactly what
+    black would return. This keeps recompiling a large tree after editing one
+    spec fast; a cold compile formats everything.
+    """
+    key = hashlib.sha256(f"{black.__version__}|{BLACK_MODE!r}|".encode() + text.encode("utf-8", "surrogatepass"))
+    directory = cache_dir()
+    entry = directory / "black" / f"{key.hexdigest()}.py" if directory is not None else None
+    if entry is not None:
+        try:
+            return entry.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    result = black.format_str(text, mode=BLACK_MODE)
+    if entry is not None:
+        _remember(entry, result)
+    return result
+
+
+def _remember(entry: Path, text: str) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, entry)
+    except OSError:
+        pass  # caching is an optimisation only
 
 
 def _assigned(name: str, value: Expr, indent: int = 0) -> str:
