@@ -80,7 +80,12 @@ def test_tools_list_offers_tools_from_the_imported_file(client):
 
 def test_tools_list_after_a_comma_and_a_partial_word(client):
     items = complete(client, in_travel("specialist s {\n  tools [search_flights, bo", "\n}\n"))
-    assert names(items) == TOOLS  # the editor filters by the typed prefix
+    assert names(items) == TOOLS - {"search_flights"}  # the editor filters by the typed prefix
+
+
+def test_names_already_in_the_list_are_not_offered(client):
+    items = complete(client, in_travel("specialist s {\n  tools [search_flights, ", ", cancel_booking]\n}\n"))
+    assert names(items) == {"book_flight"}
 
 
 def test_routes_offer_agents(client):

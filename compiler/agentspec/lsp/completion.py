@@ -57,6 +57,8 @@ def _names(ctx: CursorContext, analysis: Analysis) -> list[types.CompletionItem]
     if ctx.name_kind is None:
         return items
     for name, symbol in sorted(scope.of_kind(ctx.name_kind).items()):
+        if name in ctx.listed:
+            continue
         items.append(
             types.CompletionItem(
                 label=name,

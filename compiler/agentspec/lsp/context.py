@@ -70,6 +70,7 @@ class CursorContext:
     tool: str | None = None  # for "arg": the tool being called
     agent: str | None = None  # for "script" after `call AGENT`
     given_args: set[str] = field(default_factory=set)  # for "arg": arguments already written
+    listed: set[str] = field(default_factory=set)  # in a `[...]` list: names already in it
     in_steps: bool = False  # a step of a script / run / call block (built-in tools are valid)
     accepts_bool: bool = False
     accepts_null: bool = False
@@ -209,6 +210,17 @@ def _args_after(text: str) -> set[str]:
 _OPENER_OF = {")": "(", "]": "[", "}": "{"}
 
 
+def _names_after(text: str) -> set[str]:
+    """Names written after the cursor, up to the `]` that closes the list."""
+    names: set[str] = set()
+    for lex in textscan.lexemes(text[:4000]):
+        if lex.kind in ("close", "open") or (lex.kind == "word" and lex.text in textscan.top_level_keywords()):
+            break
+        if lex.kind == "word":
+            names.add(lex.text)
+    return names
+
+
 def _name_slot(stack: list, text_after: str) -> CursorContext:
     """Which kind of name the NAME the parser accepts here would be.
 
@@ -248,6 +260,7 @@ def _name_slot(stack: list, text_after: str) -> CursorContext:
     before_is_name = isinstance(before, Token) and before.type == "NAME"
     if key == "[":
         ctx.name_kind = _LIST_OF.get(_word(before) or "")
+        ctx.listed = set(names) | _names_after(text_after)
     elif key == "(":
         if before_is_name and _word(before2) != "tool":
             ctx.name_kind, ctx.tool = "arg", str(before)
