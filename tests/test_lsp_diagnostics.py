@@ -223,3 +223,23 @@ def test_untitled_buffers_are_checked(client):
     items = client.completion(doc, 0, 0)
     assert "tool" in {i["label"] for i in items}
     client.close(doc)
+
+
+def test_paths_with_spaces_and_non_ascii(tmp_path: Path):
+    folder = tmp_path / "my specs é"
+    folder.mkdir()
+    (folder / "lib file.agentspec").write_text('tenant t\ntool ping() { returns { ok: true } }\n')
+    client = LspClient(debounce_ms=0, root=folder)
+    try:
+        text = 'import "lib file.agentspec"\nspecialist s { model "m" tools [pong] }\n'
+        doc = client.open(folder / "main file.agentspec", text)
+        assert "%20" in doc
+        diagnostics = client.wait_diagnostics(doc, version=1)
+        assert [d["code"] for d in diagnostics if d["code"].startswith("E1")] == ["E101"]
+        (found,) = client.definition(doc, 0, 10)  # the import's path
+        assert found["uri"] == uri(folder / "lib file.agentspec")
+        seen = len(client.diagnostics_messages(doc))
+        client.notify("textDocument/didClose", {"textDocument": {"uri": doc}})
+        client.wait_cleared(doc, after=seen)
+    finally:
+        client.shutdown()

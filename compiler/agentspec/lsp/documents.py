@@ -11,6 +11,7 @@ and navigation on the same version share one parse and one check.
 from __future__ import annotations
 
 import os
+from urllib.parse import unquote
 from collections.abc import Callable
 
 from pygls.uris import from_fs_path, to_fs_path
@@ -47,10 +48,11 @@ class DocumentStore:
         return self._workspace()
 
     def open_uris(self) -> list[str]:
-        return sorted(self.workspace.text_documents)
+        """The open documents, by the URIs the client used (pygls keys them unquoted)."""
+        return sorted(doc.uri for doc in self.workspace.text_documents.values())
 
     def is_open(self, uri: str) -> bool:
-        return uri in self.workspace.text_documents
+        return unquote(uri) in self.workspace.text_documents
 
     def text(self, uri: str) -> str:
         return self.workspace.get_text_document(uri).source
@@ -73,7 +75,7 @@ class DocumentStore:
 
     def overrides(self) -> dict[str, str]:
         """Every open buffer's unsaved text, by loader path."""
-        return {path_of(uri): doc.source for uri, doc in self.workspace.text_documents.items()}
+        return {path_of(doc.uri): doc.source for doc in self.workspace.text_documents.values()}
 
     def analysis(self, uri: str) -> Analysis:
         """The analysis of the document as it is now (cached per version and text)."""
