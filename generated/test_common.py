@@ -12,7 +12,7 @@ from common_runtime import build_runtime
 
 
 def test_concierge_looks_the_customer_up() -> None:
-    """concierge looks the customer up (specs/common.agentspec:25)"""
+    """concierge looks the customer up (specs/common.agentspec:27)"""
     scenario = Scenario("concierge looks the customer up", input="What tier is customer C-42?")
     scenario.expect_tool_call("lookup_customer", with_args={"customer_id": "C-42"}, times=1)
     scenario.expect_output(contains="gold")
@@ -23,4 +23,4 @@ def test_concierge_looks_the_customer_up() -> None:
         prompt=script(tool_call("lookup_customer", {"customer_id": "C-42"})),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/common.agentspec:25")
+    assert result.passed, failure_report(result, "specs/common.agentspec:27")

@@ -11,7 +11,7 @@ from smoke_runtime import build_runtime
 
 
 def test_smoke_mocked_coordinator() -> None:
-    """smoke: mocked coordinator (specs/smoke.agentspec:19)"""
+    """smoke: mocked coordinator (specs/smoke.agentspec:22)"""
     scenario = Scenario("smoke: mocked coordinator", input="hello", max_llm_calls=1)
     scenario.expect_output(contains="How can I help")
     scenario.expect_output(not_contains="error")
@@ -24,11 +24,11 @@ def test_smoke_mocked_coordinator() -> None:
         )
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/smoke.agentspec:19")
+    assert result.passed, failure_report(result, "specs/smoke.agentspec:22")
 
 
 def test_smoke_mocked_text_keeps_quotes_braces_and_unicode() -> None:
-    """smoke: mocked text keeps quotes, braces and unicode (specs/smoke.agentspec:32)"""
+    """smoke: mocked text keeps quotes, braces and unicode (specs/smoke.agentspec:35)"""
     scenario = Scenario(
         "smoke: mocked text keeps quotes, braces and unicode", input="say something tricky"
     )
@@ -45,4 +45,4 @@ def test_smoke_mocked_text_keeps_quotes_braces_and_unicode() -> None:
         )
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/smoke.agentspec:32")
+    assert result.passed, failure_report(result, "specs/smoke.agentspec:35")

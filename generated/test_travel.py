@@ -38,11 +38,8 @@ def test_book_sfo_to_nrt() -> None:
     )
     scenario.expect_tool_order(["search_flights", "book_flight"])
     scenario.expect_no_tool_call("cancel_booking")
-    scenario.expect_policy(
-        "never cancel",
-        forbidden_tools=["cancel_booking"],
-        required_tools=["search_flights", "book_flight"],
-    )
+    scenario.expect_policy("never cancel", forbidden_tools=["cancel_booking"])
+    scenario.expect_policy("search, then book", required_tools=["search_flights", "book_flight"])
     scenario.expectations.append(ExpectApprovalDecision("book_flight", "approve", kind="tool"))
     scenario.expect_output(contains="NH7")
     scenario.expect_output(matches="BK-\\d+")
@@ -72,7 +69,7 @@ def test_book_sfo_to_nrt() -> None:
 
 
 def test_a_rejected_booking_is_never_made() -> None:
-    """A rejected booking is never made (specs/travel.agentspec:89)"""
+    """A rejected booking is never made (specs/travel.agentspec:90)"""
     scenario = Scenario("A rejected booking is never made", input="Book NH7")
     scenario.expect_tool_call("search_flights")
     scenario.expectations.append(ExpectApprovalDecision("book_flight", "reject", kind="tool"))
@@ -89,19 +86,17 @@ def test_a_rejected_booking_is_never_made() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:89")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:90")
 
 
 def test_no_flights_found_nothing_is_booked() -> None:
-    """No flights found: nothing is booked (specs/travel.agentspec:102)"""
+    """No flights found: nothing is booked (specs/travel.agentspec:103)"""
     scenario = Scenario("No flights found: nothing is booked", input="Book SFO to NRT tomorrow")
     scenario.expect_tool_call("search_flights", with_args={"date": "2025-01-01"})
     scenario.expect_no_tool_call("book_flight")
     scenario.expect_output(contains='"flights": []')
     scenario.expect_policy(
-        "no booking without flights",
-        forbidden_tools=["book_flight"],
-        forbidden_outputs=["BK-", "booked"],
+        "nothing booked", forbidden_tools=["book_flight"], forbidden_outputs=["BK-", "booked"]
     )
     adapter = RuntimeAdapter(
         lambda: build_runtime(
@@ -125,11 +120,11 @@ def test_no_flights_found_nothing_is_booked() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:102")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:103")
 
 
 def test_small_refunds_need_no_approval_large_ones_do() -> None:
-    """Small refunds need no approval, large ones do (specs/travel.agentspec:124)"""
+    """Small refunds need no approval, large ones do (specs/travel.agentspec:125)"""
     scenario = Scenario(
         "Small refunds need no approval, large ones do", input="Refund two bookings"
     )
@@ -149,4 +144,4 @@ def test_small_refunds_need_no_approval_large_ones_do() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:124")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:125")
