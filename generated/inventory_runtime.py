@@ -146,7 +146,7 @@ EXECUTOR = define_executor(
     model="claude-sonnet-4-6",
     prompt="Execute approved plans and report what changed.",
     plan=INVENTORY_PLAN,
-    approval={"plans": "always"},
+    approval={"plans": "always", "tools": "default"},
     stateful=False,
 )
 

@@ -16,7 +16,7 @@ from agentspec_runtime.scripts import agent_call, script, tool_call
 
 from inventory_runtime import build_runtime
 
-# script from specs/inventory.agentspec:48
+# script from specs/inventory.agentspec:49
 PLAN_RESTOCK = script(
     tool_call(
         "storePlan",
@@ -33,7 +33,7 @@ PLAN_RESTOCK = script(
         },
     )
 )
-# script from specs/inventory.agentspec:62
+# script from specs/inventory.agentspec:63
 RUN_RESTOCK = script(
     agent_call("planner", PLAN_RESTOCK),
     agent_call("executor", script(tool_call("executePlan", {"planId": "p1"}))),
@@ -41,7 +41,7 @@ RUN_RESTOCK = script(
 
 
 def test_an_approved_plan_is_executed() -> None:
-    """An approved plan is executed (specs/inventory.agentspec:69)"""
+    """An approved plan is executed (specs/inventory.agentspec:70)"""
     scenario = Scenario("An approved plan is executed", input="Restock SKU-1")
     scenario.expectations.append(
         ExpectDispatched(
@@ -64,11 +64,11 @@ def test_an_approved_plan_is_executed() -> None:
         approvals=ApprovalScript(plans={"p1": ApprovalAnswer("approve", "ok")}),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/inventory.agentspec:69")
+    assert result.passed, failure_report(result, "specs/inventory.agentspec:70")
 
 
 def test_a_rejected_plan_is_never_dispatched() -> None:
-    """A rejected plan is never dispatched (specs/inventory.agentspec:89)"""
+    """A rejected plan is never dispatched (specs/inventory.agentspec:90)"""
     scenario = Scenario("A rejected plan is never dispatched", input="Restock SKU-1")
     scenario.expectations.append(ExpectDispatched([]))
     scenario.expectations.append(ExpectPlanStatus("p1", "rejected"))
@@ -79,11 +79,11 @@ def test_a_rejected_plan_is_never_dispatched() -> None:
         approvals=ApprovalScript(plans={"p1": ApprovalAnswer("reject", "too much stock already")}),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/inventory.agentspec:89")
+    assert result.passed, failure_report(result, "specs/inventory.agentspec:90")
 
 
 def test_a_revision_request_sends_the_plan_back() -> None:
-    """A revision request sends the plan back (specs/inventory.agentspec:100)"""
+    """A revision request sends the plan back (specs/inventory.agentspec:101)"""
     scenario = Scenario("A revision request sends the plan back", input="Restock SKU-1")
     scenario.expectations.append(ExpectDispatched([]))
     scenario.expectations.append(ExpectPlanStatus("p1", "revision_requested"))
@@ -97,4 +97,4 @@ def test_a_revision_request_sends_the_plan_back() -> None:
         ),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/inventory.agentspec:100")
+    assert result.passed, failure_report(result, "specs/inventory.agentspec:101")
