@@ -26,6 +26,7 @@ from travel_app.services import make_ledger
 TENANT = define_tenant("acme", "v1")
 
 # Tools
+
 LOOKUP_CUSTOMER = define_tool(
     "lookup_customer",
     {
@@ -38,6 +39,7 @@ LOOKUP_CUSTOMER = define_tool(
 )(returns({"customer_id": "C-42", "name": "Ada Lovelace", "tier": "gold"}))
 
 # Agents
+
 CONCIERGE = define_specialist(
     "concierge",
     model="claude-haiku-4-5",

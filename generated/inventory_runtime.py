@@ -32,6 +32,7 @@ from travel_app.services import make_ledger
 TENANT = define_tenant("acme", "v1")
 
 # Tools
+
 LOOKUP_CUSTOMER = define_tool(
     "lookup_customer",
     {
@@ -44,6 +45,7 @@ LOOKUP_CUSTOMER = define_tool(
 )(returns({"customer_id": "C-42", "name": "Ada Lovelace", "tier": "gold"}))
 
 # Plans
+
 INVENTORY_PLAN = define_plan(
     "InventoryPlan",
     {
@@ -108,6 +110,7 @@ INVENTORY_PLAN = define_plan(
 )
 
 # References
+
 SUPPLIER = define_reference(
     "supplier",
     {
@@ -120,6 +123,7 @@ SUPPLIER = define_reference(
 )
 
 # Agents
+
 CONCIERGE = define_specialist(
     "concierge",
     model="claude-haiku-4-5",
@@ -129,18 +133,21 @@ CONCIERGE = define_specialist(
     ),
     tools=[LOOKUP_CUSTOMER],
 )
+
 OPS = define_coordinator(
     "ops",
     model="claude-sonnet-4-6",
     prompt="Plan inventory changes, then execute the approved plan.",
     routes=["planner", "executor"],
 )
+
 PLANNER = define_planner(
     "planner",
     model="claude-sonnet-4-6",
     prompt="Store exactly one InventoryPlan.",
     plan=INVENTORY_PLAN,
 )
+
 EXECUTOR = define_executor(
     "executor",
     model="claude-sonnet-4-6",

@@ -26,6 +26,7 @@ from travel_app.services import make_ledger
 TENANT = define_tenant("acme", "v1")
 
 # Tools
+
 LOOKUP_CUSTOMER = define_tool(
     "lookup_customer",
     {
@@ -36,6 +37,7 @@ LOOKUP_CUSTOMER = define_tool(
     },
     description="Find a customer's profile by id",
 )(returns({"customer_id": "C-42", "name": "Ada Lovelace", "tier": "gold"}))
+
 FETCH_RATES = define_tool(
     "fetch_rates",
     {
@@ -46,6 +48,7 @@ FETCH_RATES = define_tool(
     },
     description="Live exchange rates (the service is down in these tests)",
 )(fails("rate service unavailable"))
+
 CACHED_RATES = define_tool(
     "cached_rates",
     {
@@ -58,6 +61,7 @@ CACHED_RATES = define_tool(
 )(returns({"currency": "JPY", "rate": 151.2, "stale": True}))
 
 # Agents
+
 CONCIERGE = define_specialist(
     "concierge",
     model="claude-haiku-4-5",
@@ -67,6 +71,7 @@ CONCIERGE = define_specialist(
     ),
     tools=[LOOKUP_CUSTOMER],
 )
+
 TREASURER = define_specialist(
     "treasurer",
     model="claude-haiku-4-5",

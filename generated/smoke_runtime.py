@@ -28,6 +28,7 @@ from travel_app.services import make_ledger
 TENANT = define_tenant("acme", "v1")
 
 # Tools
+
 LOOKUP_CUSTOMER = define_tool(
     "lookup_customer",
     {
@@ -40,6 +41,7 @@ LOOKUP_CUSTOMER = define_tool(
 )(returns({"customer_id": "C-42", "name": "Ada Lovelace", "tier": "gold"}))
 
 # Agents
+
 CONCIERGE = define_specialist(
     "concierge",
     model="claude-haiku-4-5",
@@ -49,9 +51,11 @@ CONCIERGE = define_specialist(
     ),
     tools=[LOOKUP_CUSTOMER],
 )
+
 TRANSLATOR = define_specialist(
     "translator", model="gpt-4.1-mini", prompt="Translate the user's message to Japanese."
 )
+
 GREETER = define_coordinator(
     "greeter",
     model=ModelSpec("claude-sonnet-4-6", "anthropic"),

@@ -16,7 +16,7 @@ from agentspec_runtime.scripts import agent_call, script, tool_call
 
 from inventory_runtime import build_runtime
 
-# script from specs/inventory.agentspec:49
+# script plan_restock (specs/inventory.agentspec:49)
 PLAN_RESTOCK = script(
     tool_call(
         "storePlan",
@@ -33,7 +33,8 @@ PLAN_RESTOCK = script(
         },
     )
 )
-# script from specs/inventory.agentspec:63
+
+# script run_restock (specs/inventory.agentspec:63)
 RUN_RESTOCK = script(
     agent_call("planner", PLAN_RESTOCK),
     agent_call("executor", script(tool_call("executePlan", {"planId": "p1"}))),

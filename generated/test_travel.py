@@ -15,7 +15,7 @@ from travel_app.judges import confirms_booking
 
 from travel_runtime import build_runtime
 
-# script from specs/travel.agentspec:54
+# script book_cheapest (specs/travel.agentspec:54)
 BOOK_CHEAPEST = script(
     tool_call("search_flights", {"origin": "SFO", "destination": "NRT"}),
     tool_call("book_flight", {"flight_id": "NH7", "passenger": "Ada Lovelace"}),

@@ -29,6 +29,7 @@ from travel_app.tools import book_flight
 TENANT = define_tenant("acme", "v1")
 
 # Tools
+
 LOOKUP_CUSTOMER = define_tool(
     "lookup_customer",
     {
@@ -39,6 +40,7 @@ LOOKUP_CUSTOMER = define_tool(
     },
     description="Find a customer's profile by id",
 )(returns({"customer_id": "C-42", "name": "Ada Lovelace", "tier": "gold"}))
+
 SEARCH_FLIGHTS = define_tool(
     "search_flights",
     {
@@ -58,6 +60,7 @@ SEARCH_FLIGHTS = define_tool(
     approval="never",
     description="Find flights between two airports",
 )(returns({"flights": [{"id": "NH7", "price": 912}, {"id": "JL1", "price": 1040}]}))
+
 BOOK_FLIGHT = define_tool(
     "book_flight",
     {
@@ -69,6 +72,7 @@ BOOK_FLIGHT = define_tool(
     approval="always",
     description="Book one seat on a flight",
 )(book_flight)
+
 CANCEL_BOOKING = define_tool(
     "cancel_booking",
     {
@@ -80,6 +84,7 @@ CANCEL_BOOKING = define_tool(
     approval="always",
     description="Cancel a booking",
 )(returns({"cancelled": True}))
+
 REFUND = define_tool(
     "refund",
     {
@@ -93,6 +98,7 @@ REFUND = define_tool(
 )(returns({"refunded": True}))
 
 # Agents
+
 CONCIERGE = define_specialist(
     "concierge",
     model="claude-haiku-4-5",
@@ -102,6 +108,7 @@ CONCIERGE = define_specialist(
     ),
     tools=[LOOKUP_CUSTOMER],
 )
+
 FRONT_DESK = define_coordinator(
     "front_desk",
     model="claude-sonnet-4-6",
@@ -111,6 +118,7 @@ FRONT_DESK = define_coordinator(
     ),
     routes=["booker", "concierge"],
 )
+
 BOOKER = define_specialist(
     "booker",
     model="claude-haiku-4-5",

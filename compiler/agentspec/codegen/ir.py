@@ -113,6 +113,7 @@ class Definition:
     name: str
     value: Expr
     origin: str
+    script: str = ""  # for a named script: its name in the spec
 
 
 @dataclass(frozen=True)
@@ -498,7 +499,7 @@ class _TestBuilder:
         value = self.steps(symbol.decl.steps)
         self._in_progress.pop()
         var = self.namespace.claim(constant(name, "script"), constant(name, "script") + "_SCRIPT")
-        self.scripts[name] = Definition(var, value, _where(symbol.path, symbol.decl.span))
+        self.scripts[name] = Definition(var, value, _where(symbol.path, symbol.decl.span), script=name)
         return Name(var)
 
 

@@ -67,7 +67,7 @@ def render_runtime(module: RuntimeModule) -> str:
 
 def render_test(module: TestModule) -> str:
     scripts = [
-        {"name": d.name, "value": _assigned(d.name, d.value), "comment": escape(f"script from {d.origin}")}
+        {"name": d.name, "value": _assigned(d.name, d.value), "comment": escape(f"script {d.script} ({d.origin})")}
         for d in module.scripts
     ]
     tests = [
