@@ -68,21 +68,6 @@ def declaration_starts(text: str) -> list[int]:
     return [m.start() for m in _declaration_line().finditer(text)]
 
 
-def declaration_around(text: str, offset: int) -> tuple[int, int]:
-    """The [start, end) of the top-level declaration containing ``offset``
-    (from the last declaration start at or before it, to the next one)."""
-    starts = declaration_starts(text)
-    begin = 0
-    end = len(text)
-    for start in starts:
-        if start <= offset:
-            begin = start
-        else:
-            end = start
-            break
-    return begin, end
-
-
 def in_string_or_comment(text: str, offset: int) -> bool:
     """Whether ``offset`` is inside a string or comment (strictly after its
     first character, so the cursor right before a `"` is outside)."""
@@ -106,14 +91,3 @@ def word_start(text: str, offset: int) -> int:
     while start > 0 and WORD_CHARS.match(text[start - 1]):
         start -= 1
     return start
-
-
-def word_at(text: str, offset: int) -> tuple[int, int] | None:
-    """The [start, end) of the identifier under or just before ``offset``."""
-    start = word_start(text, offset)
-    end = offset
-    while end < len(text) and WORD_CHARS.match(text[end]):
-        end += 1
-    if start == end or text[start].isdigit():
-        return None
-    return start, end
