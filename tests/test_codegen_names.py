@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agentspec.codegen.ir import module_names
+from agentspec.codegen.names import module_names
 from agentspec.codegen.names import Namespace, constant, snake
 from agentspec.codegen.pyexpr import Call, DictOf, Lambda, ListOf, Lit, Name, call, literal, source
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import os
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

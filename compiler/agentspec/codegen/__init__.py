@@ -39,7 +39,9 @@ class GeneratedFile:
 
 def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[GeneratedFile]:
     """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
-    from agentspec.codegen.ir import build_runtime_module, build_test_module, module_names
+    from agentspec.codegen.ir import build_runtime_module
+    from agentspec.codegen.names import module_names
+    from agentspec.codegen.scenarios import build_test_module
     from agentspec.codegen.render import render_runtime, render_test
 
     if not is_dotted_name(harness):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import os
 import re
 import unicodedata
 
@@ -77,3 +78,25 @@ class Namespace:
 
 def _key(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
+
+
+def module_names(paths: list[str], reserved: tuple[str, ...] = ()) -> dict[str, str]:
+    """A unique, valid module stem per spec file: ``specs/travel.agentspec`` → ``travel``.
+
+    Files whose stems collide (``a/common.agentspec``, ``b/common.agentspec``)
+    are named by their path below the directory they share (``a_common``).
+    ``reserved`` stems are never used (``agentspec`` would generate
+    ``agentspec_runtime.py`` and shadow the harness package).
+    """
+    stems = {p: snake(os.path.splitext(os.path.basename(p))[0], "spec") for p in paths}
+    counts: dict[str, int] = {}
+    for stem in stems.values():
+        counts[stem] = counts.get(stem, 0) + 1
+    clashing = [p for p in paths if counts[stems[p]] > 1]
+    if clashing:
+        base = os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in clashing])
+        for p in clashing:
+            relative = os.path.relpath(os.path.splitext(os.path.abspath(p))[0], base)
+            stems[p] = snake(relative.replace(os.sep, "_"), "spec")
+    namespace = Namespace(reserved)
+    return {p: namespace.claim(stems[p], stems[p] + "_spec") for p in sorted(paths)}

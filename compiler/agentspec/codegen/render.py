@@ -19,7 +19,8 @@ import black
 import jinja2
 
 from agentspec.codegen.header import escape, header
-from agentspec.codegen.ir import ImportLine, RuntimeModule, TestModule
+from agentspec.codegen.imports import ImportLine
+from agentspec.codegen.ir import RuntimeModule, TestModule
 from agentspec.codegen.layout import layout
 from agentspec.codegen.pyexpr import Expr, literal
 from agentspec.manifest import cache_dir
