@@ -427,8 +427,22 @@ def test_E006_file_that_is_not_utf8(tmp_path):
     )
 
 
+def test_E009_nesting_deeper_than_the_limit(tmp_path):
+    (tmp_path / "deep.agentspec").write_text("tool t() { returns " + "[" * 3000 + "]" * 3000 + " }\n")
+    diagnostics, sources = diagnose(tmp_path, "deep.agentspec")
+    (d,) = diagnostics
+    assert (d.code, d.span.line, d.span.column) == ("E009", 1, 83)
+    assert d.message == "brackets nested more than 64 levels deep"
+
+
+def test_nesting_up_to_the_limit_is_fine(tmp_path):
+    (tmp_path / "ok.agentspec").write_text("tool t() { returns " + "[" * 63 + "]" * 63 + " }\n")
+    diagnostics, _ = diagnose(tmp_path, "ok.agentspec")
+    assert [d.code for d in diagnostics if d.code.startswith("E0")] == []
+
+
 def test_every_code_has_a_test():
-    assert set(EXPECTED) | {"E006"} == set(CODES)
+    assert set(EXPECTED) | {"E006", "E009"} == set(CODES)
 
 
 def test_every_code_is_documented():

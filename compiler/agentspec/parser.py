@@ -81,9 +81,46 @@ class ParseResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+# Deeper nesting than any real spec needs; the limit keeps every later stage
+# (tree transform, checker, code generation, black) far from Python's recursion limit.
+MAX_NESTING = 64
+
+_BRACKET_OR_SKIPPED = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}\[\]()]')
+
+
+def _too_deep(text: str) -> int | None:
+    """Offset of the first bracket nested deeper than MAX_NESTING, ignoring strings and comments."""
+    if text.count("[") + text.count("{") + text.count("(") <= MAX_NESTING:
+        return None
+    depth = 0
+    for match in _BRACKET_OR_SKIPPED.finditer(text):
+        ch = match.group()
+        if ch in "{[(":
+            depth += 1
+            if depth > MAX_NESTING:
+                return match.start()
+        elif ch in "}])":
+            depth = max(0, depth - 1)
+    return None
+
+
 def parse(text: str, path: str = "<string>") -> ParseResult:
     """Parse one file's text. ``path`` is used in spans' diagnostics and the AST."""
     parser = lark_parser()
+    deep = _too_deep(text)
+    if deep is not None:
+        return ParseResult(
+            None,
+            [
+                error(
+                    "E009",
+                    f"brackets nested more than {MAX_NESTING} levels deep",
+                    path,
+                    span_at(text, deep),
+                    "flatten this value; fixtures this deep are better loaded by a handler",
+                )
+            ],
+        )
     _comment_sink.comments = comments = []
     try:
         tree = parser.parse(text)

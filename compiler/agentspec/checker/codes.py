@@ -19,6 +19,7 @@ CODES: dict[str, str] = {
     "E006": "unreadable file",
     "E007": "imported file not found",
     "E008": "import cycle",
+    "E009": "nesting too deep",
     # names
     "E101": "unknown tool",
     "E102": "unknown agent",
