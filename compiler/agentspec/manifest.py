@@ -116,7 +116,12 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("AGENTSPEC_CACHE_DIR")
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):  # no home directory: do not cache rather than write into the cwd
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "agentspec"
 
 
