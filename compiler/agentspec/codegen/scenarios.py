@@ -130,7 +130,8 @@ def _test_case(builder: _TestBuilder, sc: ast.ScenarioDecl, suite: ast.SuiteDecl
     elif sc.run is not None:
         interpreter = "scripted"
         prompt = builder.named_script(sc.run.script) if sc.run.script is not None else builder.steps(sc.run.steps)
-    factory = Lambda(call(build_runtime, interpreter=interpreter, testing=testing, handlers=handlers))
+    runtime = call(build_runtime, interpreter=interpreter, testing=testing, handlers=handlers)
+    factory: Expr = Lambda(runtime) if runtime.kwargs else build_runtime  # a fresh runtime per run
 
     approvals = None
     if sc.approvals:
