@@ -69,6 +69,14 @@ def test_outdir_that_is_a_file_is_a_usage_error(project: Path, capsys) -> None:
     assert "output directory out is a file" in capsys.readouterr().err
 
 
+def test_unwritable_outdir_is_a_usage_error(project: Path, capsys) -> None:
+    (project / "blocker").write_text("a file where a directory should be")
+    assert main(["compile", "specs", "-o", "blocker/out"]) == 2
+    err = capsys.readouterr().err
+    assert "agentspec: cannot write into blocker/out: Not a directory" in err
+    assert "Traceback" not in err
+
+
 def test_directory_without_specs_is_a_usage_error(project: Path, capsys) -> None:
     (project / "empty").mkdir()
     assert main(["compile", "empty", "-o", "out"]) == 2

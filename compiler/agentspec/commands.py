@@ -175,7 +175,10 @@ def _compile(files: list[str], out: str, check_only: bool, harness: str, output_
         print(f"{out} is stale: {count} file{'s' if count != 1 else ''} would change; run agentspec compile")
         return EXIT_FAILED
 
-    apply(plan)
+    try:
+        apply(plan)
+    except OSError as exc:
+        return _usage(f"cannot write into {out}: {exc.strerror or exc}")
     manifest.save(out, record)
     for target, _ in plan.changed:
         print(f"wrote {target}")
