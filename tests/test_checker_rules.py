@@ -347,6 +347,8 @@ def test_valid_declarations(tmp_path, decl):
     [
         ('tool t() { approval when "predicate" }', "E209"),
         ('service s "a.b"', "E209"),
+        ('tool t() { handler "pkg.class:fn" }', "E209"),
+        ('dispatcher "app.dispatch:return"', "E209"),
         ('scenario "s" { input "x" expect { judge "polite" using "judges" } }', "E209"),
         ("plan P { actions: str }", "E302"),
         ("plan P { action a { kind: str } }", "E302"),

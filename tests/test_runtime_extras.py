@@ -191,6 +191,9 @@ def test_expect_approval_decision() -> None:
     assert ExpectApprovalDecision("p1", "reject").check(trace).passed
     assert ExpectApprovalDecision("p1", "reject", kind="plan").check(trace).passed
     assert not ExpectApprovalDecision("p1", "reject", kind="tool").check(trace).passed
+    assert ExpectApprovalDecision("*", "reject", kind="plan").check(trace).passed  # any plan
+    assert not ExpectApprovalDecision("*", "approve", kind="plan").check(trace).passed
+    assert not ExpectApprovalDecision("*", "reject", kind="tool").check(trace).passed
     assert ExpectApprovalDecision("p1", "approve").check(trace).detail == (
         "expected the approval for 'p1' to be decided 'approve', but it was 'reject'"
     )

@@ -88,7 +88,11 @@ def _decisions(trace: AgentTrace) -> list[AgentStep]:
 
 
 class ExpectApprovalDecision(Expectation):
-    """An approval for ``target`` (a tool name or plan id) was decided with ``outcome``."""
+    """An approval for ``target`` (a tool name or plan id) was decided with ``outcome``.
+
+    ``target="*"`` matches any target of ``kind`` (as in ``ApprovalScript``), so
+    "some plan was rejected" can be expected without naming the plan id.
+    """
 
     def __init__(self, target: str, outcome: str, kind: str | None = None) -> None:
         self.target = target
@@ -101,7 +105,7 @@ class ExpectApprovalDecision(Expectation):
         decisions = _decisions(trace)
         relevant = [
             s for s in decisions
-            if s.input.get("target") == self.target and (self.kind is None or s.input.get("kind") == self.kind)
+            if self.target in ("*", s.input.get("target")) and (self.kind is None or s.input.get("kind") == self.kind)
         ]
         if any(s.output == self.outcome for s in relevant):
             return ExpectationResult(True, description)

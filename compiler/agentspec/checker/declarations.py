@@ -8,6 +8,7 @@ is declared. Relations between declarations across a compiled unit
 
 from __future__ import annotations
 
+import keyword
 import re
 
 from agentspec import ast
@@ -33,12 +34,24 @@ PROVIDER_ENV = {"anthropic": "ANTHROPIC_API_KEY", "openai": "OPENAI_API_KEY"}
 
 
 def check_import_path(ctx: FileContext, target: ast.ImportPath | None, what: str) -> None:
-    if target is not None and not IMPORT_PATH.fullmatch(target.path):
+    if target is None:
+        return
+    if not IMPORT_PATH.fullmatch(target.path):
         ctx.error(
             "E209",
             f'{what} "{target.path}" is not an import path',
             target.span,
             'write "package.module:attribute", e.g. "travel_app.tools:book_flight"',
+        )
+        return
+    reserved = [part for part in re.split(r"[.:]", target.path) if keyword.iskeyword(part)]
+    if reserved:
+        # `import pkg.class` is a Python syntax error, so generated code could never import it.
+        ctx.error(
+            "E209",
+            f'{what} "{target.path}" is not an import path: `{reserved[0]}` is a Python keyword',
+            target.span,
+            "Python cannot import a module or attribute named after a keyword; rename it",
         )
 
 
