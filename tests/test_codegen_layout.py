@@ -23,14 +23,14 @@ from codegen_support import REPO, isolated_compile_cache  # noqa: F401 (autouse 
 def unformatted(monkeypatch) -> list[tuple[str, str]]:
     """(text given to black, black's result) for every file rendered."""
     seen: list[tuple[str, str]] = []
-    real = render.format_python
+    real = render.format_many
 
-    def spy(text: str) -> str:
-        result = real(text)
-        seen.append((text, result))
-        return result
+    def spy(texts: list[str]) -> list[str]:
+        results = real(texts)
+        seen.extend(zip(texts, results))
+        return results
 
-    monkeypatch.setattr(render, "format_python", spy)
+    monkeypatch.setattr(render, "format_many", spy)
     return seen
 
 

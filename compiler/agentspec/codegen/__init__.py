@@ -42,7 +42,7 @@ def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[Generated
     from agentspec.codegen.ir import build_runtime_module
     from agentspec.codegen.names import module_names
     from agentspec.codegen.scenarios import build_test_module
-    from agentspec.codegen.render import render_runtime, render_test
+    from agentspec.codegen.render import format_many, runtime_source, test_source
 
     if not is_dotted_name(harness):
         raise CodegenError(f"--harness must be a module name such as agentspec_runtime, not {harness!r}")
@@ -53,17 +53,20 @@ def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[Generated
         if module.endswith("_runtime")
     )
     names = module_names(program.roots, reserved)
-    files: list[GeneratedFile] = []
+    sources: list[tuple[str, str, str]] = []  # (file name, unformatted source, spec path)
     for path in program.roots:
         if path not in program.files:
             continue
         stem = names[path]
         runtime = build_runtime_module(program, path, f"{stem}_runtime", harness)
         if runtime is not None:
-            files.append(GeneratedFile(f"{stem}_runtime.py", render_runtime(runtime), path))
+            sources.append((f"{stem}_runtime.py", runtime_source(runtime), path))
         tests = build_test_module(program, path, f"test_{stem}", f"{stem}_runtime", harness)
         if tests is not None:
             if runtime is None:
                 raise CodegenError(f"{path}: scenarios need an agent to run")
-            files.append(GeneratedFile(f"test_{stem}.py", render_test(tests), path))
+            sources.append((f"test_{stem}.py", test_source(tests), path))
+    # black is most of the work and each file is independent: format them together.
+    formatted = format_many([source for _, source, _ in sources])
+    files = [GeneratedFile(name, text, path) for (name, _, path), text in zip(sources, formatted)]
     return sorted(files, key=lambda f: f.name)

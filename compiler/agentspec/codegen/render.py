@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +44,15 @@ def environment() -> jinja2.Environment:
 
 
 def render_runtime(module: RuntimeModule) -> str:
+    return format_python(runtime_source(module))
+
+
+def render_test(module: TestModule) -> str:
+    return format_python(test_source(module))
+
+
+def runtime_source(module: RuntimeModule) -> str:
+    """The runtime module from its template, before black."""
     notes = []
     if module.dispatcher is not None:
         notes.append("action dispatcher")
@@ -63,10 +73,11 @@ def render_runtime(module: RuntimeModule) -> str:
         services=_assigned("services", module.services, 8) if module.services is not None else None,
         dispatcher=_assigned("action_dispatcher", module.dispatcher, 8) if module.dispatcher is not None else None,
     )
-    return format_python(text)
+    return text
 
 
-def render_test(module: TestModule) -> str:
+def test_source(module: TestModule) -> str:
+    """The test module from its template, before black."""
     scripts = [
         {"name": d.name, "value": _assigned(d.name, d.value), "comment": escape(f"script {d.script} ({d.origin})")}
         for d in module.scripts
@@ -90,7 +101,29 @@ def render_test(module: TestModule) -> str:
         scripts=scripts,
         tests=tests,
     )
-    return format_python(text)
+    return text
+
+
+# Below this many files to format, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+def format_many(texts: list[str]) -> list[str]:
+    """``format_python`` of each text, in order; cache misses are formatted in
+    parallel worker processes when there are enough of them. Each file is
+    formatted on its own, so the result is the same as formatting one by one."""
+    results: list[str | None] = [_cached(text) for text in texts]
+    missing = [i for i, result in enumerate(results) if result is None]
+    workers = min(os.cpu_count() or 1, len(missing))
+    if len(missing) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            formatted = list(pool.map(_black, [texts[i] for i in missing], chunksize=4))
+    else:
+        formatted = [_black(texts[i]) for i in missing]
+    for i, result in zip(missing, formatted):
+        results[i] = result
+        _remember_formatted(texts[i], result)
+    return results  # type: ignore[return-value]
 
 
 def format_python(text: str) -> str:
@@ -101,25 +134,44 @@ def format_python(text: str) -> str:
     black would return. This keeps recompiling a large tree after editing one
     spec fast; a cold compile formats everything.
     """
-    key = hashlib.sha256(f"{black.__version__}|{BLACK_MODE!r}|".encode() + text.encode("utf-8", "surrogatepass"))
-    directory = cache_dir()
-    entry = directory / "black" / f"{key.hexdigest()}.py" if directory is not None else None
-    if entry is not None:
-        try:
-            return entry.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
-    result = black.format_str(text, mode=BLACK_MODE)
-    if entry is not None:
-        _remember(entry, result)
+    cached = _cached(text)
+    if cached is not None:
+        return cached
+    result = _black(text)
+    _remember_formatted(text, result)
     return result
 
 
-def _remember(entry: Path, text: str) -> None:
+def _black(text: str) -> str:
+    return black.format_str(text, mode=BLACK_MODE)
+
+
+def _cache_entry(text: str) -> Path | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    key = hashlib.sha256(f"{black.__version__}|{BLACK_MODE!r}|".encode() + text.encode("utf-8", "surrogatepass"))
+    return directory / "black" / f"{key.hexdigest()}.py"
+
+
+def _cached(text: str) -> str | None:
+    entry = _cache_entry(text)
+    if entry is None:
+        return None
+    try:
+        return entry.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _remember_formatted(text: str, result: str) -> None:
+    entry = _cache_entry(text)
+    if entry is None:
+        return
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temp.write_text(text, encoding="utf-8")
+        temp.write_text(result, encoding="utf-8")
         os.replace(temp, entry)
     except OSError:
         pass  # caching is an optimisation only
