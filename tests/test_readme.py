@@ -46,3 +46,16 @@ def test_quickstart_has_two_commands_and_ci_runs_the_test_command():
     assert "agentspec compile specs -o generated" in main_job and "pytest generated" in main_job
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_suite in ci
+
+
+def test_tutorial_diagnostics_are_what_agentspec_check_prints(tmp_path, monkeypatch, capsys):
+    from agentspec.cli import main
+
+    (printed,) = [b for b in blocks("text") if "error[E101]" in b]
+    spec = blocks("agentspec")[0].replace("tools [search_flights]", "tools [serch_flights]")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "hello.agentspec").write_text(spec, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "specs/"]) == 1
+    out = capsys.readouterr()
+    assert (out.out + out.err).strip() == printed.strip()
