@@ -12,7 +12,6 @@ import pytest
 import agentspec.commands
 import agentspec.manifest
 from agentspec.cli import main
-from agentspec.loader import discover as loader_discover
 from codegen_support import PREAMBLE, REPO, isolated_compile_cache, write_spec  # noqa: F401 (autouse fixture)
 
 COMMON = PREAMBLE + """
@@ -139,16 +138,6 @@ def test_the_fingerprint_covers_the_compiler_and_the_harness() -> None:
     assert agentspec.manifest.fingerprint("a") != agentspec.manifest.fingerprint("b")
 
 
-def test_discover_agrees_with_the_loader(tmp_path: Path) -> None:
-    write_spec(tmp_path, "b/x.agentspec", "")
-    write_spec(tmp_path, "a/y.agentspec", "")
-    write_spec(tmp_path, "a/deeper/z.agentspec", "")
-    write_spec(tmp_path, "a/not-a-spec.txt", "")
-    for paths in ([str(tmp_path)], [str(tmp_path / "b/x.agentspec"), str(tmp_path / "a")], [str(REPO / "specs")]):
-        assert agentspec.manifest.discover(paths) == loader_discover(paths)
-
-
-@pytest.mark.slow
 def test_a_noop_compile_process_loads_no_heavy_library(project: Path, isolated_compile_cache: Path) -> None:
     probe = (
         "import sys\n"

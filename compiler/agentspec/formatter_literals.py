@@ -18,31 +18,15 @@ from __future__ import annotations
 import re
 import textwrap
 
-from agentspec.parser import _ESCAPE_RE, _ESCAPES
+from agentspec import strings
 
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0", "\b": "\\b", "\f": "\\f", '"': '\\"', "\\": "\\\\"}
 
 
 def decode(body: str) -> str | None:
     """The value of a string body as the parser reads it; None if an escape is invalid."""
-    ok = True
-
-    def replace(match: re.Match) -> str:
-        nonlocal ok
-        body = match.group(1)
-        if body.startswith("u{"):
-            code = int(body[2:-1], 16)
-            if code <= 0x10FFFF:
-                return chr(code)
-        elif body.startswith("u") and len(body) == 5:
-            return chr(int(body[1:], 16))
-        elif body in _ESCAPES:
-            return _ESCAPES[body]
-        ok = False
-        return match.group()
-
-    value = _ESCAPE_RE.sub(replace, body)
-    return value if ok else None
+    value, invalid = strings.decode(body)
+    return None if invalid else value
 
 
 def encode(value: str) -> str:

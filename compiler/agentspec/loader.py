@@ -1,6 +1,6 @@
 """Find, read and parse spec files, following ``import`` declarations.
 
-``load(paths)`` expands directories (recursively, ``*.agentspec``, sorted),
+``discover(paths)`` (from ``agentspec.paths``) expands directories; ``load(paths)``
 parses every file once, resolves each ``import "x.agentspec"`` relative to
 the importing file, and reports unreadable files, missing imports and import
 cycles as diagnostics. Paths are kept as the user wrote them (normalised), so
@@ -17,26 +17,7 @@ from pathlib import Path
 from agentspec import ast
 from agentspec.diagnostics import Diagnostic, did_you_mean, error, span_at
 from agentspec.parser import ParseResult, parse
-
-SPEC_SUFFIX = ".agentspec"
-
-
-class PathNotFound(Exception):
-    """A path named on the command line does not exist (a usage error, not a spec error)."""
-
-
-def discover(paths: list[str]) -> list[str]:
-    """The spec files named by ``paths``: files as given, directories searched recursively."""
-    found: set[str] = set()
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.update(os.path.normpath(p) for p in path.rglob(f"*{SPEC_SUFFIX}") if p.is_file())
-        elif path.is_file():
-            found.add(os.path.normpath(path))
-        else:
-            raise PathNotFound(raw)
-    return sorted(found)
+from agentspec.paths import SPEC_SUFFIX, PathNotFound, discover  # noqa: F401 (re-exported)
 
 
 @dataclass

@@ -34,34 +34,12 @@ from pathlib import Path
 
 import agentspec
 from agentspec.codegen.header import is_generated, spec_of
+from agentspec.paths import PathNotFound, discover  # noqa: F401 (re-exported)
 
 FORMAT = 1
-SPEC_SUFFIX = ".agentspec"
 #: Third-party packages whose code shapes the output.
 OUTPUT_LIBRARIES = ("black", "jinja2", "lark", "pydantic")
 _HEAD_BYTES = 4096
-
-
-class PathNotFound(Exception):
-    """A path named on the command line does not exist."""
-
-
-def discover(paths: list[str]) -> list[str]:
-    """Spec files named by ``paths``: files as given, directories searched recursively.
-
-    The same rule as ``agentspec.loader.discover`` (a test keeps them equal),
-    without importing the parser.
-    """
-    found: set[str] = set()
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.update(os.path.normpath(p) for p in path.rglob(f"*{SPEC_SUFFIX}") if p.is_file())
-        elif path.is_file():
-            found.add(os.path.normpath(path))
-        else:
-            raise PathNotFound(raw)
-    return sorted(found)
 
 
 @dataclass

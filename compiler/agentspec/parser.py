@@ -23,7 +23,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lexer import PatternStr
 
-from agentspec import ast
+from agentspec import ast, strings
 from agentspec.diagnostics import Diagnostic, error, span_at
 
 # Terminals that carry meaning; every other token is a keyword or punctuation.
@@ -329,8 +329,6 @@ class _Setting:
     span: ast.Span
 
 
-_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f"}
-_ESCAPE_RE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|.)", re.S)
 
 
 @v_args(meta=True)
@@ -344,16 +342,8 @@ class _AstBuilder(Transformer):
     # -- literals ----------------------------------------------------------------
 
     def _unescape(self, raw: str, token: Token, offset_in_token: int) -> str:
-        def replace(match: re.Match) -> str:
-            body = match.group(1)
-            if body.startswith("u{"):
-                code = int(body[2:-1], 16)
-                if code <= 0x10FFFF:
-                    return chr(code)
-            elif body.startswith("u") and len(body) == 5:
-                return chr(int(body[1:], 16))
-            elif body in _ESCAPES:
-                return _ESCAPES[body]
+        value, invalid = strings.decode(raw)
+        for match in invalid:
             start = token.start_pos + offset_in_token + match.start()
             self.diagnostics.append(
                 error(
@@ -361,12 +351,10 @@ class _AstBuilder(Transformer):
                     f"invalid escape sequence `{match.group()}`",
                     self.path,
                     span_at(self.text, start, len(match.group())),
-                    'valid escapes: \\" \\\\ \\n \\t \\r \\0 \\uXXXX \\u{X...}; write \\\\ for a backslash',
+                    strings.VALID_ESCAPES_HINT,
                 )
             )
-            return match.group()
-
-        return _ESCAPE_RE.sub(replace, raw)
+        return value
 
     def _string(self, token: Token) -> str:
         if token.type == "TRIPLE_STRING":
