@@ -32,7 +32,8 @@ from pathlib import Path
 
 from agentspec.checker import check
 from agentspec.commands import compile_command
-from agentspec.loader import discover, load
+from agentspec.loader import load
+from agentspec.paths import discover
 
 COMMON = """\
 # shared by every generated file

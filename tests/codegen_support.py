@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -19,15 +18,6 @@ PREAMBLE = """\
 tenant acme version "v1"
 provider anthropic
 """
-
-
-@pytest.fixture(autouse=True)
-def isolated_compile_cache(tmp_path_factory, monkeypatch) -> Path:
-    """Import into a test module to keep compile records (agentspec.manifest) out of ~/.cache."""
-    directory = tmp_path_factory.mktemp("compile-cache")
-    monkeypatch.setenv("AGENTSPEC_CACHE_DIR", str(directory))
-    monkeypatch.delenv("AGENTSPEC_NO_CACHE", raising=False)
-    return directory
 
 
 def run_cli(*args: str, cwd: Path | str = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

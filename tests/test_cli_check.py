@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agentspec.cli import main
-from codegen_support import PREAMBLE, REPO, run_cli, write_spec, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import PREAMBLE, REPO, run_cli, write_spec
 
 TWO_ERRORS = PREAMBLE + """
 coordinator front { model "claude-sonnet-4-6"  routes [b, a] }

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentspec.cli import main
-from codegen_support import PREAMBLE, run_cli, write_spec, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import PREAMBLE, run_cli, write_spec
 
 SPEC = PREAMBLE + """
 tool ping() { returns { pong: true } }

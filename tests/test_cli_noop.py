@@ -12,7 +12,7 @@ import pytest
 import agentspec.commands
 import agentspec.manifest
 from agentspec.cli import main
-from codegen_support import PREAMBLE, REPO, isolated_compile_cache, write_spec  # noqa: F401 (autouse fixture)
+from codegen_support import PREAMBLE, write_spec
 
 COMMON = PREAMBLE + """
 tool ping() { returns { pong: true } }

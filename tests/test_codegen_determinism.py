@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen_support import REPO, run_cli, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import REPO, run_cli
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from agentspec.cli import main
 from agentspec.diagnostics import has_errors
 from agentspec.loader import load
 from agentspec.parser import parse
-from codegen_support import REPO, imported, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import REPO, imported
 
 DOC = REPO / "docs" / "language.md"
 BLOCKS = re.findall(r"^```agentspec\n(.*?)^```", DOC.read_text(encoding="utf-8"), flags=re.S | re.M)

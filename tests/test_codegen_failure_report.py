@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen_support import PREAMBLE, compile_in, write_spec, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import PREAMBLE, compile_in, write_spec
 
 SPEC = PREAMBLE + """
 tool search_flights(origin: str) {

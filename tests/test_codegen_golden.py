@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from agentspec.cli import main
-from codegen_support import REPO, run_cli, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import REPO, run_cli
 
 GENERATED = REPO / "generated"
 SPECS = sorted(p.stem for p in (REPO / "specs").glob("*.agentspec"))

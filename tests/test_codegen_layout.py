@@ -16,7 +16,7 @@ import agentspec.codegen.render as render
 from agentspec.codegen.layout import layout
 from agentspec.codegen.pyexpr import Lit, call
 from agentspec.cli import main
-from codegen_support import REPO, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import REPO
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agentspec.cli import main
-from codegen_support import PREAMBLE, REPO, imported, write_spec, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import PREAMBLE, REPO, imported, write_spec
 
 
 def compile_here(directory: Path, *paths: str, harness: str | None = None) -> Path:

@@ -4,7 +4,8 @@ import os
 
 import agentspec.codegen.render as render
 from agentspec.codegen import generate
-from agentspec.loader import discover, load
+from agentspec.loader import load
+from agentspec.paths import discover
 from codegen_support import REPO
 
 

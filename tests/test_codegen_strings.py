@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentspec.cli import main
-from codegen_support import PREAMBLE, imported, spec_string, isolated_compile_cache  # noqa: F401 (autouse fixture)
+from codegen_support import PREAMBLE, imported, spec_string
 
 TRICKY = ['"', "'", "\\", "\n", "\r", "\t", "{{", "}}", "{%", "%}", '"""', "'''", "#", "\x00", "\u2028", "é", "東京", "✈", "\U0001F600", " ", "\\n", "${x}", "')", '")']
 

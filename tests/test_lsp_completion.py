@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_support import DATA, LspClient, labels
+from lsp_support import DATA, LspClient
 
 pytestmark = pytest.mark.slow
 

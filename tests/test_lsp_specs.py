@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from agentspec.checker import check
-from agentspec.loader import discover, load
+from agentspec.loader import load
+from agentspec.paths import discover
 from agentspec.symbols import BUILTIN_TOOLS, references_in
 from lsp_support import LspClient, uri
 

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from agentspec import manifest
+from agentspec import paths as spec_paths
 from agentspec.codegen import DEFAULT_HARNESS, is_dotted_name
 from agentspec.manifest import Report
 
@@ -37,8 +38,8 @@ def _usage(message: str) -> int:
 def discover(paths: list[str]) -> list[str]:
     """The spec files to work on; a usage error if there are none or a path does not exist."""
     try:
-        files = manifest.discover(paths)
-    except manifest.PathNotFound as exc:
+        files = spec_paths.discover(paths)
+    except spec_paths.PathNotFound as exc:
         raise UsageError(f"no such file or directory: {exc}") from None
     if not files:
         raise UsageError(f"no .agentspec files found in {', '.join(paths)}")

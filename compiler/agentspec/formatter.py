@@ -30,7 +30,8 @@ from agentspec.diagnostics import Diagnostic, has_errors, render_all, sort_diagn
 from agentspec.formatter_build import DocumentBuilder, FormatterBug, leaves
 from agentspec.formatter_layout import WIDTH, render
 from agentspec.formatter_literals import decode, triple_text
-from agentspec.loader import PathNotFound, discover, read_source
+from agentspec.loader import read_source
+from agentspec.paths import PathNotFound, discover
 from agentspec.parser import grammar_text, parse
 
 __all__ = ["FormatResult", "FormatterBug", "format_source", "fmt_command"]

@@ -15,7 +15,6 @@ invalid escape, a carriage return) is kept exactly as written.
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 from agentspec import strings

@@ -17,7 +17,7 @@ from pathlib import Path
 from agentspec import ast
 from agentspec.diagnostics import Diagnostic, did_you_mean, error, span_at
 from agentspec.parser import ParseResult, parse
-from agentspec.paths import SPEC_SUFFIX, PathNotFound, discover  # noqa: F401 (re-exported)
+from agentspec.paths import SPEC_SUFFIX
 
 
 @dataclass

@@ -34,7 +34,6 @@ from pathlib import Path
 
 import agentspec
 from agentspec.codegen.header import is_generated, spec_of
-from agentspec.paths import PathNotFound, discover  # noqa: F401 (re-exported)
 
 FORMAT = 1
 #: Third-party packages whose code shapes the output.

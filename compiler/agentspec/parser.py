@@ -20,29 +20,17 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
-from lark.lexer import PatternStr
+from lark.exceptions import UnexpectedInput, VisitError
 
 from agentspec import ast, strings
 from agentspec.diagnostics import Diagnostic, error, span_at
+from agentspec.syntax_errors import syntax_error, token_span
 
 # Terminals that carry meaning; every other token is a keyword or punctuation.
 VALUE_TERMINALS = frozenset(
     {"NAME", "STRING", "TRIPLE_STRING", "INT", "FLOAT", "DURATION", "REGEX", "BOOL", "OPTIONAL"}
 )
 
-TERMINAL_WORDS = {
-    "NAME": "a name",
-    "STRING": "a string",
-    "TRIPLE_STRING": 'a """triple-quoted""" string',
-    "INT": "a whole number",
-    "FLOAT": "a number",
-    "DURATION": "a duration such as `30s` or `500ms`",
-    "REGEX": "a regular expression such as `/NH\\d+/`",
-    "BOOL": "`true` or `false`",
-    "OPTIONAL": "`?`",
-    "$END": "the end of the file",
-}
 
 DURATION_UNITS_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
 
@@ -125,7 +113,7 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     try:
         tree = parser.parse(text)
     except UnexpectedInput as exc:
-        return ParseResult(None, [_syntax_error(exc, text, path, parser)])
+        return ParseResult(None, [syntax_error(exc, text, path, parser)])
     finally:
         _comment_sink.comments = None
     builder = _AstBuilder(path, text)
@@ -136,148 +124,12 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     spec = ast.SpecFile(
         path=path,
         declarations=declarations,
-        comments=[ast.Comment(text=str(c).rstrip(), span=_token_span(c)) for c in comments],
+        comments=[ast.Comment(text=str(c).rstrip(), span=token_span(c)) for c in comments],
     )
     return ParseResult(spec, builder.diagnostics)
 
 
-# ---- syntax errors -------------------------------------------------------------
-
-
-def _describe_expected(names: set[str], parser: Lark) -> list[str]:
-    words = set()
-    for name in names:
-        if name in TERMINAL_WORDS:
-            words.add(TERMINAL_WORDS[name])
-            continue
-        try:
-            pattern = parser.get_terminal(name).pattern
-        except KeyError:
-            continue
-        if isinstance(pattern, PatternStr):
-            words.add(f"`{pattern.value}`")
-    # keywords and punctuation first (alphabetically), then the descriptive words
-    return sorted(words, key=lambda w: (not w.startswith("`"), w))
-
-
-def _join_alternatives(words: list[str], limit: int = 20) -> str:
-    if len(words) > limit:
-        words = words[:limit] + ["…"]
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _describe_token(token: Token) -> str:
-    if token.type == "$END":
-        return "end of file"
-    if token.type == "NAME":
-        return f"name `{token}`"
-    if token.type in ("STRING", "TRIPLE_STRING"):
-        shown = str(token) if len(token) <= 30 else str(token)[:27] + '..."'
-        return f"string {shown}"
-    if token.type in ("INT", "FLOAT"):
-        return f"number `{token}`"
-    if token.type in TERMINAL_WORDS:
-        return f"`{token}`"
-    if re.fullmatch(r"[A-Za-z_]+", str(token)):
-        return f"keyword `{token}`"
-    return f"`{token}`"
-
-
-def _unclosed_brace(text: str, upto: int) -> int | None:
-    """Offset of the innermost `{`, `[` or `(` still open at ``upto``, ignoring strings and comments."""
-    stack: list[int] = []
-    pairs = {"}": "{", "]": "[", ")": "("}
-    for match in re.finditer(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}\[\]()]', text[:upto]):
-        ch = match.group()
-        if ch in "{[(":
-            stack.append(match.start())
-        elif ch in pairs and stack and text[stack[-1]] == pairs[ch]:
-            stack.pop()
-    return stack[-1] if stack else None
-
-
-def _acceptable(exc: UnexpectedToken) -> set[str]:
-    """Terminals the parser would really accept here. LALR's own ``expected``
-    set includes lookaheads merged from other contexts, so ask the parser."""
-    try:
-        return set(exc.interactive_parser.accepts()) - {"$END"} or set(exc.expected)
-    except Exception:  # the interactive parser is a best-effort refinement
-        return set(exc.expected)
-
-
-def _syntax_error(exc: UnexpectedInput, text: str, path: str, parser: Lark) -> Diagnostic:
-    if isinstance(exc, UnexpectedCharacters):
-        offset = exc.pos_in_stream
-        char = text[offset]
-        span = span_at(text, offset)
-        if char == '"':
-            line_end = text.find("\n", offset)
-            span = span_at(text, offset, (line_end if line_end != -1 else len(text)) - offset)
-            return error(
-                "E002",
-                "unterminated string",
-                path,
-                span,
-                'close it with `"` on the same line; use """triple quotes""" for text over several lines',
-            )
-        hint = None
-        if char == ";":
-            hint = "statements need no separator: put the next one on a new line"
-        elif char == "=" and text[offset : offset + 2] != "==":
-            hint = "use `:` between a name and its value, as in `origin: \"SFO\"`"
-        elif char == "'":
-            hint = 'strings use double quotes: "..."'
-        expected = _describe_expected(set(exc.allowed or ()), parser)
-        message = f"unexpected character `{char}`"
-        if expected:
-            message += f"; expected {_join_alternatives(expected)}"
-        return error("E001", message, path, span, hint)
-
-    if isinstance(exc, UnexpectedToken):
-        token = exc.token
-        expected = _describe_expected(_acceptable(exc), parser)
-        if token.type == "$END":
-            span = span_at(text, len(text.rstrip()) - 1 if text.strip() else 0)
-            message = "unexpected end of file"
-            if expected:
-                message += f"; expected {_join_alternatives(expected)}"
-            hint = None
-            opener = _unclosed_brace(text, len(text))
-            if opener is not None:
-                where = span_at(text, opener)
-                hint = f"the `{text[opener]}` on line {where.line} is never closed"
-            return error("E001", message, path, span, hint)
-        span = _token_span(token)
-        message = f"unexpected {_describe_token(token)}"
-        if expected:
-            message += f"; expected {_join_alternatives(expected)}"
-        hint = None
-        if token.type == "STRING" and "a name" in expected:
-            hint = "names are written without quotes"
-        elif token.type == "NAME" and "`:`" in expected:
-            hint = "arguments and fields are written `name: value`"
-        elif token.type == "NAME" and "`,`" in expected:
-            hint = "separate items with commas"
-        return error("E001", message, path, span, hint)
-
-    assert isinstance(exc, UnexpectedEOF)  # pragma: no cover - LALR reports EOF as UnexpectedToken
-    return error("E001", "unexpected end of file", path, span_at(text, len(text)))
-
-
 # ---- tree → AST ----------------------------------------------------------------
-
-
-def _token_span(token: Token) -> ast.Span:
-    return ast.Span(
-        line=token.line,
-        column=token.column,
-        end_line=token.end_line,
-        end_column=token.end_column,
-        start=token.start_pos,
-        end=token.end_pos,
-    )
 
 
 def _meta_span(meta: Any) -> ast.Span:
@@ -309,7 +161,7 @@ _KEYWORD_RE = re.compile(r"[A-Za-z_]+")
 
 
 def _ident(token: Token) -> ast.Ident:
-    return ast.Ident(name=str(token), span=_token_span(token))
+    return ast.Ident(name=str(token), span=token_span(token))
 
 
 @dataclass
@@ -385,7 +237,7 @@ class _AstBuilder(Transformer):
             data = str(token)
         else:  # pragma: no cover - the grammar admits no other value tokens
             raise ValueError(f"not a value token: {kind}")
-        return _Value(data, _token_span(token))
+        return _Value(data, token_span(token))
 
     def _duration_ms(self, token: Token) -> float:
         number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m|h)", str(token)).groups()
@@ -444,7 +296,7 @@ class _AstBuilder(Transformer):
 
     def import_decl(self, meta, children):
         (path,) = _values(children)
-        return ast.ImportDecl(path=self._string(path), path_span=_token_span(path), span=_meta_span(meta))
+        return ast.ImportDecl(path=self._string(path), path_span=token_span(path), span=_meta_span(meta))
 
     def tenant_decl(self, meta, children):
         values = _values(children)
@@ -473,7 +325,7 @@ class _AstBuilder(Transformer):
         )
 
     def _import_path(self, token: Token) -> ast.ImportPath:
-        return ast.ImportPath(path=self._string(token), span=_token_span(token))
+        return ast.ImportPath(path=self._string(token), span=token_span(token))
 
     def service_decl(self, meta, children):
         name, factory = _values(children)
@@ -609,7 +461,7 @@ class _AstBuilder(Transformer):
     def model(self, meta, children):
         values = _values(children)
         provider = _ident(values[1]) if len(values) > 1 else None
-        return self._setting("model", meta, (self._string(values[0]), _token_span(values[0]), provider))
+        return self._setting("model", meta, (self._string(values[0]), token_span(values[0]), provider))
 
     def prompt(self, meta, children):
         return self._setting("prompt", meta, self._string(_values(children)[0]))
@@ -751,7 +603,7 @@ class _AstBuilder(Transformer):
         found = self._settings(settings, f'scenario "{self._string(name)}"', repeatable)
         scenario = ast.ScenarioDecl(
             name=self._string(name),
-            name_span=_token_span(name),
+            name_span=token_span(name),
             input=found["input"].value if "input" in found else None,
             via=found["via"].value if "via" in found else None,
             agent=found["agent"].value if "agent" in found else None,
@@ -798,7 +650,7 @@ class _AstBuilder(Transformer):
 
     def state_key(self, meta, children):
         (token,) = _values(children)
-        return _Value(self._literal(token).data, _token_span(token))
+        return _Value(self._literal(token).data, token_span(token))
 
     def expect_state(self, meta, children):
         key, *rest = _values(children)
@@ -837,7 +689,7 @@ class _AstBuilder(Transformer):
                     "E004",
                     f"invalid regular expression: {exc.msg}",
                     self.path,
-                    _token_span(token),
+                    token_span(token),
                     "patterns use Python's `re` syntax",
                 )
             )

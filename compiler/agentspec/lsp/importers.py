@@ -17,7 +17,8 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from agentspec.loader import SPEC_SUFFIX, read_source
+from agentspec.loader import read_source
+from agentspec.paths import SPEC_SUFFIX
 from agentspec.lsp.incremental import IncrementalParser
 
 log = logging.getLogger(__name__)
