@@ -1,8 +1,14 @@
-"""Suite-wide test isolation."""
+"""Suite-wide settings: deterministic property tests, isolated caches."""
 
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The same examples on every run and machine, and no per-example time limit:
+# a property test fails in CI only for a real counterexample, never by luck or load.
+settings.register_profile("agentspec", derandomize=True, deadline=None)
+settings.load_profile("agentspec")
 
 
 @pytest.fixture(autouse=True)
