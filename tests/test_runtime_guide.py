@@ -307,6 +307,7 @@ def test_always_approval_tool_rejected_does_not_run_and_says_so() -> None:
         ({"entitiesAffected": True}, "'entitiesAffected' must be an int, got bool"),
         ({"entitiesAffected": 1, "summary": 5}, "'summary' must be a str, got int"),
         ({"entitiesAffected": 1, "entities_affected": 1}, "unexpected field 'entities_affected'"),
+        ({"entitiesAffected": 1, "details": {"at": object()}}, "field 'details' must be JSON: $.details.at"),
     ],
 )
 def test_dispatcher_envelope_errors_become_an_execute_plan_error(returned: Any, names: str) -> None:

@@ -22,6 +22,8 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
+from .jsonable import NotJSONError, jsonable
+
 ENVELOPE_PREFIX = "action_dispatcher must return None or an object with entitiesAffected (int)"
 _ENVELOPE_FIELDS = ("entitiesAffected", "summary", "details")
 
@@ -72,7 +74,13 @@ def resolve_references(
 
 
 def validate_envelope(value: Any) -> dict[str, Any] | None:
-    """Return the envelope as a dict (``None`` stays ``None``) or raise :class:`DispatchError`."""
+    """Return the envelope as a JSON dict (``None`` stays ``None``) or raise :class:`DispatchError`.
+
+    ``details`` is checked here too: the envelope becomes part of the
+    ``executePlan`` result, and a value that is not JSON would otherwise turn
+    that result into a generic serialisation error after the plan was already
+    marked executed — hiding that the dispatcher ran.
+    """
     if value is None:
         return None
     if isinstance(value, BaseModel):
@@ -96,7 +104,10 @@ def validate_envelope(value: Any) -> dict[str, Any] | None:
         raise DispatchError(
             f"{ENVELOPE_PREFIX}; field 'summary' must be a str, got {type(value['summary']).__name__}"
         )
-    return dict(value)
+    try:
+        return jsonable(dict(value))
+    except NotJSONError as exc:
+        raise DispatchError(f"{ENVELOPE_PREFIX}; field 'details' must be JSON: {exc}") from None
 
 
 async def call_dispatcher(
