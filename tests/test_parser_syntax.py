@@ -214,3 +214,27 @@ def test_syntax_errors_speak_the_users_words(text, message):
     (diagnostic,) = parse(text, "t.agentspec").diagnostics
     assert diagnostic.code == "E001"
     assert diagnostic.message == message
+
+
+def _scenario_expecting(expectation: str) -> str:
+    return f'scenario "s" {{\n  expect {{ {expectation} }}\n}}\n'
+
+
+@pytest.mark.parametrize(
+    "regex",
+    ["/a{4294967296}/", "/#" + "(" * 3000 + "a" + ")" * 3000 + "/"],
+    ids=["repeat-count-beyond-re", "groups-nested-3000-deep"],
+)
+def test_a_regex_python_cannot_compile_is_E004_not_a_crash(regex):
+    (diagnostic,) = parse(_scenario_expecting(f"output matches {regex}"), "t.agentspec").diagnostics
+    assert diagnostic.code == "E004"
+    assert diagnostic.message == "invalid regular expression: it is too large or nested too deeply"
+    assert (diagnostic.span.line, diagnostic.span.column) == (2, 27)
+
+
+def test_quote_inside_a_regex_does_not_hide_deep_nesting_after_it():
+    deep = "[" * 3000 + '"x"' + "]" * 3000
+    (diagnostic,) = parse(_scenario_expecting(f"output matches /\"/ dispatched {deep}"), "t.agentspec").diagnostics
+    assert diagnostic.code == "E009"
+    # The list starts at column 42 inside two braces, so its 63rd `[` is level 65.
+    assert (diagnostic.span.line, diagnostic.span.column) == (2, 42 + 62)

@@ -73,11 +73,15 @@ class ParseResult:
 # (tree transform, checker, code generation, black) far from Python's recursion limit.
 MAX_NESTING = 64
 
-_BRACKET_OR_SKIPPED = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}\[\]()]')
+# Strings, regexes and comments are skipped as the lexer sees them: a `"` or `#`
+# inside a regex must not hide the brackets that follow it.
+_BRACKET_OR_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|/(?:[^/\\\n]|\\.)+/|#[^\n]*|[{}\[\]()]'
+)
 
 
 def _too_deep(text: str) -> int | None:
-    """Offset of the first bracket nested deeper than MAX_NESTING, ignoring strings and comments."""
+    """Offset of the first bracket nested deeper than MAX_NESTING, ignoring strings, regexes and comments."""
     if text.count("[") + text.count("{") + text.count("(") <= MAX_NESTING:
         return None
     depth = 0
@@ -683,11 +687,14 @@ class _AstBuilder(Transformer):
             pattern = f"(?{flags}){pattern}"
         try:
             re.compile(pattern)
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:
+            # `re` reports a repeat count beyond its limit as OverflowError, and
+            # parses nested groups recursively (the E009 scan skips regexes).
+            reason = exc.msg if isinstance(exc, re.error) else "it is too large or nested too deeply"
             self.diagnostics.append(
                 error(
                     "E004",
-                    f"invalid regular expression: {exc.msg}",
+                    f"invalid regular expression: {reason}",
                     self.path,
                     token_span(token),
                     "patterns use Python's `re` syntax",
