@@ -111,3 +111,18 @@ def test_syntax_errors_read_the_same(seed: int):
             stray = rng.choice(["}", "{", ")", "(", "]", ":", ",", "=", "tool", "call", '"', '"""', "42", "$", "\n}\n"])
             broken = text[:at] + stray + text[at:]
             same(broken, parser, str(path))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a syntax error in an earlier declaration, the deep nesting in a later one
+        "tool a( {\n}\ntool b() {\n  returns " + "[" * 70 + "]" * 70 + "\n}\n",
+        # the depth adds up across two pieces that each nest less than the limit
+        "tool a() { returns " + "[" * 40 + " = \ntool b() { returns " + "[" * 30 + "\n",
+    ],
+    ids=["later-declaration", "across-pieces"],
+)
+def test_too_deep_nesting_wins_over_an_earlier_syntax_error(text: str):
+    assert parse(text, "t").diagnostics[0].code == "E009"
+    same(text, IncrementalParser())

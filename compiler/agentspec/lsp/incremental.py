@@ -15,7 +15,8 @@ list (a declaration that parses on its own cannot be continued by a piece that
 starts with a declaration keyword). When a piece does not parse, the first
 such piece holds the file's first syntax error: unless that error is
 "unexpected end of file" (a cut inside a block or a block left open, where
-the rest of the file would follow), the piece is
+the rest of the file would follow) or the whole text nests brackets too deep
+(E009, which the parser reports before any syntax error), the piece is
 parsed where it stands to report it; otherwise the whole text is parsed
 normally. Either way syntax errors read exactly as the compiler reports them.
 ``tests/test_lsp_incremental.py`` checks the equality on every spec.
@@ -38,7 +39,7 @@ from pydantic import BaseModel
 
 from agentspec import ast
 from agentspec.lsp import textscan
-from agentspec.parser import ParseResult, parse
+from agentspec.parser import ParseResult, _too_deep, parse
 
 MAX_FILES = 256
 _END_OF_FILE = "unexpected end of file"  # agentspec.parser's message for a file that stops too early
@@ -161,8 +162,11 @@ class IncrementalParser:
         # with the piece parsed where it stands. "Unexpected end of file" is not
         # (in the whole file, the text after the piece follows), nor is an
         # unterminated string (E002: a """ may close in a later piece).
+        # Nesting too deep (E009) is checked on the whole text before parsing,
+        # so it comes first even when a syntax error precedes the deep bracket
+        # or the depth adds up across pieces.
         first = failed.result.diagnostics[0]
-        if first.code == "E001" and not first.message.startswith(_END_OF_FILE):
+        if first.code == "E001" and not first.message.startswith(_END_OF_FILE) and _too_deep(text) is None:
             in_place = parse(_blank(text[: failed.offset]) + failed.text, path)
             if in_place.spec is None:
                 return in_place
