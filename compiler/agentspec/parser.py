@@ -24,7 +24,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 
 from agentspec import ast, strings
 from agentspec.diagnostics import Diagnostic, error, span_at
-from agentspec.syntax_errors import syntax_error, token_span
+from agentspec.syntax_errors import span_of, syntax_error
 
 # Terminals that carry meaning; every other token is a keyword or punctuation.
 VALUE_TERMINALS = frozenset(
@@ -128,23 +128,12 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     spec = ast.SpecFile(
         path=path,
         declarations=declarations,
-        comments=[ast.Comment(text=str(c).rstrip(), span=token_span(c)) for c in comments],
+        comments=[ast.Comment(text=str(c).rstrip(), span=span_of(c)) for c in comments],
     )
     return ParseResult(spec, builder.diagnostics)
 
 
 # ---- tree → AST ----------------------------------------------------------------
-
-
-def _meta_span(meta: Any) -> ast.Span:
-    return ast.Span(
-        line=meta.line,
-        column=meta.column,
-        end_line=meta.end_line,
-        end_column=meta.end_column,
-        start=meta.start_pos,
-        end=meta.end_pos,
-    )
 
 
 def _values(children: list) -> list:
@@ -165,7 +154,7 @@ _KEYWORD_RE = re.compile(r"[A-Za-z_]+")
 
 
 def _ident(token: Token) -> ast.Ident:
-    return ast.Ident(name=str(token), span=token_span(token))
+    return ast.Ident(name=str(token), span=span_of(token))
 
 
 @dataclass
@@ -185,6 +174,9 @@ class _Setting:
     span: ast.Span
 
 
+def _setting_value(found: dict[str, _Setting], key: str, default: Any = None) -> Any:
+    """The value of setting ``key`` if the block gives it; absent settings take the AST's default."""
+    return found[key].value if key in found else default
 
 
 @v_args(meta=True)
@@ -241,7 +233,7 @@ class _AstBuilder(Transformer):
             data = str(token)
         else:  # pragma: no cover - the grammar admits no other value tokens
             raise ValueError(f"not a value token: {kind}")
-        return _Value(data, token_span(token))
+        return _Value(data, span_of(token))
 
     def _duration_ms(self, token: Token) -> float:
         number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m|h)", str(token)).groups()
@@ -249,13 +241,13 @@ class _AstBuilder(Transformer):
         return int(ms) if ms.is_integer() else ms
 
     def null(self, meta, children):
-        return _Value(None, _meta_span(meta))
+        return _Value(None, span_of(meta))
 
     def list(self, meta, children):
-        return _Value([self._literal(c).data for c in _values(children)], _meta_span(meta))
+        return _Value([self._literal(c).data for c in _values(children)], span_of(meta))
 
     def object(self, meta, children):
-        return _Value(dict(_values(children)), _meta_span(meta))
+        return _Value(dict(_values(children)), span_of(meta))
 
     def pair(self, meta, children):
         key, value = _values(children)
@@ -291,7 +283,7 @@ class _AstBuilder(Transformer):
         return seen
 
     def _setting(self, key: str, meta, value: Any) -> _Setting:
-        return _Setting(key, value, _meta_span(meta))
+        return _Setting(key, value, span_of(meta))
 
     # -- declarations ------------------------------------------------------------
 
@@ -300,13 +292,13 @@ class _AstBuilder(Transformer):
 
     def import_decl(self, meta, children):
         (path,) = _values(children)
-        return ast.ImportDecl(path=self._string(path), path_span=token_span(path), span=_meta_span(meta))
+        return ast.ImportDecl(path=self._string(path), path_span=span_of(path), span=span_of(meta))
 
     def tenant_decl(self, meta, children):
         values = _values(children)
         name = self._literal(values[0]).data
         version = self._string(values[1]) if len(values) > 1 else None
-        return ast.TenantDecl(name=name, version=version, span=_meta_span(meta))
+        return ast.TenantDecl(name=name, version=version, span=span_of(meta))
 
     def api_key(self, meta, children):
         return self._setting("api_key", meta, self._string(_values(children)[0]))
@@ -322,30 +314,30 @@ class _AstBuilder(Transformer):
         found = self._settings(settings, f"provider `{name}`")
         return ast.ProviderDecl(
             name=_ident(name),
-            api_key=found["api_key"].value if "api_key" in found else None,
-            api_key_env=found["api_key_env"].value if "api_key_env" in found else None,
+            api_key=_setting_value(found, "api_key"),
+            api_key_env=_setting_value(found, "api_key_env"),
             settings={k: s.span for k, s in found.items()},
-            span=_meta_span(meta),
+            span=span_of(meta),
         )
 
     def _import_path(self, token: Token) -> ast.ImportPath:
-        return ast.ImportPath(path=self._string(token), span=token_span(token))
+        return ast.ImportPath(path=self._string(token), span=span_of(token))
 
     def service_decl(self, meta, children):
         name, factory = _values(children)
-        return ast.ServiceDecl(name=_ident(name), factory=self._import_path(factory), span=_meta_span(meta))
+        return ast.ServiceDecl(name=_ident(name), factory=self._import_path(factory), span=span_of(meta))
 
     def type(self, meta, children):
         values = _values(children)
         name = values[0]
         item = next((v for v in values[1:] if isinstance(v, ast.TypeRef)), None)
         optional = any(isinstance(v, Token) and v.type == "OPTIONAL" for v in values)
-        return ast.TypeRef(name=str(name), item=item, optional=optional, span=_meta_span(meta))
+        return ast.TypeRef(name=str(name), item=item, optional=optional, span=span_of(meta))
 
     def param(self, meta, children):
         values = _values(children)
         name, type_ = values[0], values[1]
-        param = ast.Param(name=_ident(name), type=type_, span=_meta_span(meta))
+        param = ast.Param(name=_ident(name), type=type_, span=span_of(meta))
         if len(values) > 2:
             param.has_default = True
             param.default = self._literal(values[2]).data
@@ -358,7 +350,7 @@ class _AstBuilder(Transformer):
         words = _words(children)
         values = _values(children)
         predicate = self._import_path(values[0]) if values else None
-        return ast.ToolApproval(mode=words[0], predicate=predicate, span=_meta_span(meta))
+        return ast.ToolApproval(mode=words[0], predicate=predicate, span=span_of(meta))
 
     def description(self, meta, children):
         return self._setting("description", meta, self._string(_values(children)[0]))
@@ -384,12 +376,12 @@ class _AstBuilder(Transformer):
         tool = ast.ToolDecl(
             name=_ident(name),
             params=params,
-            description=found["description"].value if "description" in found else None,
-            approval=found["approval"].value if "approval" in found else None,
-            handler=found["handler"].value if "handler" in found else None,
-            fails=found["fails"].value if "fails" in found else None,
+            description=_setting_value(found, "description"),
+            approval=_setting_value(found, "approval"),
+            handler=_setting_value(found, "handler"),
+            fails=_setting_value(found, "fails"),
             settings={k: s.span for k, s in found.items()},
-            span=_meta_span(meta),
+            span=span_of(meta),
         )
         if "returns" in found:
             tool.has_returns = True
@@ -398,11 +390,11 @@ class _AstBuilder(Transformer):
 
     def field(self, meta, children):
         name, type_ = _values(children)
-        return ast.Field_(name=_ident(name), type=type_, span=_meta_span(meta))
+        return ast.Field_(name=_ident(name), type=type_, span=span_of(meta))
 
     def action_decl(self, meta, children):
         name, *fields = _values(children)
-        return ast.ActionDecl(name=_ident(name), fields=fields, span=_meta_span(meta))
+        return ast.ActionDecl(name=_ident(name), fields=fields, span=span_of(meta))
 
     def plan_decl(self, meta, children):
         name, *members = _values(children)
@@ -410,7 +402,7 @@ class _AstBuilder(Transformer):
             name=_ident(name),
             fields=[m for m in members if isinstance(m, ast.Field_)],
             actions=[m for m in members if isinstance(m, ast.ActionDecl)],
-            span=_meta_span(meta),
+            span=span_of(meta),
         )
 
     def ttl(self, meta, children):
@@ -422,13 +414,13 @@ class _AstBuilder(Transformer):
         return ast.ReferenceDecl(
             name=_ident(name),
             fields=[m for m in members if isinstance(m, ast.Field_)],
-            ttl_ms=found["ttl"].value if "ttl" in found else None,
-            span=_meta_span(meta),
+            ttl_ms=_setting_value(found, "ttl"),
+            span=span_of(meta),
         )
 
     def dispatcher_decl(self, meta, children):
         (target,) = _values(children)
-        return ast.DispatcherDecl(target=self._import_path(target), span=_meta_span(meta))
+        return ast.DispatcherDecl(target=self._import_path(target), span=span_of(meta))
 
     def approval_mode(self, meta, children):
         return _words(children)[0]
@@ -436,7 +428,7 @@ class _AstBuilder(Transformer):
     def approval_rule(self, meta, children):
         subject = _words(children)[0]
         (mode,) = _values(children)
-        return ast.ApprovalRule(subject=subject, mode=mode, span=_meta_span(meta))
+        return ast.ApprovalRule(subject=subject, mode=mode, span=span_of(meta))
 
     def approval_block(self, meta, children):
         rules = _values(children)
@@ -457,7 +449,7 @@ class _AstBuilder(Transformer):
 
     def approval_decl(self, meta, children):
         (rules,) = _values(children)
-        return ast.ApprovalDecl(rules=rules, span=_meta_span(meta))
+        return ast.ApprovalDecl(rules=rules, span=span_of(meta))
 
     def agent_role(self, meta, children):
         return _words(children)[0]
@@ -465,7 +457,7 @@ class _AstBuilder(Transformer):
     def model(self, meta, children):
         values = _values(children)
         provider = _ident(values[1]) if len(values) > 1 else None
-        return self._setting("model", meta, (self._string(values[0]), token_span(values[0]), provider))
+        return self._setting("model", meta, (self._string(values[0]), span_of(values[0]), provider))
 
     def prompt(self, meta, children):
         return self._setting("prompt", meta, self._string(_values(children)[0]))
@@ -491,14 +483,14 @@ class _AstBuilder(Transformer):
         agent = ast.AgentDecl(
             role=role,
             name=_ident(name),
-            prompt=found["prompt"].value if "prompt" in found else None,
-            routes=found["routes"].value if "routes" in found else [],
-            tools=found["tools"].value if "tools" in found else [],
-            plan=found["plan"].value if "plan" in found else None,
-            approval=found["approval"].value if "approval" in found else None,
-            stateful=found["stateful"].value if "stateful" in found else None,
+            prompt=_setting_value(found, "prompt"),
+            routes=_setting_value(found, "routes", []),
+            tools=_setting_value(found, "tools", []),
+            plan=_setting_value(found, "plan"),
+            approval=_setting_value(found, "approval"),
+            stateful=_setting_value(found, "stateful"),
             settings={k: s.span for k, s in found.items()},
-            span=_meta_span(meta),
+            span=span_of(meta),
         )
         if "model" in found:
             agent.model, agent.model_span, agent.provider = found["model"].value
@@ -509,26 +501,26 @@ class _AstBuilder(Transformer):
     def arg(self, meta, children):
         name, value = _values(children)
         literal = self._literal(value)
-        return ast.Arg(name=_ident(name), value=literal.data, value_span=literal.span, span=_meta_span(meta))
+        return ast.Arg(name=_ident(name), value=literal.data, value_span=literal.span, span=span_of(meta))
 
     def args(self, meta, children):
         return _values(children)
 
     def tool_step(self, meta, children):
         values = _values(children)
-        return ast.ToolStep(tool=_ident(values[0]), args=values[1] if len(values) > 1 else [], span=_meta_span(meta))
+        return ast.ToolStep(tool=_ident(values[0]), args=values[1] if len(values) > 1 else [], span=span_of(meta))
 
     def call_script(self, meta, children):
         agent, script = _values(children)
-        return ast.AgentStep(agent=_ident(agent), script=_ident(script), span=_meta_span(meta))
+        return ast.AgentStep(agent=_ident(agent), script=_ident(script), span=span_of(meta))
 
     def call_block(self, meta, children):
         agent, *steps = _values(children)
-        return ast.AgentStep(agent=_ident(agent), steps=steps, span=_meta_span(meta))
+        return ast.AgentStep(agent=_ident(agent), steps=steps, span=span_of(meta))
 
     def script_decl(self, meta, children):
         name, *steps = _values(children)
-        return ast.ScriptDecl(name=_ident(name), steps=steps, span=_meta_span(meta))
+        return ast.ScriptDecl(name=_ident(name), steps=steps, span=span_of(meta))
 
     # -- scenarios ---------------------------------------------------------------
 
@@ -555,31 +547,31 @@ class _AstBuilder(Transformer):
 
     def given_returns(self, meta, children):
         tool, value = _values(children)
-        given = ast.Given(tool=_ident(tool), has_returns=True, returns=self._literal(value).data, span=_meta_span(meta))
+        given = ast.Given(tool=_ident(tool), has_returns=True, returns=self._literal(value).data, span=span_of(meta))
         return self._setting("given", meta, given)
 
     def given_fails(self, meta, children):
         tool, message = _values(children)
-        given = ast.Given(tool=_ident(tool), fails=self._string(message), span=_meta_span(meta))
+        given = ast.Given(tool=_ident(tool), fails=self._string(message), span=span_of(meta))
         return self._setting("given", meta, given)
 
     def run_block(self, meta, children):
-        return self._setting("run", meta, ast.Run(steps=_values(children), span=_meta_span(meta)))
+        return self._setting("run", meta, ast.Run(steps=_values(children), span=span_of(meta)))
 
     def run_script(self, meta, children):
         (name,) = _values(children)
-        return self._setting("run", meta, ast.Run(script=_ident(name), span=_meta_span(meta)))
+        return self._setting("run", meta, ast.Run(script=_ident(name), span=span_of(meta)))
 
     def tool_target(self, meta, children):
-        return ast.ApprovalTarget(kind="tool", tool=_ident(_values(children)[0]), span=_meta_span(meta))
+        return ast.ApprovalTarget(kind="tool", tool=_ident(_values(children)[0]), span=span_of(meta))
 
     def plan_target(self, meta, children):
         values = _values(children)
         plan_id = self._string(values[0]) if values else None
-        return ast.ApprovalTarget(kind="plan", plan_id=plan_id, span=_meta_span(meta))
+        return ast.ApprovalTarget(kind="plan", plan_id=plan_id, span=span_of(meta))
 
     def decision(self, meta, children):
-        decision = ast.Decision(outcome=_words(children)[0], span=_meta_span(meta))
+        decision = ast.Decision(outcome=_words(children)[0], span=span_of(meta))
         after_partial = False
         for child in children:
             if isinstance(child, Token) and child.type not in VALUE_TERMINALS:
@@ -593,7 +585,7 @@ class _AstBuilder(Transformer):
 
     def on_approval(self, meta, children):
         target, decision = _values(children)
-        return self._setting("on approval", meta, ast.OnApproval(target=target, decision=decision, span=_meta_span(meta)))
+        return self._setting("on approval", meta, ast.OnApproval(target=target, decision=decision, span=span_of(meta)))
 
     def expect_block(self, meta, children):
         return self._setting("expect", meta, _values(children))
@@ -607,20 +599,20 @@ class _AstBuilder(Transformer):
         found = self._settings(settings, f'scenario "{self._string(name)}"', repeatable)
         scenario = ast.ScenarioDecl(
             name=self._string(name),
-            name_span=token_span(name),
-            input=found["input"].value if "input" in found else None,
-            via=found["via"].value if "via" in found else None,
-            agent=found["agent"].value if "agent" in found else None,
-            timeout_ms=found["timeout"].value if "timeout" in found else None,
-            max_steps=found["max_steps"].value if "max_steps" in found else None,
-            max_llm_calls=found["max_llm_calls"].value if "max_llm_calls" in found else None,
-            mock_response=found["mock_response"].value if "mock_response" in found else None,
-            run=found["run"].value if "run" in found else None,
+            name_span=span_of(name),
+            input=_setting_value(found, "input"),
+            via=_setting_value(found, "via"),
+            agent=_setting_value(found, "agent"),
+            timeout_ms=_setting_value(found, "timeout"),
+            max_steps=_setting_value(found, "max_steps"),
+            max_llm_calls=_setting_value(found, "max_llm_calls"),
+            mock_response=_setting_value(found, "mock_response"),
+            run=_setting_value(found, "run"),
             givens=[s.value for s in settings if s.key == "given"],
             approvals=[s.value for s in settings if s.key == "on approval"],
             expectations=[e for s in settings if s.key == "expect" for e in s.value],
             settings={k: s.span for k, s in found.items()},
-            span=_meta_span(meta),
+            span=span_of(meta),
         )
         return scenario
 
@@ -637,7 +629,7 @@ class _AstBuilder(Transformer):
 
     def expect_tool_call(self, meta, children):
         tool, *options = _values(children)
-        node = ast.ExpectToolCall(tool=_ident(tool), span=_meta_span(meta))
+        node = ast.ExpectToolCall(tool=_ident(tool), span=span_of(meta))
         for key, value in options:
             if key == "args":
                 node.has_args = True
@@ -647,18 +639,18 @@ class _AstBuilder(Transformer):
         return node
 
     def expect_no_tool_call(self, meta, children):
-        return ast.ExpectNoToolCall(tool=_ident(_values(children)[0]), span=_meta_span(meta))
+        return ast.ExpectNoToolCall(tool=_ident(_values(children)[0]), span=span_of(meta))
 
     def expect_tool_order(self, meta, children):
-        return ast.ExpectToolOrder(tools=_values(children)[0], span=_meta_span(meta))
+        return ast.ExpectToolOrder(tools=_values(children)[0], span=span_of(meta))
 
     def state_key(self, meta, children):
         (token,) = _values(children)
-        return _Value(self._literal(token).data, token_span(token))
+        return _Value(self._literal(token).data, span_of(token))
 
     def expect_state(self, meta, children):
         key, *rest = _values(children)
-        node = ast.ExpectState(key=key.data, key_span=key.span, span=_meta_span(meta))
+        node = ast.ExpectState(key=key.data, key_span=key.span, span=span_of(meta))
         words = _words(children)
         if "==" in [str(c) for c in children if isinstance(c, Token)]:
             node.has_value = True
@@ -668,14 +660,14 @@ class _AstBuilder(Transformer):
         return node
 
     def expect_no_error(self, meta, children):
-        return ast.ExpectNoError(span=_meta_span(meta))
+        return ast.ExpectNoError(span=span_of(meta))
 
     def output_test(self, meta, children):
         return _words(children)[0]
 
     def expect_output(self, meta, children):
         test, text = _values(children)
-        return ast.ExpectOutput(test=test, text=self._string(text), span=_meta_span(meta))
+        return ast.ExpectOutput(test=test, text=self._string(text), span=span_of(meta))
 
     def expect_output_matches(self, meta, children):
         (token,) = _values(children)
@@ -696,31 +688,31 @@ class _AstBuilder(Transformer):
                     "E004",
                     f"invalid regular expression: {reason}",
                     self.path,
-                    token_span(token),
+                    span_of(token),
                     "patterns use Python's `re` syntax",
                 )
             )
-        return ast.ExpectOutput(test="matches", text=pattern, span=_meta_span(meta))
+        return ast.ExpectOutput(test="matches", text=pattern, span=span_of(meta))
 
     def expect_max_steps(self, meta, children):
-        return ast.ExpectMaxSteps(limit=int(_values(children)[0]), span=_meta_span(meta))
+        return ast.ExpectMaxSteps(limit=int(_values(children)[0]), span=span_of(meta))
 
     def expect_max_duration(self, meta, children):
-        return ast.ExpectMaxDuration(limit_ms=self._duration_ms(_values(children)[0]), span=_meta_span(meta))
+        return ast.ExpectMaxDuration(limit_ms=self._duration_ms(_values(children)[0]), span=span_of(meta))
 
     def expect_max_tokens(self, meta, children):
-        return ast.ExpectMaxTokens(limit=int(_values(children)[0]), span=_meta_span(meta))
+        return ast.ExpectMaxTokens(limit=int(_values(children)[0]), span=span_of(meta))
 
     def expect_no_side_effects(self, meta, children):
         lists = _values(children)
         return ast.ExpectNoSideEffects(
-            allowed=lists[0], mutating=lists[1] if len(lists) > 1 else None, span=_meta_span(meta)
+            allowed=lists[0], mutating=lists[1] if len(lists) > 1 else None, span=span_of(meta)
         )
 
     def expect_no_repetition(self, meta, children):
         values = _values(children)
         rate = float(values[0]) if values else 0.0
-        return ast.ExpectNoRepetition(max_rate=rate, span=_meta_span(meta))
+        return ast.ExpectNoRepetition(max_rate=rate, span=span_of(meta))
 
     def milestone_target(self, meta, children):
         word = _words(children)[0]
@@ -733,7 +725,7 @@ class _AstBuilder(Transformer):
 
     def expect_milestone(self, meta, children):
         name, (key, target), *rest = _values(children)
-        node = ast.ExpectMilestone(name=self._string(name), span=_meta_span(meta))
+        node = ast.ExpectMilestone(name=self._string(name), span=span_of(meta))
         setattr(node, key, target)
         if rest:
             node.weight = float(rest[0])
@@ -742,14 +734,14 @@ class _AstBuilder(Transformer):
     def expect_judge(self, meta, children):
         values = _values(children)
         judge = self._import_path(values[1]) if len(values) > 1 else None
-        return ast.ExpectJudge(criteria=self._string(values[0]), judge=judge, span=_meta_span(meta))
+        return ast.ExpectJudge(criteria=self._string(values[0]), judge=judge, span=span_of(meta))
 
     def policy_clause(self, meta, children):
         return (_words(children)[0], _values(children)[0])
 
     def expect_policy(self, meta, children):
         name, *clauses = _values(children)
-        node = ast.ExpectPolicy(name=self._string(name), span=_meta_span(meta))
+        node = ast.ExpectPolicy(name=self._string(name), span=span_of(meta))
         for key, value in clauses:
             setattr(node, key, getattr(node, key) + value)
         return node
@@ -757,23 +749,23 @@ class _AstBuilder(Transformer):
     def expect_on_tool_failure(self, meta, children):
         tool, behaviour = _values(children)
         expect = str(behaviour) if behaviour.type == "NAME" else self._string(behaviour)
-        return ast.ExpectOnToolFailure(tool=_ident(tool), expect=expect, span=_meta_span(meta))
+        return ast.ExpectOnToolFailure(tool=_ident(tool), expect=expect, span=span_of(meta))
 
     def expect_dispatched(self, meta, children):
         values = _values(children)
         actions = values[0].data if values else []
-        return ast.ExpectDispatched(actions=actions, span=_meta_span(meta))
+        return ast.ExpectDispatched(actions=actions, span=span_of(meta))
 
     def expect_plan_status(self, meta, children):
         plan_id, status = _values(children)
-        return ast.ExpectPlanStatus(plan_id=self._string(plan_id), status=_ident(status), span=_meta_span(meta))
+        return ast.ExpectPlanStatus(plan_id=self._string(plan_id), status=_ident(status), span=span_of(meta))
 
     def approval_outcome(self, meta, children):
         return {"approved": "approve", "rejected": "reject", "revised": "revise"}[_words(children)[0]]
 
     def expect_approval(self, meta, children):
         target, outcome = _values(children)
-        return ast.ExpectApproval(target=target, outcome=outcome, span=_meta_span(meta))
+        return ast.ExpectApproval(target=target, outcome=outcome, span=span_of(meta))
 
     def expectation(self, meta, children):  # pragma: no cover - every alternative is aliased
         return children[0]
@@ -795,10 +787,10 @@ class _AstBuilder(Transformer):
     def suite_decl(self, meta, children):
         found = self._settings(_values(children), "the suite")
         return ast.SuiteDecl(
-            runs=found["runs"].value if "runs" in found else None,
-            min_pass_rate=found["min_pass_rate"].value if "min_pass_rate" in found else None,
-            timeout_ms=found["timeout"].value if "timeout" in found else None,
-            scenario_timeout_ms=found["scenario_timeout"].value if "scenario_timeout" in found else None,
+            runs=_setting_value(found, "runs"),
+            min_pass_rate=_setting_value(found, "min_pass_rate"),
+            timeout_ms=_setting_value(found, "timeout"),
+            scenario_timeout_ms=_setting_value(found, "scenario_timeout"),
             settings={k: s.span for k, s in found.items()},
-            span=_meta_span(meta),
+            span=span_of(meta),
         )

@@ -9,6 +9,7 @@ with a caret at the offending token and, for the usual slips (a `;`, `=` for
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -31,14 +32,15 @@ TERMINAL_WORDS = {
 }
 
 
-def token_span(token: Token) -> ast.Span:
+def span_of(item: Any) -> ast.Span:
+    """The span of a Lark token or tree ``meta``: both carry the same position attributes."""
     return ast.Span(
-        line=token.line,
-        column=token.column,
-        end_line=token.end_line,
-        end_column=token.end_column,
-        start=token.start_pos,
-        end=token.end_pos,
+        line=item.line,
+        column=item.column,
+        end_line=item.end_line,
+        end_column=item.end_column,
+        start=item.start_pos,
+        end=item.end_pos,
     )
 
 
@@ -148,7 +150,7 @@ def syntax_error(exc: UnexpectedInput, text: str, path: str, parser: Lark) -> Di
                 where = span_at(text, opener)
                 hint = f"the `{text[opener]}` on line {where.line} is never closed"
             return error("E001", message, path, span, hint)
-        span = token_span(token)
+        span = span_of(token)
         message = f"unexpected {_describe_token(token)}"
         if expected:
             message += f"; expected {_join_alternatives(expected)}"
