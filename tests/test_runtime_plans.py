@@ -222,3 +222,53 @@ def test_plans_are_private_to_their_thread() -> None:
     planner(runtime, store_plan_call("p1"), thread="a")
     assert "no plan 'p1' in this thread" in results(executor(runtime, thread="b"))[0]["error"]
     assert recorder.dispatches() == []
+
+
+def test_the_stored_plan_is_not_the_body_the_events_carry() -> None:
+    recorder = Recorder()
+    runtime = inventory_runtime(recorder)
+
+    async def main() -> None:
+        async for event in runtime.run_specialist("planner", script(store_plan_call("p1")), thread_id="t"):
+            if event["type"] == "tool-invocation":
+                event["args"]["body"]["actions"].clear()  # a consumer editing what it was shown
+
+    run(main())
+    assert executor(runtime)[-1]["type"] == "finish"
+    (_, actions, _) = recorder.dispatches()[0]
+    assert actions == [{"kind": "reorder", "payload": {"sku": "SKU-1", "quantity": 5}, "references": []}]
+
+
+def test_closing_a_stream_paused_on_a_plan_approval_leaves_the_plan_a_draft() -> None:
+    recorder = Recorder()
+    runtime = inventory_runtime(recorder)
+    planner(runtime, store_plan_call("p1"))
+
+    async def abandon() -> None:
+        prompt = script(tool_call("executePlan", {"planId": "p1"}))
+        stream = runtime.run_specialist("executor", prompt, thread_id="t")
+        async for event in stream:
+            if event["type"] == "approval-required":
+                break
+        await stream.aclose()  # type: ignore[attr-defined]
+
+    run(abandon())
+    assert runtime.snapshot("t")["plans"]["p1"]["status"] == "draft"
+    assert recorder.dispatches() == []
+    assert results(executor(runtime))[0]["status"] == "executed"
+    assert len(recorder.dispatches()) == 1
+
+
+def test_editing_an_approval_payload_does_not_edit_the_plan() -> None:
+    recorder = Recorder()
+    runtime = inventory_runtime(recorder)
+    planner(runtime, store_plan_call("p1"))
+
+    def edit_then_approve(data: dict[str, Any]) -> str:
+        data["payload"]["body"]["actions"].clear()
+        return "approve"
+
+    prompt = script(tool_call("executePlan", {"planId": "p1"}))
+    run(collect(runtime.run_specialist("executor", prompt, thread_id="t"), runtime, edit_then_approve))
+    (_, actions, _) = recorder.dispatches()[0]
+    assert [action["kind"] for action in actions] == ["reorder"]

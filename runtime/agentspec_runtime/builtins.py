@@ -9,6 +9,7 @@ Plan lifecycle (each change is a ``plan-status-change`` event)::
 
     storePlan                       → draft
     executePlan, approval needed    draft → pending_approval → approved | rejected | revision_requested
+                                    (back to draft, silently, if the stream is closed while it waits)
     executePlan, no approval needed draft → approved
     dispatch                        approved → executed | failed
 """
@@ -146,7 +147,8 @@ async def execute_plan(
         outcome.fail(str(exc), planId=plan_id)
         return
 
-    payload = {"planId": plan_id, "specName": plan.spec_name, "body": plan.body}
+    # the approval event gets a copy: a consumer editing it must not edit the stored plan
+    payload = {"planId": plan_id, "specName": plan.spec_name, "body": copy.deepcopy(plan.body)}
     policy = runtime._policies.for_plan(agent)
     try:
         ctx = execution.context(agent, tool_id, target=plan_id, kind="plan")
@@ -157,9 +159,15 @@ async def execute_plan(
     if needed:
         yield _set_status(plan, "pending_approval")
         box = DecisionBox()
-        async with aclosing(execution.request_approval("plan", plan_id, payload, box)) as stream:
-            async for event in stream:
-                yield event
+        try:
+            async with aclosing(execution.request_approval("plan", plan_id, payload, box)) as stream:
+                async for event in stream:
+                    yield event
+        finally:
+            if box.decision is None:
+                # the stream was closed before anyone decided: nothing was approved, so the plan
+                # is a draft again and can be executed later (no event: the stream is gone)
+                plan.status = "draft"
         decision = box.decision
         assert decision is not None
         if decision.outcome == "reject":

@@ -87,6 +87,9 @@ class Execution:
         self, agent: AgentSpec, name: str, args: dict[str, Any], outcome: ToolOutcome
     ) -> AsyncIterator[dict[str, Any]]:
         tool_id = self.next_tool_id()
+        # the tool works on its own copy of the args: the consumer may do what it likes with the
+        # events (which carry ``args``), but must not change a tool's input or a stored plan that way
+        own_args = copy.deepcopy(args)
         yield events.tool_call(tool_id, name, args)
         started = time.perf_counter()
         entry = self.runtime._agent_tools[agent.name].get(name)
@@ -95,9 +98,9 @@ class Execution:
             outcome.fail(f"agent {agent.name!r} has no tool {name!r} (its tools: {available})")
         else:
             if isinstance(entry, str):
-                body = BUILTINS[entry](self, agent, tool_id, args, outcome)
+                body = BUILTINS[entry](self, agent, tool_id, own_args, outcome)
             else:
-                body = self._user_tool(agent, entry, tool_id, args, outcome)
+                body = self._user_tool(agent, entry, tool_id, own_args, outcome)
             async with aclosing(body) as stream:
                 async for event in stream:
                     yield event
@@ -129,7 +132,7 @@ class Execution:
                 return
             if needed:
                 box = DecisionBox()
-                async with aclosing(self.request_approval("tool", tool.name, args, box)) as stream:
+                async with aclosing(self.request_approval("tool", tool.name, _copy(args), box)) as stream:
                     async for event in stream:
                         yield event
                 decision = box.decision
