@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -194,12 +193,11 @@ def test_an_expired_reference_is_an_error() -> None:
         spec.model_copy(update={"references": [short_lived]}), interpreter="scripted", action_dispatcher=lambda a, c: None
     )
 
-    async def main() -> dict[str, str]:
-        ref = await runtime.create_reference(short_lived, {"name": "Acme"})
-        await asyncio.sleep(0.01)  # 10 ms > the 1 ms ttl
-        return ref
-
-    ref = run(main())
+    ref = run(runtime.create_reference(short_lived, {"name": "Acme"}))
+    # age it by a second instead of sleeping past the ttl: no dependence on the clock or the machine
+    stored = runtime._store.find_reference("acme", "t", "supplier", ref["id"])
+    assert stored is not None
+    stored.created_at -= 1.0
     planner(runtime, with_reference(ref["id"]))
     assert results(executor(runtime))[0]["error"] == "reference supplier/supplier-1 expired (ttl 1 ms)"
 

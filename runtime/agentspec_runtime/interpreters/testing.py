@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
+from ..events import text
 from ..usage import estimate_tokens
 from .base import Interpreter
 
@@ -26,5 +27,5 @@ class TestingInterpreter(Interpreter):
 
     async def run(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
         yield run.start_turn()
-        yield {"type": "text", "text": self.mock_response}
+        yield text(self.mock_response)
         run.end_turn(estimate_tokens(self.mock_response))
