@@ -153,6 +153,20 @@ def test_format_source_reports_syntax_errors_without_text():
     assert [d.code for d in result.diagnostics] == ["E001"]
 
 
+def test_nesting_deeper_than_the_compiler_accepts_is_a_diagnostic_not_a_crash():
+    from agentspec.parser import MAX_NESTING
+
+    def nested(depth: int) -> str:
+        return "tool t() {\n  returns " + "[" * depth + "]" * depth + "\n}\n"
+
+    deepest = nested(MAX_NESTING - 1)  # with the block's `{`, as deep as the compiler accepts
+    formatted = formatter.format_source(deepest, "x.agentspec").text
+    assert formatted is not None and formatter.format_source(formatted, "x.agentspec").text == formatted
+    result = formatter.format_source(nested(500), "x.agentspec")
+    assert result.text is None
+    assert [d.code for d in result.diagnostics] == ["E009"]
+
+
 def test_the_installed_command_runs(workdir):
     write(workdir / "a.agentspec", UGLY)
     done = subprocess.run(
