@@ -337,6 +337,14 @@ def test_stateful_agents_keep_history_per_thread_and_stateless_ones_do_not() -> 
     assert runtime.snapshot("b")["history"] == {}
 
 
+def test_a_runs_output_is_its_texts_one_per_line_in_history_as_in_call_agent() -> None:
+    runtime = make_runtime()
+    prompt = script(tool_call("echo", {"value": "a"}), tool_call("echo", {"value": "b"}))
+    run(collect(runtime.run_specialist("worker", prompt, thread_id="t")))
+    (entry,) = runtime.snapshot("t")["history"]["worker"]
+    assert entry["output"] == '{"echoed": "a"}\n{"echoed": "b"}'
+
+
 # -- approvals API ---------------------------------------------------------------------------
 
 

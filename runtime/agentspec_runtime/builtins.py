@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 from . import events
 from .dispatch import DispatchError, call_dispatcher, normalize_actions, resolve_references
 from .errors import StreamError
-from .outcomes import DecisionBox, ToolOutcome
+from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyError
 from .schema import Schema
 from .specs import AgentSpec
@@ -66,15 +66,13 @@ async def call_agent(
     yield events.tool_agent(target, "call", tool_id)
     texts: list[str] = []
     try:
-        async with aclosing(execution.run_agent(target_spec, args["prompt"])) as stream:
+        async with aclosing(execution.run_agent(target_spec, args["prompt"], texts)) as stream:
             async for event in stream:
-                if event["type"] == events.TEXT:
-                    texts.append(event["text"])
                 yield event
     except StreamError as exc:
         outcome.fail(f"agent {target!r} failed: {exc.message}", code=exc.code)
     else:
-        outcome.result = {"agent": target, "text": "\n".join(texts)}
+        outcome.result = {"agent": target, "text": run_output(texts)}
     yield events.tool_agent(target, "result", tool_id)
 
 

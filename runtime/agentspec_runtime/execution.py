@@ -27,7 +27,7 @@ from .builtins import BUILTINS
 from .context import ToolContext
 from .errors import ToolFailure
 from .jsonable import NotJSONError, jsonable
-from .outcomes import DecisionBox, ToolOutcome
+from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyError
 from .specs import AgentSpec, ToolSpec
 from .state import Decision, PendingApproval
@@ -70,16 +70,23 @@ class Execution:
 
     # -- agent runs ----------------------------------------------------------
 
-    async def run_agent(self, agent: AgentSpec, prompt: str) -> AsyncIterator[dict[str, Any]]:
+    async def run_agent(
+        self, agent: AgentSpec, prompt: str, texts: list[str] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Run ``agent`` on ``prompt``; ``texts`` (if given) receives the run's text events.
+
+        A run's output — in a stateful agent's history and in a ``call_agent``
+        result — is its text events joined by newlines (see :func:`run_output`).
+        """
         run = AgentRun(self, agent, prompt)
-        texts: list[str] = []
+        texts = [] if texts is None else texts
         async with aclosing(self.runtime._interpreter.run(run)) as stream:
             async for event in stream:
                 if event["type"] == events.TEXT:
                     texts.append(event["text"])
                 yield event
         if agent.stateful:
-            self.state.history.setdefault(agent.name, []).append({"prompt": prompt, "output": "".join(texts)})
+            self.state.history.setdefault(agent.name, []).append({"prompt": prompt, "output": run_output(texts)})
 
     # -- tool calls ----------------------------------------------------------
 

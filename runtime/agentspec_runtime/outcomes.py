@@ -1,4 +1,4 @@
-"""Where the outcome of a tool call or an approval lands.
+"""Where the outcome of a tool call, an approval or an agent run lands.
 
 The runtime's steps are async generators (they yield events as they go), and
 async generators cannot return values; the caller passes one of these holders
@@ -35,3 +35,8 @@ class DecisionBox:
 
     def __init__(self) -> None:
         self.decision: Decision | None = None
+
+
+def run_output(texts: list[str]) -> str:
+    """An agent run's output (history, ``call_agent`` result): its text events, one per line."""
+    return "\n".join(texts)
