@@ -314,6 +314,8 @@ def test_services_may_not_shadow_context_keys() -> None:
     spec = runtime([define_specialist("a", model="gpt-4o")])
     with pytest.raises(ValueError, match="tool_use_id"):
         create_runtime(spec, services={"tool_use_id": object()})
+    with pytest.raises(ValueError, match=r"\['get'\] would be hidden by the tool context's mapping methods"):
+        create_runtime(spec, services={"get": object()})
     with pytest.raises(TypeError, match="mapping"):
         create_runtime(spec, services=[1])  # type: ignore[arg-type]
 

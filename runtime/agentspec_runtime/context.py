@@ -53,3 +53,8 @@ class ToolContext(Mapping[str, Any]):
     def __repr__(self) -> str:
         shown = {k: v for k, v in self._values.items() if k != "services"}
         return f"ToolContext({shown!r})"
+
+
+#: Names ``ctx.NAME`` resolves to a mapping method (``get``, ``keys``, …) rather
+#: than a value, so a service with one of them would be unreachable as ``ctx.NAME``.
+MAPPING_ATTRIBUTES = frozenset(name for name in dir(ToolContext) if not name.startswith("_"))

@@ -21,7 +21,7 @@ from contextlib import aclosing
 from typing import Any, AsyncIterator, Callable
 
 from . import events
-from .context import RESERVED_KEYS
+from .context import MAPPING_ATTRIBUTES, RESERVED_KEYS
 from .errors import StreamError
 from .execution import Execution
 from .jsonable import NotJSONError, jsonable
@@ -109,6 +109,12 @@ def create_runtime(
     clashes = sorted(set(services) & RESERVED_KEYS)
     if clashes:
         raise ValueError(f"service name(s) {clashes} clash with tool-context keys {sorted(RESERVED_KEYS)}")
+    shadowed = sorted(set(services) & MAPPING_ATTRIBUTES)
+    if shadowed:
+        raise ValueError(
+            f"service name(s) {shadowed} would be hidden by the tool context's mapping methods "
+            f"({', '.join(sorted(MAPPING_ATTRIBUTES))}); ctx.NAME could not reach them"
+        )
     if action_dispatcher is not None and not callable(action_dispatcher):
         raise TypeError(f"action_dispatcher must be callable (actions, context), got {action_dispatcher!r}")
     return Runtime(spec, chosen, dict(services), action_dispatcher, PolicyResolver(spec))
