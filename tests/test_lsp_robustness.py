@@ -56,8 +56,21 @@ def client():
     c.shutdown()
 
 
+def _no_exception_logged(client: LspClient) -> None:
+    """Handlers answer with an empty result when the code below them raises
+    (``server.guarded``), so an answer alone does not show that nothing broke:
+    the server's log must hold no new traceback either."""
+    log = client.stderr_path.read_text(errors="replace")
+    new, _log_checked[id(client)] = log[_log_checked.get(id(client), 0) :], len(log)
+    assert "Traceback" not in new, new[-4000:]
+
+
+_log_checked: dict[int, int] = {}  # how much of each client's log was checked already
+
+
 def _every_request(client: LspClient, doc: str, text: str) -> None:
-    """Ask for everything at a few positions; every answer must be a result, not an error."""
+    """Ask for everything at a few positions; every answer must be a result, not
+    an error, and no handler may have failed behind it."""
     lines = text.splitlines() or [""]
     positions = [(0, 0), (len(lines) - 1, len(lines[-1])), (len(lines) // 2, 3), (9999, 9999)]
     for line, character in positions:
@@ -78,6 +91,7 @@ def _every_request(client: LspClient, doc: str, text: str) -> None:
         "textDocument/formatting", {"textDocument": {"uri": doc}, "options": {"tabSize": 2, "insertSpaces": True}}
     )
     assert "error" not in response, (text[:80], response)
+    _no_exception_logged(client)
 
 
 @pytest.mark.parametrize("index", range(len(NASTY)))
@@ -103,6 +117,7 @@ def test_random_garbage(client):
                 {"textDocument": {"uri": doc}, "position": {"line": 0, "character": min(5, len(text))}},
             )
             assert "error" not in response, (seed, response)
+        _no_exception_logged(client)
     finally:
         client.close(doc)
 
