@@ -128,9 +128,8 @@ def test_args_may_be_omitted_and_mean_no_arguments() -> None:
     ],
 )
 def test_a_malformed_script_ends_with_an_error_event_and_runs_nothing(prompt: str, message: str) -> None:
-    ledger = Ledger()
-    events = worker(prompt, make_runtime(services={"ledger": ledger}))
-    assert types(events) == ["data-latency-summary", "error"]
+    events = worker(prompt)
+    assert types(events) == ["data-latency-summary", "error"]  # no step, no tool call
     assert events[-1]["error"]["code"] == "invalid_script"
     assert message in events[-1]["error"]["message"]
 
@@ -261,7 +260,7 @@ def test_an_unexpected_bug_ends_the_stream_with_an_internal_error_event() -> Non
 def test_nothing_follows_an_error_event() -> None:
     for prompt in ("{bad", '{"script": 1}'):
         events = worker(prompt)
-        assert [t for t in types(events)].index("error") == len(events) - 1
+        assert types(events).index("error") == len(events) - 1
 
 
 def test_usage_is_deterministic_and_follows_the_documented_estimate() -> None:
