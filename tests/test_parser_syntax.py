@@ -238,3 +238,19 @@ def test_quote_inside_a_regex_does_not_hide_deep_nesting_after_it():
     assert diagnostic.code == "E009"
     # The list starts at column 42 inside two braces, so its 63rd `[` is level 65.
     assert (diagnostic.span.line, diagnostic.span.column) == (2, 42 + 62)
+
+
+def test_a_utf16_surrogate_pair_escape_is_one_character():
+    result = parse('tool t() { description "\\uD83D\\uDE00 \\ud83d\\ude00" }', "t.agentspec")
+    assert result.diagnostics == []
+    assert result.spec.declarations[0].description == "\U0001F600 \U0001F600"
+
+
+@pytest.mark.parametrize("escape", ["\\uD800", "\\uDE00", "\\u{DFFF}"])
+def test_a_lone_surrogate_escape_is_E003(escape):
+    # A lone surrogate cannot be printed or written as UTF-8, so it must never become a value.
+    (diagnostic,) = parse(f'tool t() {{ description "a{escape}" }}', "t.agentspec").diagnostics
+    assert diagnostic.code == "E003"
+    assert diagnostic.message == f"invalid escape sequence `{escape}`"
+    assert (diagnostic.span.column, diagnostic.span.end_column) == (26, 26 + len(escape))
+    assert diagnostic.hint.startswith("\\uD800-\\uDFFF is half of a surrogate pair")

@@ -199,7 +199,7 @@ class _AstBuilder(Transformer):
                     f"invalid escape sequence `{match.group()}`",
                     self.path,
                     span_at(self.text, start, len(match.group())),
-                    strings.VALID_ESCAPES_HINT,
+                    strings.hint_for(match.group()),
                 )
             )
         return value

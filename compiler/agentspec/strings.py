@@ -10,8 +10,17 @@ from __future__ import annotations
 import re
 
 ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f"}
-ESCAPE_RE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|.)", re.S)
+# A UTF-16 surrogate pair (``\uD83D\uDE00``, as JSON writes it) is one escape.
+ESCAPE_RE = re.compile(
+    r"\\(u[dD][89abAB][0-9A-Fa-f]{2}\\u[dD][c-fC-F][0-9A-Fa-f]{2}|u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|.)", re.S
+)
 VALID_ESCAPES_HINT = 'valid escapes: \\" \\\\ \\n \\t \\r \\0 \\uXXXX \\u{X...}; write \\\\ for a backslash'
+SURROGATE_HINT = "\\uD800-\\uDFFF is half of a surrogate pair such as \\uD83D\\uDE00; write the character or \\u{1F600}"
+
+
+# A lone surrogate is not text: it cannot be printed in a diagnostic or
+# written to a UTF-8 file, so it is an invalid escape.
+_SURROGATES = range(0xD800, 0xE000)
 
 
 def decode(body: str) -> tuple[str, list[re.Match]]:
@@ -20,15 +29,23 @@ def decode(body: str) -> tuple[str, list[re.Match]]:
 
     def replace(match: re.Match) -> str:
         escape = match.group(1)
-        if escape.startswith("u{"):
-            code = int(escape[2:-1], 16)
-            if code <= 0x10FFFF:
-                return chr(code)
-        elif escape.startswith("u") and len(escape) == 5:
-            return chr(int(escape[1:], 16))
-        elif escape in ESCAPES:
+        if len(escape) == 11:  # a surrogate pair
+            high, low = int(escape[1:5], 16), int(escape[7:], 16)
+            return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        if escape in ESCAPES:
             return ESCAPES[escape]
+        if escape.startswith("u") and len(escape) > 1:  # \uXXXX or \u{X...}
+            code = int(escape.strip("u{}"), 16)
+            if code <= 0x10FFFF and code not in _SURROGATES:
+                return chr(code)
         invalid.append(match)
         return match.group()
 
     return ESCAPE_RE.sub(replace, body), invalid
+
+
+def hint_for(invalid_escape: str) -> str:
+    """What to write instead of ``invalid_escape`` (as ``decode`` reported it)."""
+    if re.fullmatch(r"\\u(\{0*)?[dD][89a-fA-F][0-9A-Fa-f]{2}\}?", invalid_escape):
+        return SURROGATE_HINT
+    return VALID_ESCAPES_HINT
