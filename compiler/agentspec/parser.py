@@ -306,9 +306,6 @@ class _AstBuilder(Transformer):
     def api_key_env(self, meta, children):
         return self._setting("api_key_env", meta, self._string(_values(children)[0]))
 
-    def provider_setting(self, meta, children):  # pragma: no cover - every alternative is aliased
-        return children[0]
-
     def provider_decl(self, meta, children):
         name, *settings = _values(children)
         found = self._settings(settings, f"provider `{name}`")
@@ -590,9 +587,6 @@ class _AstBuilder(Transformer):
     def expect_block(self, meta, children):
         return self._setting("expect", meta, _values(children))
 
-    def scenario_setting(self, meta, children):  # pragma: no cover - every alternative is aliased
-        return children[0]
-
     def scenario_decl(self, meta, children):
         name, *settings = _values(children)
         repeatable = frozenset({"given", "on approval", "expect"})
@@ -766,9 +760,6 @@ class _AstBuilder(Transformer):
     def expect_approval(self, meta, children):
         target, outcome = _values(children)
         return ast.ExpectApproval(target=target, outcome=outcome, span=span_of(meta))
-
-    def expectation(self, meta, children):  # pragma: no cover - every alternative is aliased
-        return children[0]
 
     # -- suite -------------------------------------------------------------------
 

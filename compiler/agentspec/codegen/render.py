@@ -43,14 +43,6 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render_runtime(module: RuntimeModule) -> str:
-    return format_python(runtime_source(module))
-
-
-def render_test(module: TestModule) -> str:
-    return format_python(test_source(module))
-
-
 def runtime_source(module: RuntimeModule) -> str:
     """The runtime module from its template, before black."""
     notes = []
