@@ -24,10 +24,12 @@ normally. Either way syntax errors read exactly as the compiler reports them.
 A piece with diagnostics (a bad escape, a setting given twice) is parsed
 where it stands instead, since messages may quote line numbers.
 
-Reused pieces are shifted *in place*. That is safe because the AST is never
-mutated by anyone else and a piece belongs to one file's latest parse: an
-analysis made from an older parse of the same file is replaced as soon as the
-newer one exists.
+Reused pieces are shifted *in place*, so an AST handed out earlier for the
+same path sees its spans follow the newest text. That is safe because the AST
+is never mutated by anyone else and whoever keeps an older result does not
+need its positions: ``DocumentStore`` re-analyses a document whose version
+changed (and every open file importing it), and the one older analysis it
+still hands out, ``latest`` for completion, is read for names only.
 """
 
 from __future__ import annotations
