@@ -9,6 +9,7 @@ actions of ``dispatched`` (checked against the plan and its actions).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,15 @@ from agentspec import types as spectypes
 from agentspec.checker.context import FileContext
 from agentspec.checker.values import locate
 from agentspec.diagnostics import did_you_mean
+
+
+def _unknown_hint(name: str, known: Iterable[str], listing: str, none_known: str | None) -> str | None:
+    """A did-you-mean for a misspelt ``name``; failing that, every known name after
+    ``listing`` (the user learns what is allowed), or ``none_known`` when there are none."""
+    known = list(known)
+    if not known:
+        return none_known
+    return did_you_mean(name, known) or listing + ", ".join(f"`{k}`" for k in known)
 
 
 def signature(name: str, params: list[ast.Param]) -> str:
@@ -78,11 +88,7 @@ def check_args(
         if param is None:
             close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
             suggested.update(close)  # a misspelt argument: do not also call the real one missing
-            hint = did_you_mean(name, by_name) or (
-                f"`{tool.name}` takes {', '.join(f'`{p}`' for p in by_name)}"
-                if by_name
-                else f"`{tool.name}` takes no arguments"
-            )
+            hint = _unknown_hint(name, by_name, f"`{tool.name}` takes ", f"`{tool.name}` takes no arguments")
             ctx.error("E204", f"`{tool.name}` has no argument `{name}`", arg.name.span, hint)
             continue
         reason = spectypes.check_value(arg.value, param.type)
@@ -158,7 +164,7 @@ def check_object(
         field = by_name.get(key)
         if field is None:
             names = [*by_name, *extra]
-            hint = did_you_mean(key, names) or (f"{owner} has {', '.join(f'`{n}`' for n in names)}" if names else None)
+            hint = _unknown_hint(key, names, f"{owner} has ", None)
             check.error(f"{check.where(path)}: {owner} has no field `{key}`", [*path, key], key=True, hint=hint)
             continue
         reason = spectypes.check_value(item, field.type)
@@ -209,7 +215,9 @@ def check_plan_body(ctx: FileContext, plan: ast.PlanDecl, body: ast.Arg) -> None
             check.error(
                 f"{owner} has no action `{action['kind']}`",
                 [*path, "kind"],
-                hint=did_you_mean(action["kind"], by_kind) or _actions_hint(plan),
+                hint=_unknown_hint(
+                    action["kind"], by_kind, "its actions: ", f"plan `{plan.name.name}` declares no actions"
+                ),
                 code="E107",
             )
             continue
@@ -218,12 +226,6 @@ def check_plan_body(ctx: FileContext, plan: ast.PlanDecl, body: ast.Arg) -> None
         )
         if "references" in action:
             check_reference_links(check, action["references"], [*path, "references"])
-
-
-def _actions_hint(plan: ast.PlanDecl) -> str:
-    if not plan.actions:
-        return f"plan `{plan.name.name}` declares no actions"
-    return f"its actions: {', '.join(f'`{a.name.name}`' for a in plan.actions)}"
 
 
 def check_dispatched(ctx: FileContext, actions: list[Any], span: ast.Span, plans: list[ast.PlanDecl]) -> None:
@@ -257,12 +259,7 @@ def check_dispatched(ctx: FileContext, actions: list[Any], span: ast.Span, plans
             check.error(
                 f"no plan has an action `{item['kind']}`",
                 [*path, "kind"],
-                hint=did_you_mean(item["kind"], by_kind)
-                or (
-                    f"actions: {', '.join(f'`{k}`' for k in by_kind)}"
-                    if by_kind
-                    else "no plan in scope declares actions"
-                ),
+                hint=_unknown_hint(item["kind"], by_kind, "actions: ", "no plan in scope declares actions"),
                 code="E107",
             )
             continue
@@ -302,11 +299,6 @@ def check_reference_links(check: ObjectCheck, links: Any, path: list[Any]) -> No
             check.error(
                 f"unknown reference kind `{link['kind']}`",
                 [*where, "kind"],
-                hint=did_you_mean(link["kind"], kinds)
-                or (
-                    f"reference kinds: {', '.join(f'`{k}`' for k in kinds)}"
-                    if kinds
-                    else "declare it: `reference NAME { ... }`"
-                ),
+                hint=_unknown_hint(link["kind"], kinds, "reference kinds: ", "declare it: `reference NAME { ... }`"),
                 code="E108",
             )
