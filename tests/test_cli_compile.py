@@ -152,6 +152,18 @@ def test_stale_generated_file_whose_spec_is_gone(project: Path, capsys) -> None:
     assert outputs(project / "out") == ["ping_runtime.py", "test_ping.py"]
 
 
+def test_compiling_from_another_directory_removes_no_output_whose_spec_exists(project: Path, capsys, monkeypatch) -> None:
+    # Headers record "specs/other.agentspec", which does not resolve from elsewhere/.
+    write_spec(project, "specs/other.agentspec", SPEC.replace("echo", "other_echo"))
+    assert main(["compile", "specs", "-o", "out"]) == 0
+    (project / "elsewhere").mkdir()
+    monkeypatch.chdir(project / "elsewhere")
+    capsys.readouterr()
+    assert main(["compile", "../specs/ping.agentspec", "-o", "../out"]) == 0
+    assert "remove" not in capsys.readouterr().out
+    assert outputs(project / "out") == ["other_runtime.py", "ping_runtime.py", "test_other.py", "test_ping.py"]
+
+
 # ---- safe writes --------------------------------------------------------------------
 
 

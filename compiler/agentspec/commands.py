@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from agentspec import manifest
@@ -117,7 +118,7 @@ def compile_command(
             print_report(record.report, output_format, sys.stderr)
         _say_done(out, len(files), len(record.outputs), check_only)
         return EXIT_OK
-    return _compile(files, out, check_only, harness, output_format, fingerprint)
+    return _compile(paths, files, out, check_only, harness, output_format, fingerprint)
 
 
 def _say_done(out: str, specs: int, unchanged: int, check_only: bool, written: int = 0, removed: int = 0) -> None:
@@ -130,7 +131,28 @@ def _say_done(out: str, specs: int, unchanged: int, check_only: bool, written: i
     )
 
 
-def _compile(files: list[str], out: str, check_only: bool, harness: str, output_format: str, fingerprint: str) -> int:
+def _spec_exists(paths: list[str]) -> Callable[[str], bool]:
+    """For the writer: whether a generated file's recorded spec still exists, as far
+    as this compile can tell.
+
+    A header records the spec path as it was given, relative to the directory the
+    compile ran in. Run from elsewhere, that path resolves to nothing although the
+    spec is still there; so a spec counts as gone (its outputs stale, and removed)
+    only if it is missing from a directory named on this command line, such as
+    ``compile specs`` after deleting ``specs/old.agentspec``.
+    """
+    searched = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
+
+    def exists(spec: str) -> bool:
+        where = os.path.abspath(spec)
+        return os.path.exists(spec) or not any(os.path.commonpath([where, d]) == d for d in searched)
+
+    return exists
+
+
+def _compile(
+    paths: list[str], files: list[str], out: str, check_only: bool, harness: str, output_format: str, fingerprint: str
+) -> int:
     from agentspec.codegen import CodegenError, generate
     from agentspec.diagnostics import has_errors
     from agentspec.writer import WriteRefused, apply, plan_writes
@@ -149,7 +171,7 @@ def _compile(files: list[str], out: str, check_only: bool, harness: str, output_
         print(f"agentspec: cannot generate code: {exc}", file=sys.stderr)
         return EXIT_FAILED
     try:
-        plan = plan_writes(out, outputs)
+        plan = plan_writes(out, outputs, spec_exists=_spec_exists(paths))
     except WriteRefused as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
