@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -439,6 +440,23 @@ def test_nesting_up_to_the_limit_is_fine(tmp_path):
     (tmp_path / "ok.agentspec").write_text("tool t() { returns " + "[" * 63 + "]" * 63 + " }\n")
     diagnostics, _ = diagnose(tmp_path, "ok.agentspec")
     assert [d.code for d in diagnostics if d.code.startswith("E0")] == []
+
+
+def test_an_import_chain_longer_than_the_recursion_limit_is_no_crash(tmp_path, monkeypatch):
+    n = 400
+    for i in range(1, n):
+        (tmp_path / f"f{i}.agentspec").write_text(f'import "f{i + 1}.agentspec"\n')
+    (tmp_path / f"f{n}.agentspec").write_text('tenant t\nimport "f1.agentspec"\n')
+    monkeypatch.chdir(tmp_path)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(300)  # well below the chain, well above what parsing one small file needs
+    try:
+        program = load(["f1.agentspec"])
+    finally:
+        sys.setrecursionlimit(limit)
+    (d,) = program.diagnostics
+    assert (d.code, d.path, d.span.line) == ("E008", f"f{n}.agentspec", 2)
+    assert d.message == "import cycle: " + " → ".join([*(f"f{i}.agentspec" for i in range(1, n + 1)), "f1.agentspec"])
 
 
 def test_every_code_has_a_test():

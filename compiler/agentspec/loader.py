@@ -10,7 +10,8 @@ diagnostics read ``specs/travel.agentspec:12:3``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,14 +33,14 @@ class Program:
 
     def visible(self, path: str) -> list[ast.SpecFile]:
         """``path`` first, then every file it imports, transitively, each once."""
-        order: list[str] = []
-        stack = [path]
-        while stack:
-            current = stack.pop(0)
+        order: dict[str, None] = {}  # insertion-ordered set: the checker calls this per file, per file
+        queue = deque([path])
+        while queue:
+            current = queue.popleft()
             if current in order or current not in self.files:
                 continue
-            order.append(current)
-            stack.extend(self.imports.get(current, []))
+            order[current] = None
+            queue.extend(self.imports.get(current, []))
         return [self.files[p] for p in order]
 
 
@@ -118,31 +119,42 @@ def load(
 
 
 def _report_cycles(program: Program) -> None:
-    """One diagnostic per import that closes a cycle, naming the whole cycle."""
-    done: set[str] = set()
+    """One diagnostic per import that closes a cycle, naming the whole cycle.
 
-    def visit(path: str, trail: list[str]) -> None:
-        if path in done:
-            return
-        trail.append(path)
-        spec = program.files.get(path)
-        for decl in spec.of_kind("import") if spec else []:
-            target = os.path.normpath(os.path.join(os.path.dirname(path), decl.path))
+    A depth-first walk with its own stack: an import chain may be longer than
+    Python's recursion limit.
+    """
+    done: set[str] = set()
+    for root in sorted(program.files):
+        if root in done:
+            continue
+        trail = [root]
+        pending = [_imports_of(program, root)]
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                pending.pop()
+                done.add(trail.pop())
+                continue
+            decl, target = step
             if target in trail:
                 cycle = trail[trail.index(target) :] + [target]
                 program.diagnostics.append(
                     error(
                         "E008",
                         "import cycle: " + " → ".join(cycle),
-                        path,
+                        trail[-1],
                         decl.path_span,
                         "move what both files need into a third file that both import",
                     )
                 )
-            elif target in program.files:
-                visit(target, trail)
-        trail.pop()
-        done.add(path)
+            elif target in program.files and target not in done:
+                trail.append(target)
+                pending.append(_imports_of(program, target))
 
-    for root in sorted(program.files):
-        visit(root, [])
+
+def _imports_of(program: Program, path: str) -> Iterator[tuple[ast.ImportDecl, str]]:
+    """Each import declaration of ``path`` with the file it names."""
+    spec = program.files.get(path)
+    for decl in spec.of_kind("import") if spec else []:
+        yield decl, os.path.normpath(os.path.join(os.path.dirname(path), decl.path))

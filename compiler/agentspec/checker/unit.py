@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +71,14 @@ def _describe(key: tuple[str, str], entry: _Entry) -> str:
 def check_unit(ctx: FileContext) -> None:
     program = ctx.program
     visible = program.visible(ctx.path)
-    seen_by = {spec.path: {s.path for s in program.visible(spec.path)} for spec in visible}
+    seen: dict[str, set[str]] = {}
+
+    def seen_by(path: str) -> set[str]:
+        """The files ``path`` sees; computed only for files with a clash (most have none)."""
+        if path not in seen:
+            seen[path] = {s.path for s in program.visible(path)}
+        return seen[path]
+
     groups: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
     for spec in visible:
         for key, entry in _entries(ctx, spec):
@@ -86,7 +94,9 @@ def check_unit(ctx: FileContext) -> None:
     _check_tenant(ctx, visible)
 
 
-def _report(ctx: FileContext, key: tuple[str, str], entries: list[_Entry], seen_by: dict[str, set[str]]) -> None:
+def _report(
+    ctx: FileContext, key: tuple[str, str], entries: list[_Entry], seen_by: Callable[[str], set[str]]
+) -> None:
     own = [e for e in entries if e.path == ctx.path]
     others = [e for e in entries if e.path != ctx.path]
     for entry in own[1:]:
@@ -96,7 +106,7 @@ def _report(ctx: FileContext, key: tuple[str, str], entries: list[_Entry], seen_
     imports = [d for d in ctx.program.files[ctx.path].of_kind("import")]
     for i, first in enumerate(others):
         for second in others[i + 1 :]:
-            if first.path == second.path or first.path in seen_by[second.path] or second.path in seen_by[first.path]:
+            if first.path == second.path or first.path in seen_by(second.path) or second.path in seen_by(first.path):
                 continue
             if any({first.path, second.path} <= _seen_through(ctx, decl) for decl in imports):
                 continue  # the import that brings in both reports it
