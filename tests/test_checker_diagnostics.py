@@ -459,6 +459,17 @@ def test_an_import_chain_longer_than_the_recursion_limit_is_no_crash(tmp_path, m
     assert d.message == "import cycle: " + " → ".join([*(f"f{i}.agentspec" for i in range(1, n + 1)), "f1.agentspec"])
 
 
+def test_a_chain_of_script_calls_longer_than_the_recursion_limit_is_no_crash(tmp_path):
+    n = 1500  # each level once took three Python frames in the checker
+    lines = ["tenant t", 'provider anthropic { api_key_env "K" }', "tool ping() { returns {} }", 'specialist a { model "claude-sonnet-4-6"  tools [ping] }']
+    lines += [f"script s{i} {{ call a s{i + 1} }}" for i in range(1, n)]
+    lines += [f"script s{n} {{ ping() }}", 'scenario "x" { input "x"  agent a  run s1  expect { no_error } }']
+    (tmp_path / "chain.agentspec").write_text("\n".join(lines) + "\n")
+    diagnostics, _ = diagnose(tmp_path, "chain.agentspec")
+    # every `call a` inside a script that runs as `a` is E310; none crashes
+    assert {(d.code, d.message) for d in diagnostics if d.is_error} == {("E310", "`a` cannot call itself")}
+
+
 def test_every_code_has_a_test():
     assert set(EXPECTED) | {"E006", "E009"} == set(CODES)
 

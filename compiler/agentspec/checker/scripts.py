@@ -39,8 +39,10 @@ def check_script_decl(ctx: FileContext, script: ast.ScriptDecl) -> None:
     check_steps(ctx, script.steps, None, ((ctx.path, script.name.name),))
 
 
-def check_script_call(ctx: FileContext, name: ast.Ident, agent: Symbol | None, stack: Stack) -> None:
-    """``run NAME`` / ``call A NAME``: resolve the script and check it as ``agent``."""
+def check_script_call(
+    ctx: FileContext, name: ast.Ident, agent: Symbol | None, stack: Stack, expand: bool = True
+) -> None:
+    """``run NAME`` / ``call A NAME``: resolve the script and, if ``expand``, check it as ``agent``."""
     script = ctx.lookup("script", name.name)
     if script is None:
         ctx.unknown("E104", "script", name, ctx.scope.scripts)
@@ -55,6 +57,8 @@ def check_script_call(ctx: FileContext, name: ast.Ident, agent: Symbol | None, s
             name.span,
             "a script that calls itself never ends; write the steps out instead",
         )
+        return
+    if not expand:
         return
     inner = ctx.at(script.path)
     origin = None
@@ -148,9 +152,10 @@ def _check_agent_step(
     ctx: FileContext, step: ast.AgentStep, agent: Symbol | None, stack: Stack, origin: str | None
 ) -> None:
     target = ctx.lookup("agent", step.agent.name)
+    routed = agent is None or target is None or target.name in {r.name for r in agent.decl.routes}
     if target is None:
         ctx.unknown("E102", "agent", step.agent, ctx.scope.agents)
-    elif agent is not None and target.name not in {r.name for r in agent.decl.routes}:
+    elif not routed:
         if target.name == agent.name:
             body = "the script" if step.script is not None else "the steps"
             ctx.error(
@@ -179,6 +184,9 @@ def _check_agent_step(
                 _with_origin("call it from the coordinator instead", origin),
             )
     if step.script is not None:
-        check_script_call(ctx, step.script, target, stack)
+        # A script behind a call that cannot happen is not checked as `target`
+        # (check_script_decl checks it on its own): expanding it anyway let a chain
+        # of such calls recurse without end, a RecursionError at a few hundred.
+        check_script_call(ctx, step.script, target, stack, expand=routed)
     else:
         check_steps(ctx, step.steps, target, stack, origin)

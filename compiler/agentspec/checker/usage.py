@@ -166,17 +166,26 @@ def _check_decisions(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
 def _tool_steps(
     ctx: FileContext, steps: list, seen: set[tuple[str, str]]
 ) -> Iterator[tuple[FileContext, ast.ToolStep]]:
-    """Every scripted tool call a run makes, with the context of the file it is written in."""
-    for step in steps:
-        if isinstance(step, ast.ToolStep):
-            yield ctx, step
+    """Every scripted tool call a run makes, with the context of the file it is written in.
+
+    Depth-first with its own stack: scripts calling scripts may nest deeper than
+    Python's recursion limit.
+    """
+    pending = [(ctx, iter(steps))]
+    while pending:
+        here, remaining = pending[-1]
+        step = next(remaining, None)
+        if step is None:
+            pending.pop()
+        elif isinstance(step, ast.ToolStep):
+            yield here, step
         elif step.script is not None:
-            script = ctx.lookup("script", step.script.name)
+            script = here.lookup("script", step.script.name)
             if script is not None and (script.path, script.name) not in seen:
                 seen.add((script.path, script.name))
-                yield from _tool_steps(ctx.at(script.path), script.decl.steps, seen)
+                pending.append((here.at(script.path), iter(script.decl.steps)))
         else:
-            yield from _tool_steps(ctx, step.steps, seen)
+            pending.append((here, iter(step.steps)))
 
 
 def _run_steps(ctx: FileContext, run: ast.Run) -> Iterator[tuple[FileContext, ast.ToolStep]]:
