@@ -178,6 +178,24 @@ def test_refuses_to_overwrite_a_file_it_did_not_generate(project: Path, capsys) 
     assert outputs(project / "out") == ["test_ping.py"], "no other output was written either"
 
 
+def test_an_unreadable_output_is_refused_not_an_internal_error(project: Path, capsys, monkeypatch) -> None:
+    assert main(["compile", "specs", "-o", "out"]) == 0
+    (project / "out/test_ping.py").write_text("# edited\n")  # force a comparison with the file on disk
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "test_ping.py":
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    capsys.readouterr()
+    assert main(["compile", "specs", "-o", "out"]) == 1
+    err = capsys.readouterr().err
+    assert "out/test_ping.py: cannot be read (Permission denied); refusing to replace it" in err
+    assert "internal error" not in err
+
+
 def test_check_mode_also_refuses_foreign_files(project: Path, capsys) -> None:
     (project / "out").mkdir()
     (project / "out/ping_runtime.py").write_text("x = 1\n")

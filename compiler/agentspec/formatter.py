@@ -32,7 +32,7 @@ from agentspec.formatter_layout import WIDTH, render
 from agentspec.formatter_literals import decode, triple_text
 from agentspec.loader import read_source
 from agentspec.paths import PathNotFound, discover
-from agentspec.parser import _too_deep, grammar_text, parse
+from agentspec.parser import grammar_text, nesting_too_deep, parse
 
 __all__ = ["FormatResult", "FormatterBug", "format_source", "fmt_command"]
 
@@ -52,7 +52,7 @@ def format_source(text: str, path: str = "<string>", width: int = WIDTH) -> Form
     """Format one file's text. Raises ``FormatterBug`` only for a bug in agentspec."""
     # Nesting deeper than the compiler accepts (E009) is a diagnostic, as in
     # `parse`; laying it out would also exhaust the recursion limit.
-    parsed = None if _too_deep(text) is not None else _parse_tree(text)
+    parsed = None if nesting_too_deep(text) is not None else _parse_tree(text)
     if parsed is None:
         return FormatResult(None, parse(text, path).diagnostics)
     tree, comments = parsed

@@ -80,7 +80,7 @@ _BRACKET_OR_SKIPPED = re.compile(
 )
 
 
-def _too_deep(text: str) -> int | None:
+def nesting_too_deep(text: str) -> int | None:
     """Offset of the first bracket nested deeper than MAX_NESTING, ignoring strings, regexes and comments."""
     if text.count("[") + text.count("{") + text.count("(") <= MAX_NESTING:
         return None
@@ -99,7 +99,7 @@ def _too_deep(text: str) -> int | None:
 def parse(text: str, path: str = "<string>") -> ParseResult:
     """Parse one file's text. ``path`` is used in spans' diagnostics and the AST."""
     parser = lark_parser()
-    deep = _too_deep(text)
+    deep = nesting_too_deep(text)
     if deep is not None:
         return ParseResult(
             None,

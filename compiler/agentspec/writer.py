@@ -81,7 +81,11 @@ def plan_writes(
         if target.is_symlink() or not target.is_file():
             problems.append(f"{target}: exists and is not a regular file; refusing to replace it")
             continue
-        existing = target.read_bytes()
+        try:
+            existing = target.read_bytes()
+        except OSError as exc:
+            problems.append(f"{target}: cannot be read ({exc.strerror or exc}); refusing to replace it")
+            continue
         if existing == data:
             plan.unchanged.append(target)
         elif not is_generated(existing[:_HEAD_BYTES].decode("utf-8", "replace")):

@@ -41,7 +41,7 @@ from pydantic import BaseModel
 
 from agentspec import ast
 from agentspec.lsp import textscan
-from agentspec.parser import ParseResult, _too_deep, parse
+from agentspec.parser import ParseResult, nesting_too_deep, parse
 
 MAX_FILES = 256
 _END_OF_FILE = "unexpected end of file"  # agentspec.parser's message for a file that stops too early
@@ -168,7 +168,7 @@ class IncrementalParser:
         # so it comes first even when a syntax error precedes the deep bracket
         # or the depth adds up across pieces.
         first = failed.result.diagnostics[0]
-        if first.code == "E001" and not first.message.startswith(_END_OF_FILE) and _too_deep(text) is None:
+        if first.code == "E001" and not first.message.startswith(_END_OF_FILE) and nesting_too_deep(text) is None:
             in_place = parse(_blank(text[: failed.offset]) + failed.text, path)
             if in_place.spec is None:
                 return in_place
