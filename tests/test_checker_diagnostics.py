@@ -526,3 +526,21 @@ def test_all_diagnostics_are_reported_together_and_sorted(tmp_path):
         ("main.agentspec", 4, 17, "E202"),
     ]
     assert diagnostics[6].message == "tool `t` is already defined at lib.agentspec:3"
+
+
+def test_control_characters_from_a_spec_never_reach_the_terminal_raw(tmp_path):
+    (tmp_path / "esc.agentspec").write_text('import "evil\\u001b[2J.agentspec"\n', encoding="utf-8")
+    diagnostics, sources = diagnose(tmp_path, "esc.agentspec")
+    (d,) = diagnostics
+    shown = render(d, sources[d.path])
+    assert "\x1b" not in shown
+    assert 'imported file "evil\\x1b[2J.agentspec" not found' in shown
+
+
+def test_the_source_line_is_counted_as_the_parser_counts_lines(tmp_path):
+    # A form feed is not a line break for the parser; str.splitlines() would say it is.
+    (tmp_path / "ff.agentspec").write_text("tenant acme \f\ntool t() { approval sometimes }\n", encoding="utf-8")
+    diagnostics, sources = diagnose(tmp_path, "ff.agentspec")
+    (d,) = diagnostics
+    assert d.span.line == 2
+    assert "2 | tool t() { approval sometimes }" in render(d, sources[d.path])

@@ -53,6 +53,12 @@ WORDS = [
     "=",
     "?",
     '"x"',
+    # escapes, valid and not: a lone surrogate once crashed the printing of diagnostics
+    '"\\uD800"',
+    '"\\uD83D\\uDE00"',
+    '"\\u{1F600}"',
+    '"\\q"',
+    '"\\n\\t\\\\"',
     "0",
     "-1",
     "1.5",

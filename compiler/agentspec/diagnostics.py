@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable
 from typing import Literal
 
@@ -82,14 +83,34 @@ def span_at(text: str, offset: int, length: int = 1) -> Span:
     return Span(line=line, column=column, end_line=end_line, end_column=end_column, start=offset, end=end)
 
 
+# C0 and C1 control characters (tab aside): printed raw they could move the
+# cursor or recolour the user's terminal, since spec text reaches messages.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _source_line(source: str, line: int) -> str | None:
+    """Line ``line`` (1-based) as the parser counts lines: only ``\\n`` ends one
+    (``str.splitlines`` would also split at form feeds and other separators)."""
+    lines = source.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    # One column per character, so the caret stays under the span.
+    return _CONTROL.sub("\ufffd", lines[line - 1].rstrip("\r").replace("\t", " "))
+
+
 def render(diagnostic: Diagnostic, source: str | None) -> str:
     """The human form: header, the source line, a caret under the span, a hint."""
     d = diagnostic
-    header = f"{d.path}:{d.span.line}:{d.span.column}: {d.severity}[{d.code}]: {d.message}"
+    header = f"{_visible(d.path)}:{d.span.line}:{d.span.column}: {d.severity}[{d.code}]: {_visible(d.message)}"
     lines = [header]
-    source_lines = source.splitlines() if source is not None else []
-    if 1 <= d.span.line <= len(source_lines):
-        text = source_lines[d.span.line - 1].replace("\t", " ")
+    text = _source_line(source, d.span.line) if source else None
+    hint = _visible(d.hint) if d.hint else None
+    if text is not None:
         number = str(d.span.line)
         gutter = " " * len(number)
         start = d.span.column - 1
@@ -102,10 +123,10 @@ def render(diagnostic: Diagnostic, source: str | None) -> str:
             f"{number} | {text}",
             f"{gutter} | {' ' * start}{'^' * width}",
         ]
-        if d.hint:
-            lines.append(f"{gutter} = hint: {d.hint}")
-    elif d.hint:
-        lines.append(f"  = hint: {d.hint}")
+        if hint:
+            lines.append(f"{gutter} = hint: {hint}")
+    elif hint:
+        lines.append(f"  = hint: {hint}")
     return "\n".join(lines)
 
 
