@@ -1,14 +1,24 @@
 """agentspec — a language for declarative behavioural tests of multi-agent systems.
 
-The compiler pipeline, one module per stage:
+The compiler pipeline, one module (or package) per stage:
 
-    parser.parse      .agentspec text  → AST (``agentspec.ast``), syntax diagnostics
-    checker.check     AST              → semantic diagnostics
-    codegen.generate  checked AST      → Python runtime definitions + pytest module
-    writer            generated files  → OUTDIR, atomically
+    paths.discover    command-line paths  → spec files
+    loader.load       spec files          → Program: every file parsed once
+                                            (parser.parse, grammar/agentspec.lark),
+                                            imports followed, cycles reported
+    checker.check     Program             → semantic diagnostics (names via symbols,
+                                            argument types via types)
+    codegen.generate  checked Program     → Python runtime definitions + pytest modules
+                                            (Jinja2 templates, then black)
+    writer            generated files     → OUTDIR, atomically, never over foreign files
+
+``commands`` strings these together for ``agentspec check`` / ``compile``;
+``manifest`` recognises a no-op recompile without loading any of them.
+Around the pipeline: ``formatter`` (``agentspec fmt``), ``lsp`` (``agentspec
+lsp``), ``pygments_lexer`` (highlighting), ``cli`` (arguments and exit codes).
 
 Diagnostics are values (``agentspec.diagnostics.Diagnostic``) until the CLI
-decides how to print them.
+or the language server decides how to show them.
 """
 
 __version__ = "0.1.0"
