@@ -10,7 +10,9 @@ file) into a temporary directory and prints:
 - a no-op recompile (every output unchanged), in-process;
 - an incremental recompile after editing one scenario of one file, in-process;
 - the same full compile and no-op recompile as `agentspec compile` processes,
-  i.e. including interpreter start-up and imports.
+  i.e. including interpreter start-up and imports;
+- code generation (templates + black, no caches) with black run serially and
+  in parallel worker processes, side by side in the same run, and their ratio.
 
 Caches (compile records, black results) go to a fresh temporary directory, so
 the first compile is cold. Run it on an idle machine: the figures are wall time.
@@ -30,7 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import agentspec.codegen.render as render
 from agentspec.checker import check
+from agentspec.codegen import generate
 from agentspec.commands import compile_command
 from agentspec.loader import load
 from agentspec.paths import discover
@@ -229,6 +233,19 @@ def main() -> None:
         print(f"  --check, as a process:{seconds:6.3f} s")
         seconds = timed(lambda: process("out3"))
         print(f"  into an empty OUTDIR: {seconds:6.3f} s  (black's results cached: parse, check, generate, write)")
+
+        # Same program, same machine, back to back: black serially vs in worker processes.
+        os.environ["AGENTSPEC_NO_CACHE"] = "1"
+        program = load(discover(["specs"]))
+        default_threshold = render.PARALLEL_THRESHOLD
+        render.PARALLEL_THRESHOLD = 10**9
+        serial = timed(lambda: generate(program))
+        render.PARALLEL_THRESHOLD = default_threshold
+        parallel = timed(lambda: generate(program))
+        print(
+            f"generate, black serial:   {serial:6.3f} s\n"
+            f"generate, black parallel: {parallel:6.3f} s  ({os.cpu_count()} CPUs; {serial / parallel:.2f}x)"
+        )
 
 
 if __name__ == "__main__":
