@@ -113,12 +113,18 @@ def _record_path(outdir: str) -> Path | None:
 def save(outdir: str, record: Record) -> None:
     """Remember a successful compile into ``outdir`` (best effort)."""
     path = _record_path(outdir)
-    if path is None:
-        return
+    if path is not None:
+        write_cache_file(path, json.dumps(asdict(record), sort_keys=True))
+
+
+def write_cache_file(path: Path, text: str) -> None:
+    """Write a cache entry atomically (temp file + rename), so a concurrent
+    reader sees the old entry or the new one, never half of one. Best effort:
+    caching is an optimisation only, so a failure is ignored."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(asdict(record), sort_keys=True), encoding="utf-8")
+        temp.write_text(text, encoding="utf-8")
         os.replace(temp, path)
     except OSError:
         pass

@@ -24,7 +24,7 @@ from agentspec.codegen.imports import ImportLine
 from agentspec.codegen.ir import RuntimeModule, TestModule
 from agentspec.codegen.layout import layout
 from agentspec.codegen.pyexpr import Expr, literal
-from agentspec.manifest import cache_dir
+from agentspec.manifest import cache_dir, write_cache_file
 
 LINE_LENGTH = 100
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
@@ -158,15 +158,8 @@ def _cached(text: str) -> str | None:
 
 def _remember_formatted(text: str, result: str) -> None:
     entry = _cache_entry(text)
-    if entry is None:
-        return
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temp.write_text(result, encoding="utf-8")
-        os.replace(temp, entry)
-    except OSError:
-        pass  # caching is an optimisation only
+    if entry is not None:
+        write_cache_file(entry, result)
 
 
 def _assigned(name: str, value: Expr, indent: int = 0) -> str:

@@ -11,19 +11,13 @@ import os
 from typing import Any
 
 from agentspec import ast
+from agentspec.types import spelling
 
 FENCE = "```"
 
 
-def type_text(ref: ast.TypeRef) -> str:
-    text = ref.name
-    if ref.item is not None:
-        text += f"[{type_text(ref.item)}]"
-    return text + ("?" if ref.optional else "")
-
-
 def param_text(param: ast.Param) -> str:
-    text = f"{param.name.name}: {type_text(param.type)}"
+    text = f"{param.name.name}: {spelling(param.type)}"
     if param.has_default:
         text += f" = {json.dumps(param.default, ensure_ascii=False)}"
     return text
@@ -34,7 +28,7 @@ def signature(tool: ast.ToolDecl) -> str:
 
 
 def fields_text(fields: list[ast.Field_]) -> str:
-    return ", ".join(f"{f.name.name}: {type_text(f.type)}" for f in fields)
+    return ", ".join(f"{f.name.name}: {spelling(f.type)}" for f in fields)
 
 
 def _code(line: str) -> str:
