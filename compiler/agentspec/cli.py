@@ -131,7 +131,18 @@ def run(argv: list[str]) -> int:
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 
+def _tolerate_narrow_terminals() -> None:
+    """Never fail to print: a diagnostic quotes spec text, which may not fit the
+    terminal's encoding (``PYTHONIOENCODING=ascii``, a C locale). Characters
+    that do not fit are printed as backslash escapes instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # absent on a replaced stream
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerate_narrow_terminals()
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:

@@ -97,25 +97,54 @@ def load(
         program.imports[path] = []
         for decl in result.spec.of_kind("import"):
             target = os.path.normpath(os.path.join(os.path.dirname(path), decl.path))
-            if target not in overrides and not Path(target).is_file():
-                folder = Path(target).parent
-                siblings = [p.stem for p in folder.glob(f"*{SPEC_SUFFIX}")] if folder.is_dir() else []
-                close = did_you_mean(Path(decl.path).stem, siblings)
-                program.diagnostics.append(
-                    error(
-                        "E007",
-                        f'imported file "{decl.path}" not found',
-                        path,
-                        decl.path_span,
-                        close.replace("`?", f'{SPEC_SUFFIX}`?') if close
-                        else f"the path is relative to {os.path.dirname(path) or '.'}/",
-                    )
-                )
-                continue
+            if target not in overrides:
+                problem = _missing_import(path, decl, target)
+                if problem:
+                    program.diagnostics.append(problem)
+                    continue
             program.imports[path].append(target)
             pending.append(target)
     _report_cycles(program)
     return program
+
+
+def _missing_import(path: str, decl: ast.ImportDecl, target: str) -> Diagnostic | None:
+    """E007 if ``target`` is not a readable file; None if it is.
+
+    The path comes from the spec, so the file system may reject it outright
+    (a component longer than NAME_MAX, a path longer than PATH_MAX): that is
+    the spec's problem, reported where the import is, not a crash.
+    """
+    try:
+        if Path(target).is_file():
+            return None
+    except OSError as exc:
+        return error(
+            "E007",
+            f'imported file "{_shorten(decl.path)}" cannot be opened: {exc.strerror or exc}',
+            path,
+            decl.path_span,
+            "shorten the path: the file system rejects it",
+        )
+    folder = Path(target).parent
+    try:
+        siblings = [p.stem for p in folder.glob(f"*{SPEC_SUFFIX}")] if folder.is_dir() else []
+    except OSError:
+        siblings = []
+    close = did_you_mean(Path(decl.path).stem, siblings)
+    return error(
+        "E007",
+        f'imported file "{_shorten(decl.path)}" not found',
+        path,
+        decl.path_span,
+        close.replace("`?", f"{SPEC_SUFFIX}`?") if close
+        else f"the path is relative to {os.path.dirname(path) or '.'}/",
+    )
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    """A path for a message: the caret already shows it in full."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _report_cycles(program: Program) -> None:

@@ -23,10 +23,14 @@ def discover(paths: list[str]) -> list[str]:
     found: set[str] = set()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found.update(os.path.normpath(p) for p in path.rglob(f"*{SPEC_SUFFIX}") if p.is_file())
-        elif path.is_file():
-            found.add(os.path.normpath(path))
-        else:
-            raise PathNotFound(raw)
+        try:
+            if path.is_dir():
+                found.update(os.path.normpath(p) for p in path.rglob(f"*{SPEC_SUFFIX}") if p.is_file())
+                continue
+            if path.is_file():
+                found.add(os.path.normpath(path))
+                continue
+        except OSError as exc:  # e.g. a name longer than the file system allows
+            raise PathNotFound(f"{raw} ({exc.strerror or exc})") from None
+        raise PathNotFound(raw)
     return sorted(found)

@@ -13,6 +13,10 @@ trustworthy:
   mtimes (and build tools that watch them) are undisturbed.
 * **Report stale files:** a generated file whose spec no longer exists is
   listed by ``--check`` and removed by a real compile.
+* **Clean up after a killed compile:** a temporary file left behind by a
+  compile that was killed mid-write (``.NAME.py.PID.XXXXXXXX.tmp``) is removed
+  by the next compile into the same OUTDIR, once the process that wrote it is
+  gone; nothing else is ever touched.
 
 ``plan_writes`` decides everything without touching the disk; ``apply``
 performs the plan.
@@ -22,7 +26,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
@@ -31,6 +37,11 @@ from agentspec.codegen.header import is_generated, spec_of
 
 _OUTPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
 _HEAD_BYTES = 4096
+# Our temporary files: ``.NAME.py.PID.XXXXXXXX.tmp`` (mkstemp's 8 random characters);
+# before the PID was part of the name, ``.NAME.py.XXXXXXXX.tmp``.
+_TEMP_NAME = re.compile(r"\.[A-Za-z_][A-Za-z0-9_]*\.py\.(?:(?P<pid>[0-9]+)\.)?[a-z0-9_]{8}\.tmp")
+#: A temporary file without a PID is stale after this long: no write takes an hour.
+LEGACY_TEMP_AGE = 3600.0
 
 
 class Output(Protocol):
@@ -117,7 +128,9 @@ def _recorded_spec(path: Path) -> str | None:
 
 
 def apply(plan: WritePlan) -> None:
-    """Write every changed file atomically and remove stale generated files."""
+    """Write every changed file atomically and remove stale generated files
+    (and temporary files that a killed compile left behind)."""
+    remove_abandoned_temps(plan.outdir)
     if plan.changed:
         plan.outdir.mkdir(parents=True, exist_ok=True)
         mode = _file_mode()
@@ -129,7 +142,8 @@ def apply(plan: WritePlan) -> None:
 
 def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to a temporary file next to ``target``, then rename it over ``target``."""
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    # The PID in the name lets a later compile tell an abandoned file from one in flight.
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -143,6 +157,53 @@ def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def remove_abandoned_temps(outdir: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files in ``outdir`` that ``write_atomic`` left behind when
+    its process was killed; return them.
+
+    Only regular files named exactly as ``write_atomic`` names them are candidates,
+    and only those whose writer is no longer running (or, for names without a
+    PID, that are over an hour old): a concurrent compile's file in flight is kept.
+    """
+    removed: list[Path] = []
+    try:
+        candidates = sorted(outdir.iterdir())
+    except OSError:
+        return removed
+    now = time.time() if now is None else now
+    for candidate in candidates:
+        match = _TEMP_NAME.fullmatch(candidate.name)
+        if match is None:
+            continue
+        try:
+            info = candidate.lstat()
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            pid = match.group("pid")
+            abandoned = not _running(int(pid)) if pid else now - info.st_mtime > LEGACY_TEMP_AGE
+            if abandoned:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue  # gone already, or not ours to remove: leave it
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (when unsure: yes)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would terminate the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # another user's process, or a number no process can have
+    return True
 
 
 def _file_mode() -> int:

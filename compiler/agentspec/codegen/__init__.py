@@ -66,7 +66,21 @@ def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[Generated
             if runtime is None:
                 raise CodegenError(f"{path}: scenarios need an agent to run")
             sources.append((f"test_{stem}.py", test_source(tests), path))
+    _refuse_shared_outputs(sources)
     # black is most of the work and each file is independent: format them together.
     formatted = format_many([source for _, source, _ in sources])
     files = [GeneratedFile(name, text, path) for (name, _, path), text in zip(sources, formatted)]
     return sorted(files, key=lambda f: f.name)
+
+
+def _refuse_shared_outputs(sources: list[tuple[str, str, str]]) -> None:
+    """Two specs must not write the same file: ``a_runtime.agentspec``'s tests and
+    ``test_a.agentspec``'s runtime are both ``test_a_runtime.py``."""
+    owner: dict[str, str] = {}
+    clashes: list[str] = []
+    for name, _, path in sources:
+        if name in owner and owner[name] != path:
+            clashes.append(f"{owner[name]} and {path} would both be compiled to {name}")
+        owner.setdefault(name, path)
+    if clashes:
+        raise CodegenError("; ".join(clashes) + "; rename one of the spec files")
