@@ -164,3 +164,42 @@ def test_a_temp_file_whose_writer_is_still_running_is_kept(tmp_path: Path) -> No
     assert sorted(p.name for p in removed) == sorted([dead.name, legacy_old.name])
     assert live.exists() and legacy_new.exists() and directory.is_dir()
 
+
+
+# ---- 8. language-server completion on a buffer of unclosed brackets ---------------
+
+
+def test_completion_context_stops_at_the_parsers_nesting_limit(monkeypatch) -> None:
+    from agentspec.lsp import context
+    from agentspec.parser import MAX_NESTING
+
+    head = PREAMBLE + "tool t() { returns { x: "  # two brackets open already
+    shallow = head + "[" * (MAX_NESTING - 2)
+    assert context.cursor_context(shallow, len(shallow)).keywords == ["null"]
+
+    def never(segment):  # feeding 100k brackets to the parser took 33 s of CPU
+        raise AssertionError("the parser was fed a buffer nested deeper than it accepts")
+
+    monkeypatch.setattr(context, "parse_prefix", never)
+    deep = head + "[" * 100_000
+    ctx = context.cursor_context(deep, len(deep))
+    assert ctx is not None and ctx.keywords == [] and not ctx.accepts_name
+    # the cap is on the text before the cursor: a cursor inside the limit is unaffected
+    monkeypatch.undo()
+    at_limit = deep[: len(shallow)]
+    assert context.cursor_context(at_limit, len(at_limit)).keywords == ["null"]
+
+
+def test_language_server_answers_completion_on_100k_unclosed_brackets(tmp_path: Path) -> None:
+    from lsp_support import LspClient
+
+    client = LspClient(debounce_ms=0, root=tmp_path)
+    try:
+        text = PREAMBLE + "tool t() { returns { x: " + "[" * 100_000
+        doc = client.open(tmp_path / "deep.agentspec", text)
+        diagnostics = client.wait_diagnostics(doc)
+        assert any("nested more than 64 levels" in d["message"] for d in diagnostics), diagnostics
+        assert client.completion(doc, 2, len(text.splitlines()[-1])) == []
+        assert client.completion(doc, 2, 0) != []  # the server still answers elsewhere
+    finally:
+        client.shutdown()

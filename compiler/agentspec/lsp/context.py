@@ -26,7 +26,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from agentspec.parser import VALUE_TERMINALS, lark_parser
+from agentspec.parser import VALUE_TERMINALS, lark_parser, nesting_too_deep
 from agentspec.lsp import textscan
 
 _KEYWORD = re.compile(r"[A-Za-z_]+")
@@ -295,7 +295,12 @@ def cursor_context(text: str, offset: int) -> CursorContext | None:
     begin = max([s for s in textscan.declaration_starts(text[:start]) if s < start] or [0])
     if textscan.in_string_or_comment(text[begin:], offset - begin):
         return None
-    ip = parse_prefix(text[begin:start])
+    segment = text[begin:start]
+    if nesting_too_deep(segment) is not None:
+        # The parser rejects brackets nested this deep (E001), so nothing written here
+        # could be valid; and feeding them all would cost time quadratic in the depth.
+        return CursorContext()
+    ip = parse_prefix(segment)
     accepts = set(ip.accepts())
     stack = ip.parser_state.value_stack
     if "NAME" in accepts:
