@@ -227,7 +227,7 @@ def profile(lines: int) -> None:
     from agentspec.loader import load
     from agentspec.lsp.analysis import analyze
     from agentspec.lsp.incremental import IncrementalParser
-    from agentspec.parser import parse
+    from agentspec.syntax.parser import parse
 
     text = generate(lines)
     path = os.path.abspath("big.agentspec")

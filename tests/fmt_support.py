@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from lark import Token
 
-from agentspec.parser import grammar_text, lark_parser
+from agentspec.syntax.parser import grammar_text, lark_parser
 
 KEYWORDS = frozenset(re.findall(r'"([A-Za-z_]+)"', grammar_text())) | {"true", "false", "null"}
 PUNCTUATION = frozenset({"(", ")", "[", "]", "{", "}", ",", ":"})

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from agentspec.checker import check
 from agentspec.diagnostics import Diagnostic, render, sort_diagnostics
 from agentspec.loader import load
-from agentspec.parser import grammar_text, parse
+from agentspec.syntax.parser import grammar_text, parse
 from agentspec.loader import Program
 
 DATA = Path(__file__).parent / "data" / "checker"

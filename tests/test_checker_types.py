@@ -12,17 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentspec import ast
-from agentspec import types as spectypes
-from agentspec.parser import parse
+from agentspec.syntax import nodes
+from agentspec import spectypes
+from agentspec.syntax.parser import parse
 
 validate = pytest.importorskip("agentspec_runtime.schema").validate_json_schema
 
-ZERO = ast.Span(line=1, column=1, end_line=1, end_column=1, start=0, end=0)
+ZERO = nodes.Span(line=1, column=1, end_line=1, end_column=1, start=0, end=0)
 
 
-def t(name: str, item: ast.TypeRef | None = None, optional: bool = False) -> ast.TypeRef:
-    return ast.TypeRef(name=name, item=item, optional=optional, span=ZERO)
+def t(name: str, item: nodes.TypeRef | None = None, optional: bool = False) -> nodes.TypeRef:
+    return nodes.TypeRef(name=name, item=item, optional=optional, span=ZERO)
 
 
 def first(text: str):

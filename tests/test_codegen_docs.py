@@ -13,7 +13,7 @@ from agentspec.checker import check
 from agentspec.cli import main
 from agentspec.diagnostics import has_errors
 from agentspec.loader import load
-from agentspec.parser import parse
+from agentspec.syntax.parser import parse
 from codegen_support import REPO, imported
 
 DOC = REPO / "docs" / "language.md"

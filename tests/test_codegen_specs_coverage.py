@@ -8,7 +8,7 @@ import re
 
 from lark import Token, Tree
 
-from agentspec.parser import grammar_text, lark_parser
+from agentspec.syntax.parser import grammar_text, lark_parser
 from codegen_support import REPO
 
 SPECS = sorted((REPO / "specs").glob("*.agentspec"))

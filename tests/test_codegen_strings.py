@@ -101,7 +101,7 @@ def test_strings_survive_compilation(tmp_path_factory, value: str) -> None:
 
 
 def test_spec_string_helper_round_trips_through_the_parser() -> None:
-    from agentspec.parser import parse
+    from agentspec.syntax.parser import parse
 
     value = 'a"b\\c\nd\te\x00f\u2028g東'
     result = parse(f"tenant {spec_string(value)}", "t.agentspec")

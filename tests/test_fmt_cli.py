@@ -154,7 +154,7 @@ def test_format_source_reports_syntax_errors_without_text():
 
 
 def test_nesting_deeper_than_the_compiler_accepts_is_a_diagnostic_not_a_crash():
-    from agentspec.parser import MAX_NESTING
+    from agentspec.syntax.parser import MAX_NESTING
 
     def nested(depth: int) -> str:
         return "tool t() {\n  returns " + "[" * depth + "]" * depth + "\n}\n"

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from agentspec.formatter import format_source
-from agentspec.parser import parse
+from agentspec.syntax.parser import parse
 
 
 def fmt(source: str) -> str:

@@ -13,7 +13,7 @@ from fmt_support import comment_texts, spec_sources, strip_positions, without_tr
 from hypothesis import HealthCheck, given, settings
 
 from agentspec.formatter import format_source
-from agentspec.parser import parse
+from agentspec.syntax.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "specs").rglob("*.agentspec"))

@@ -2,7 +2,7 @@
 
 ``IncrementalParser.parse`` re-parses only the declarations whose text changed
 and moves the spans of the others; these tests compare its result (AST with
-every span, and diagnostics) with ``agentspec.parser.parse`` on every spec in
+every span, and diagnostics) with ``agentspec.syntax.parser.parse`` on every spec in
 the repository and along seeded sequences of edits of the kinds typing makes:
 characters inserted, lines added and removed, declarations deleted and
 duplicated, syntax errors made and fixed.
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from agentspec.lsp.incremental import IncrementalParser
-from agentspec.parser import parse
+from agentspec.syntax.parser import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = sorted({*ROOT.glob("specs/**/*.agentspec"), *ROOT.glob("tests/data/**/*.agentspec")})

@@ -7,7 +7,7 @@ import pytest
 from lsprotocol.types import Position, PositionEncodingKind
 
 from agentspec.lsp.positions import LineIndex
-from agentspec.parser import parse
+from agentspec.syntax.parser import parse
 
 
 def pos(line: int, character: int) -> Position:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from agentspec import ast
-from agentspec.parser import parse
+from agentspec.syntax import nodes
+from agentspec.syntax.parser import parse
 
 
 def only(text: str):
@@ -94,10 +94,10 @@ def test_scenario_with_every_setting():
     assert (scenario.max_steps, scenario.max_llm_calls) == (10, 5)
     assert [(g.tool.name, g.returns, g.fails) for g in scenario.givens] == [("search", {"flights": []}, None), ("book", None, "down")]
     first, second, third = scenario.run.steps
-    assert isinstance(first, ast.AgentStep) and first.script.name == "cheapest"
+    assert isinstance(first, nodes.AgentStep) and first.script.name == "cheapest"
     assert second.steps[0].tool.name == "storePlan"
     assert second.steps[0].args[2].value == {"rationale": "x"}
-    assert isinstance(third, ast.ToolStep) and third.args[0].value == "SFO"
+    assert isinstance(third, nodes.ToolStep) and third.args[0].value == "SFO"
     decisions = [(a.target.kind, a.target.plan_id, a.decision.outcome, a.decision.feedback, a.decision.partial) for a in scenario.approvals]
     assert decisions == [
         ("tool", None, "approve", "ok", None),

@@ -4,10 +4,10 @@ The compiler pipeline, one module (or package) per stage:
 
     paths.discover    command-line paths  → spec files
     loader.load       spec files          → Program: every file parsed once
-                                            (parser.parse, grammar/agentspec.lark),
+                                            (syntax.parser.parse, grammar/agentspec.lark),
                                             imports followed, cycles reported
     checker.check     Program             → semantic diagnostics (names via symbols,
-                                            argument types via types)
+                                            argument types via spectypes)
     codegen.generate  checked Program     → Python runtime definitions + pytest modules
                                             (Jinja2 templates, then black)
     writer            generated files     → OUTDIR, atomically, never over foreign files

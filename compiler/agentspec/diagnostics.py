@@ -27,7 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from agentspec.ast import Span
+from agentspec.syntax.nodes import Span
 
 Severity = Literal["error", "warning"]
 

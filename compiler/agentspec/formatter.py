@@ -32,7 +32,7 @@ from agentspec.formatter_layout import WIDTH, render
 from agentspec.formatter_literals import decode, triple_text
 from agentspec.loader import read_source
 from agentspec.paths import PathNotFound, discover
-from agentspec.parser import grammar_text, nesting_too_deep, parse
+from agentspec.syntax.parser import grammar_text, nesting_too_deep, parse
 
 __all__ = ["FormatResult", "FormatterBug", "format_source", "fmt_command"]
 

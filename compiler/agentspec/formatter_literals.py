@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import textwrap
 
-from agentspec import strings
+from agentspec.syntax import strings
 
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0", "\b": "\\b", "\f": "\\f", '"': '\\"', "\\": "\\\\"}
 

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.diagnostics import Diagnostic, did_you_mean, error, span_at
-from agentspec.parser import ParseResult, parse
+from agentspec.syntax.parser import ParseResult, parse
 from agentspec.paths import SPEC_SUFFIX
 
 
@@ -26,12 +26,12 @@ class Program:
     """Every file parsed in one run, and what went wrong reading them."""
 
     roots: list[str]  # the files the user asked for, sorted
-    files: dict[str, ast.SpecFile] = field(default_factory=dict)  # only files that parsed
+    files: dict[str, nodes.SpecFile] = field(default_factory=dict)  # only files that parsed
     sources: dict[str, str] = field(default_factory=dict)
     imports: dict[str, list[str]] = field(default_factory=dict)  # file -> files it imports directly
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def visible(self, path: str) -> list[ast.SpecFile]:
+    def visible(self, path: str) -> list[nodes.SpecFile]:
         """``path`` first, then every file it imports, transitively, each once."""
         order: dict[str, None] = {}  # insertion-ordered set: the checker calls this per file, per file
         queue = deque([path])
@@ -182,7 +182,7 @@ def _report_cycles(program: Program) -> None:
                 pending.append(_imports_of(program, target))
 
 
-def _imports_of(program: Program, path: str) -> Iterator[tuple[ast.ImportDecl, str]]:
+def _imports_of(program: Program, path: str) -> Iterator[tuple[nodes.ImportDecl, str]]:
     """Each import declaration of ``path`` with the file it names."""
     spec = program.files.get(path)
     for decl in spec.of_kind("import") if spec else []:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.loader import Program
 
 SymbolKind = Literal["tool", "agent", "plan", "script", "provider", "reference", "service"]
@@ -44,11 +44,11 @@ class Symbol:
 
     kind: SymbolKind
     name: str
-    decl: Any  # the ast declaration node (ToolDecl, AgentDecl, ...)
+    decl: Any  # the syntax-tree declaration node (ToolDecl, AgentDecl, ...)
     path: str
 
     @property
-    def span(self) -> ast.Span:
+    def span(self) -> nodes.Span:
         """The span of the declared name (where go-to-definition lands)."""
         return self.decl.name.span
 
@@ -106,7 +106,7 @@ def scope_for(program: Program, path: str) -> Scope:
 class Reference:
     """One use of a name: the identifier as written and the kind it must resolve to."""
 
-    ident: ast.Ident
+    ident: nodes.Ident
     kind: ReferenceKind
 
 
@@ -121,7 +121,7 @@ def _steps(steps: list[Any]) -> Iterator[Reference]:
             yield from _steps(step.steps)
 
 
-def _expectation(exp: Any) -> Iterator[ast.Ident]:
+def _expectation(exp: Any) -> Iterator[nodes.Ident]:
     """The tool names an expectation mentions."""
     if exp.kind == "tool_call":
         yield exp.tool
@@ -142,7 +142,7 @@ def _expectation(exp: Any) -> Iterator[ast.Ident]:
         yield exp.target.tool
 
 
-def references_in(spec: ast.SpecFile) -> list[Reference]:
+def references_in(spec: nodes.SpecFile) -> list[Reference]:
     """Every identifier in ``spec`` that names a declared thing, in source order."""
     found: list[Reference] = []
     for decl in spec.declarations:
@@ -177,7 +177,7 @@ def references_in(spec: ast.SpecFile) -> list[Reference]:
 @dataclass(frozen=True)
 class Location:
     path: str
-    span: ast.Span
+    span: nodes.Span
 
 
 def resolve(program: Program, path: str, reference: Reference, scope: Scope | None = None) -> Symbol | None:

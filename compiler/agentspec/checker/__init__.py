@@ -14,7 +14,7 @@ Every code is listed in ``codes.CODES`` and documented in docs/diagnostics.md.
 from __future__ import annotations
 
 from agentspec.checker.codes import CODES
-from agentspec.checker.context import FileContext, Reporter
+from agentspec.checker.file_context import FileContext, Reporter
 from agentspec.checker.declarations import (
     check_agent,
     check_dispatcher,
@@ -23,7 +23,7 @@ from agentspec.checker.declarations import (
     check_service,
     check_tool,
 )
-from agentspec.checker.scenarios import PLAN_STATUSES, check_scenario, check_suite, entry_agent
+from agentspec.checker.scenario_rules import PLAN_STATUSES, check_scenario, check_suite, entry_agent
 from agentspec.checker.scripts import check_script_decl
 from agentspec.checker.unit import check_unit
 from agentspec.checker.usage import check_usage, used_names

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from agentspec import ast
-from agentspec import types as spectypes
-from agentspec.checker.context import FileContext
+from agentspec.syntax import nodes
+from agentspec import spectypes
+from agentspec.checker.file_context import FileContext
 from agentspec.checker.values import locate
 from agentspec.diagnostics import did_you_mean
 
@@ -29,7 +29,7 @@ def _unknown_hint(name: str, known: Iterable[str], listing: str, none_known: str
     return did_you_mean(name, known) or listing + ", ".join(f"`{k}`" for k in known)
 
 
-def signature(name: str, params: list[ast.Param]) -> str:
+def signature(name: str, params: list[nodes.Param]) -> str:
     """``search_flights(origin: str, date: str? = null)``, as a hint shows it."""
     parts = []
     for p in params:
@@ -56,18 +56,18 @@ def _literal(value: Any) -> str:
 
 def check_args(
     ctx: FileContext,
-    tool: ast.Ident,
-    params: list[ast.Param],
-    args: list[ast.Arg],
+    tool: nodes.Ident,
+    params: list[nodes.Param],
+    args: list[nodes.Arg],
     partial: bool = False,
-) -> dict[str, ast.Arg]:
+) -> dict[str, nodes.Arg]:
     """Report duplicate, unknown, mistyped and (unless ``partial``) missing arguments.
 
     Returns the well-formed arguments by name.
     """
     by_name = {p.name.name: p for p in params}
-    good: dict[str, ast.Arg] = {}
-    seen: dict[str, ast.Arg] = {}
+    good: dict[str, nodes.Arg] = {}
+    seen: dict[str, nodes.Arg] = {}
     suggested: set[str] = set()
     for arg in args:
         name = arg.name.name
@@ -123,10 +123,10 @@ class ObjectCheck:
 
     ctx: FileContext
     code: str
-    span: ast.Span  # the whole value (an argument's value span)
+    span: nodes.Span  # the whole value (an argument's value span)
     label: str  # "plan body", "dispatched action"
 
-    def at(self, path: list[Any], key: bool = False) -> ast.Span:
+    def at(self, path: list[Any], key: bool = False) -> nodes.Span:
         return locate(self.ctx.source, self.span, path, key)
 
     def error(
@@ -145,7 +145,7 @@ def check_object(
     check: ObjectCheck,
     value: Any,
     path: list[Any],
-    fields: list[ast.Field_],
+    fields: list[nodes.Field_],
     owner: str,
     extra: tuple[str, ...] = (),
     complete: bool = True,
@@ -177,7 +177,7 @@ def check_object(
             check.error(f"{check.where(path)} is missing {listed} ({owner})", path)
 
 
-def check_plan_body(ctx: FileContext, plan: ast.PlanDecl, body: ast.Arg) -> None:
+def check_plan_body(ctx: FileContext, plan: nodes.PlanDecl, body: nodes.Arg) -> None:
     """A ``storePlan`` body: the plan's fields plus ``actions: [{kind: "<action>", ...}]``."""
     check = ObjectCheck(ctx, "E207", body.value_span, "body")
     owner = f"plan `{plan.name.name}`"
@@ -228,11 +228,11 @@ def check_plan_body(ctx: FileContext, plan: ast.PlanDecl, body: ast.Arg) -> None
             check_reference_links(check, action["references"], [*path, "references"])
 
 
-def check_dispatched(ctx: FileContext, actions: list[Any], span: ast.Span, plans: list[ast.PlanDecl]) -> None:
+def check_dispatched(ctx: FileContext, actions: list[Any], span: nodes.Span, plans: list[nodes.PlanDecl]) -> None:
     """``dispatched [{kind: "reorder", payload: {...}, references: ...}]`` against the visible plans' actions."""
     value_span = ctx.find(span, r"dispatched\s*(\[)") or span
     check = ObjectCheck(ctx, "E211", value_span, "dispatched")
-    by_kind: dict[str, ast.ActionDecl] = {}
+    by_kind: dict[str, nodes.ActionDecl] = {}
     for plan in plans:
         for action in plan.actions:
             by_kind.setdefault(action.name.name, action)

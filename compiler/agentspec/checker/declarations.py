@@ -11,9 +11,9 @@ from __future__ import annotations
 import keyword
 import re
 
-from agentspec import ast
-from agentspec import types as spectypes
-from agentspec.checker.context import FileContext, role_phrase
+from agentspec.syntax import nodes
+from agentspec import spectypes
+from agentspec.checker.file_context import FileContext, role_phrase
 from agentspec.symbols import BUILTIN_TOOLS
 
 IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -33,7 +33,7 @@ def infer_provider(model: str) -> str | None:
 PROVIDER_ENV = {"anthropic": "ANTHROPIC_API_KEY", "openai": "OPENAI_API_KEY"}
 
 
-def check_import_path(ctx: FileContext, target: ast.ImportPath | None, what: str) -> None:
+def check_import_path(ctx: FileContext, target: nodes.ImportPath | None, what: str) -> None:
     if target is None:
         return
     if not IMPORT_PATH.fullmatch(target.path):
@@ -55,7 +55,7 @@ def check_import_path(ctx: FileContext, target: ast.ImportPath | None, what: str
         )
 
 
-def check_type(ctx: FileContext, type_ref: ast.TypeRef) -> bool:
+def check_type(ctx: FileContext, type_ref: nodes.TypeRef) -> bool:
     """Report an unknown or malformed type; True if the type is fine."""
     problem = spectypes.type_problem(type_ref)
     if problem is None:
@@ -67,7 +67,7 @@ def check_type(ctx: FileContext, type_ref: ast.TypeRef) -> bool:
 
 def check_member_names(ctx: FileContext, members: list, what: str, owner: str, reserved: tuple[str, ...] = ()) -> None:
     """Params, fields or actions: no name twice, and none of the ``reserved`` names."""
-    seen: dict[str, ast.Ident] = {}
+    seen: dict[str, nodes.Ident] = {}
     for member in members:
         name = member.name
         if name.name in reserved:
@@ -93,7 +93,7 @@ _RESERVED_HINT = {
 }
 
 
-def check_fields(ctx: FileContext, fields: list[ast.Field_], owner: str, reserved: tuple[str, ...] = ()) -> None:
+def check_fields(ctx: FileContext, fields: list[nodes.Field_], owner: str, reserved: tuple[str, ...] = ()) -> None:
     check_member_names(ctx, fields, "field", owner, reserved)
     for field in fields:
         check_type(ctx, field.type)
@@ -102,7 +102,7 @@ def check_fields(ctx: FileContext, fields: list[ast.Field_], owner: str, reserve
 # ---- tools ------------------------------------------------------------------------
 
 
-def check_tool(ctx: FileContext, tool: ast.ToolDecl) -> None:
+def check_tool(ctx: FileContext, tool: nodes.ToolDecl) -> None:
     name = tool.name.name
     if name in BUILTIN_TOOLS:
         ctx.error("E317", f"`{name}` is a built-in tool and cannot be redefined", tool.name.span, "choose another name")
@@ -136,7 +136,7 @@ def check_tool(ctx: FileContext, tool: ast.ToolDecl) -> None:
 # ---- plans, references, services, dispatcher -----------------------------------------
 
 
-def check_plan(ctx: FileContext, plan: ast.PlanDecl) -> None:
+def check_plan(ctx: FileContext, plan: nodes.PlanDecl) -> None:
     owner = f"plan `{plan.name.name}`"
     check_fields(ctx, plan.fields, owner, reserved=(spectypes.PLAN_ACTIONS_KEY,))
     check_member_names(ctx, plan.actions, "action", owner)
@@ -149,7 +149,7 @@ def check_plan(ctx: FileContext, plan: ast.PlanDecl) -> None:
         )
 
 
-def check_reference(ctx: FileContext, reference: ast.ReferenceDecl) -> None:
+def check_reference(ctx: FileContext, reference: nodes.ReferenceDecl) -> None:
     check_fields(ctx, reference.fields, f"reference `{reference.name.name}`")
     if reference.ttl_ms is not None and reference.ttl_ms <= 0:
         ctx.error(
@@ -157,18 +157,18 @@ def check_reference(ctx: FileContext, reference: ast.ReferenceDecl) -> None:
         )
 
 
-def check_service(ctx: FileContext, service: ast.ServiceDecl) -> None:
+def check_service(ctx: FileContext, service: nodes.ServiceDecl) -> None:
     check_import_path(ctx, service.factory, "service factory")
 
 
-def check_dispatcher(ctx: FileContext, dispatcher: ast.DispatcherDecl) -> None:
+def check_dispatcher(ctx: FileContext, dispatcher: nodes.DispatcherDecl) -> None:
     check_import_path(ctx, dispatcher.target, "dispatcher")
 
 
 # ---- agents -------------------------------------------------------------------------
 
 
-def check_agent(ctx: FileContext, agent: ast.AgentDecl) -> None:
+def check_agent(ctx: FileContext, agent: nodes.AgentDecl) -> None:
     _check_model(ctx, agent)
     _check_lists(ctx, agent)
     name = agent.name.name
@@ -198,7 +198,7 @@ def check_agent(ctx: FileContext, agent: ast.AgentDecl) -> None:
         ctx.unknown("E103", "plan", agent.plan, ctx.scope.plans)
 
 
-def _check_model(ctx: FileContext, agent: ast.AgentDecl) -> None:
+def _check_model(ctx: FileContext, agent: nodes.AgentDecl) -> None:
     name = agent.name.name
     if agent.model is None:
         ctx.error(
@@ -229,9 +229,9 @@ def _check_model(ctx: FileContext, agent: ast.AgentDecl) -> None:
         )
 
 
-def _check_lists(ctx: FileContext, agent: ast.AgentDecl) -> None:
+def _check_lists(ctx: FileContext, agent: nodes.AgentDecl) -> None:
     for key, names, kind in (("routes", agent.routes, "agent"), ("tools", agent.tools, "tool")):
-        seen: dict[str, ast.Ident] = {}
+        seen: dict[str, nodes.Ident] = {}
         for ident in names:
             if ident.name in seen:
                 ctx.error(

@@ -11,20 +11,20 @@ still has its names and arguments checked.
 
 from __future__ import annotations
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.checker.calls import check_args, check_plan_body
-from agentspec.checker.context import FileContext, role_phrase
+from agentspec.checker.file_context import FileContext, role_phrase
 from agentspec.symbols import Symbol
 
-_ZERO = ast.Span(line=1, column=1, end_line=1, end_column=1, start=0, end=0)
+_ZERO = nodes.Span(line=1, column=1, end_line=1, end_column=1, start=0, end=0)
 
 
-def _param(name: str, type_name: str) -> ast.Param:
-    return ast.Param(name=ast.Ident(name=name, span=_ZERO), type=ast.TypeRef(name=type_name, span=_ZERO), span=_ZERO)
+def _param(name: str, type_name: str) -> nodes.Param:
+    return nodes.Param(name=nodes.Ident(name=name, span=_ZERO), type=nodes.TypeRef(name=type_name, span=_ZERO), span=_ZERO)
 
 
 #: The parameters of the built-in tools a script may call directly.
-BUILTIN_PARAMS: dict[str, list[ast.Param]] = {
+BUILTIN_PARAMS: dict[str, list[nodes.Param]] = {
     "storePlan": [_param("specName", "str"), _param("planId", "str"), _param("body", "json")],
     "executePlan": [_param("planId", "str")],
 }
@@ -34,13 +34,13 @@ BUILTIN_ROLE = {"storePlan": "planner", "executePlan": "executor"}
 Stack = tuple[tuple[str, str], ...]
 
 
-def check_script_decl(ctx: FileContext, script: ast.ScriptDecl) -> None:
+def check_script_decl(ctx: FileContext, script: nodes.ScriptDecl) -> None:
     """A script on its own: names and arguments, without knowing which agent runs it."""
     check_steps(ctx, script.steps, None, ((ctx.path, script.name.name),))
 
 
 def check_script_call(
-    ctx: FileContext, name: ast.Ident, agent: Symbol | None, stack: Stack, expand: bool = True
+    ctx: FileContext, name: nodes.Ident, agent: Symbol | None, stack: Stack, expand: bool = True
 ) -> None:
     """``run NAME`` / ``call A NAME``: resolve the script and, if ``expand``, check it as ``agent``."""
     script = ctx.lookup("script", name.name)
@@ -70,7 +70,7 @@ def check_script_call(
 def check_steps(ctx: FileContext, steps: list, agent: Symbol | None, stack: Stack, origin: str | None = None) -> None:
     """``origin`` says, for steps of a named script, which call made them run as ``agent``."""
     for step in steps:
-        if isinstance(step, ast.ToolStep):
+        if isinstance(step, nodes.ToolStep):
             _check_tool_step(ctx, step, agent, origin)
         else:
             _check_agent_step(ctx, step, agent, stack, origin)
@@ -80,7 +80,7 @@ def _with_origin(hint: str, origin: str | None) -> str:
     return f"{hint}; {origin}" if origin else hint
 
 
-def _check_tool_step(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None, origin: str | None) -> None:
+def _check_tool_step(ctx: FileContext, step: nodes.ToolStep, agent: Symbol | None, origin: str | None) -> None:
     name = step.tool.name
     if name == "call_agent":
         ctx.error(
@@ -109,7 +109,7 @@ def _check_tool_step(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None,
         )
 
 
-def _check_builtin(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None, origin: str | None) -> None:
+def _check_builtin(ctx: FileContext, step: nodes.ToolStep, agent: Symbol | None, origin: str | None) -> None:
     name = step.tool.name
     good = check_args(ctx, step.tool, BUILTIN_PARAMS[name], step.args)
     role = BUILTIN_ROLE[name]
@@ -141,7 +141,7 @@ def _check_builtin(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None, o
             ctx.unknown(
                 "E103",
                 "plan",
-                ast.Ident(name=spec_name.value, span=spec_name.value_span),
+                nodes.Ident(name=spec_name.value, span=spec_name.value_span),
                 ctx.scope.plans,
             )
     if plan is not None and "body" in good:
@@ -149,7 +149,7 @@ def _check_builtin(ctx: FileContext, step: ast.ToolStep, agent: Symbol | None, o
 
 
 def _check_agent_step(
-    ctx: FileContext, step: ast.AgentStep, agent: Symbol | None, stack: Stack, origin: str | None
+    ctx: FileContext, step: nodes.AgentStep, agent: Symbol | None, stack: Stack, origin: str | None
 ) -> None:
     target = ctx.lookup("agent", step.agent.name)
     routed = agent is None or target is None or target.name in {r.name for r in agent.decl.routes}

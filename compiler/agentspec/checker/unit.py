@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from agentspec import ast
-from agentspec.checker.context import FileContext
+from agentspec.syntax import nodes
+from agentspec.checker.file_context import FileContext
 from agentspec.symbols import NAMED_DECLARATIONS
 
 SINGLETONS = {
@@ -40,10 +40,10 @@ SINGLETONS = {
 class _Entry:
     path: str
     decl: Any
-    span: ast.Span  # what a diagnostic about this entry points at
+    span: nodes.Span  # what a diagnostic about this entry points at
 
 
-def _entries(ctx: FileContext, spec: ast.SpecFile) -> list[tuple[tuple[str, str], _Entry]]:
+def _entries(ctx: FileContext, spec: nodes.SpecFile) -> list[tuple[tuple[str, str], _Entry]]:
     found = []
     for decl in spec.declarations:
         kind = NAMED_DECLARATIONS.get(decl.kind)
@@ -122,7 +122,7 @@ def _report(
             ctx.error("E315" if key[0] in SINGLETONS else "E301", message, via.path_span, hint)
 
 
-def _seen_through(ctx: FileContext, decl: ast.ImportDecl) -> set[str]:
+def _seen_through(ctx: FileContext, decl: nodes.ImportDecl) -> set[str]:
     target = os.path.normpath(os.path.join(os.path.dirname(ctx.path), decl.path))
     return {s.path for s in ctx.program.visible(target)}
 
@@ -145,7 +145,7 @@ def _conflict(ctx: FileContext, key: tuple[str, str], entry: _Entry, first: _Ent
     )
 
 
-def _check_tenant(ctx: FileContext, visible: list[ast.SpecFile]) -> None:
+def _check_tenant(ctx: FileContext, visible: list[nodes.SpecFile]) -> None:
     if any(spec.of_kind("tenant") for spec in visible):
         return
     own = ctx.program.files[ctx.path]

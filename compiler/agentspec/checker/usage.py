@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agentspec import ast
-from agentspec.checker.context import FileContext
+from agentspec.syntax import nodes
+from agentspec.checker.file_context import FileContext
 from agentspec.loader import Program
 from agentspec.symbols import BUILTIN_TOOLS, Scope
 
@@ -85,7 +85,7 @@ def check_usage(ctx: FileContext, used_agents: set[str], used_scripts: set[str])
 # ---- approvals that are never asked for ------------------------------------------------
 
 
-def _floor(scope_files: list[ast.SpecFile], subject: str) -> str:
+def _floor(scope_files: list[nodes.SpecFile], subject: str) -> str:
     """The runtime-wide approval mode for ``subject`` ("plans" / "tools"), as the runtime resolves it."""
     for spec in scope_files:
         for decl in spec.of_kind("approval"):
@@ -101,11 +101,11 @@ def _floor(scope_files: list[ast.SpecFile], subject: str) -> str:
     return "always" if subject == "plans" else "never"
 
 
-def _agent_mode(agent: ast.AgentDecl, subject: str) -> str:
+def _agent_mode(agent: nodes.AgentDecl, subject: str) -> str:
     return next((r.mode for r in agent.approval or [] if r.subject == subject), "default")
 
 
-def tool_is_gated(program: Program, scope: Scope, tool: ast.ToolDecl) -> bool:
+def tool_is_gated(program: Program, scope: Scope, tool: nodes.ToolDecl) -> bool:
     """Could a call of ``tool`` ever need approval in this unit?"""
     if tool.approval is not None:
         return tool.approval.mode != "never"
@@ -130,7 +130,7 @@ def plans_are_gated(program: Program, scope: Scope) -> bool:
     return False
 
 
-def _check_decisions(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
+def _check_decisions(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
     for approval in scenario.approvals:
         target = approval.target
         if target.kind == "tool" and target.tool.name in BUILTIN_TOOLS:
@@ -165,7 +165,7 @@ def _check_decisions(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
 
 def _tool_steps(
     ctx: FileContext, steps: list, seen: set[tuple[str, str]]
-) -> Iterator[tuple[FileContext, ast.ToolStep]]:
+) -> Iterator[tuple[FileContext, nodes.ToolStep]]:
     """Every scripted tool call a run makes, with the context of the file it is written in.
 
     Depth-first with its own stack: scripts calling scripts may nest deeper than
@@ -177,7 +177,7 @@ def _tool_steps(
         step = next(remaining, None)
         if step is None:
             pending.pop()
-        elif isinstance(step, ast.ToolStep):
+        elif isinstance(step, nodes.ToolStep):
             yield here, step
         elif step.script is not None:
             script = here.lookup("script", step.script.name)
@@ -188,7 +188,7 @@ def _tool_steps(
             pending.append((here, iter(step.steps)))
 
 
-def _run_steps(ctx: FileContext, run: ast.Run) -> Iterator[tuple[FileContext, ast.ToolStep]]:
+def _run_steps(ctx: FileContext, run: nodes.Run) -> Iterator[tuple[FileContext, nodes.ToolStep]]:
     if run.script is None:
         yield from _tool_steps(ctx, run.steps, set())
         return
@@ -197,7 +197,7 @@ def _run_steps(ctx: FileContext, run: ast.Run) -> Iterator[tuple[FileContext, as
         yield from _tool_steps(ctx.at(script.path), script.decl.steps, {(script.path, script.name)})
 
 
-def _check_unimplemented(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
+def _check_unimplemented(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
     if scenario.run is None:
         return
     given = {g.tool.name for g in scenario.givens}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.diagnostics import span_at
 
 _SKIP = re.compile(r"(?:\s|#[^\n]*)*")
@@ -97,7 +97,7 @@ class _Reader:
         return _Node(tok.start(), tok.end())
 
 
-def locate(source: str, span: ast.Span, path: list[Any], key: bool = False) -> ast.Span:
+def locate(source: str, span: nodes.Span, path: list[Any], key: bool = False) -> nodes.Span:
     """The span of the part of the value at ``span`` reached by ``path``.
 
     ``key=True`` gives the span of the last path element's key instead of its value.

@@ -41,7 +41,7 @@ def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[Generated
     """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
     from agentspec.codegen.ir import build_runtime_module
     from agentspec.codegen.names import module_names
-    from agentspec.codegen.scenarios import build_test_module
+    from agentspec.codegen.pytest_module import build_test_module
     from agentspec.codegen.render import format_many, runtime_source, test_source
 
     if not is_dotted_name(harness):

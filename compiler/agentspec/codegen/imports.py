@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.codegen import CodegenError
 from agentspec.codegen.names import Namespace
 from agentspec.codegen.pyexpr import Call, DictOf, Lambda, ListOf, Name, is_dotted_name
@@ -82,7 +82,7 @@ class Imports:
         self.namespace.reserve(name)
         self.sources[name] = (module, name)
 
-    def user(self, target: ast.ImportPath) -> Name:
+    def user(self, target: nodes.ImportPath) -> Name:
         """A name for the object at ``"package.module:attr"`` (``attr`` may be dotted)."""
         module, _, attr = target.path.partition(":")
         if not (is_dotted_name(module) and attr and is_dotted_name(attr)):

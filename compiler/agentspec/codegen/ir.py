@@ -32,8 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agentspec import ast
-from agentspec import types as spectypes
+from agentspec.syntax import nodes
+from agentspec import spectypes
 from agentspec.codegen import CodegenError
 from agentspec.codegen.imports import ImportLine, Imports, used_names
 from agentspec.codegen.names import Namespace, constant
@@ -142,7 +142,7 @@ def declarations(program: Program, path: str, scope: Scope, kind: str) -> list[t
         for decl in program.files[file].declarations:
             if decl.kind != kind:
                 continue
-            if hasattr(decl, "name") and isinstance(decl.name, ast.Ident):
+            if hasattr(decl, "name") and isinstance(decl.name, nodes.Ident):
                 symbol = scope.lookup(kind, decl.name.name)
                 if symbol is None or symbol.decl is not decl:
                     continue
@@ -150,7 +150,7 @@ def declarations(program: Program, path: str, scope: Scope, kind: str) -> list[t
     return found
 
 
-def where(path: str, span: ast.Span) -> str:
+def where(path: str, span: nodes.Span) -> str:
     return f"{path}:{span.line}"
 
 
@@ -260,7 +260,7 @@ def build_runtime_module(program: Program, path: str, module: str, harness: str)
     )
 
 
-def _tool(decl: ast.ToolDecl, imports: Imports) -> Expr:
+def _tool(decl: nodes.ToolDecl, imports: Imports) -> Expr:
     approval: Any = None
     if decl.approval is not None:
         if decl.approval.mode == "when":
@@ -291,7 +291,7 @@ def _tool(decl: ast.ToolDecl, imports: Imports) -> Expr:
     return Call(definition, (handler,))
 
 
-def _agent(decl: ast.AgentDecl, tools: dict[str, str], plans: dict[str, str]) -> Expr:
+def _agent(decl: nodes.AgentDecl, tools: dict[str, str], plans: dict[str, str]) -> Expr:
     if decl.model is None:
         raise CodegenError(f"agent {decl.name.name}: no model")
     model: Any = decl.model

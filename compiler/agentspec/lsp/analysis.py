@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.checker import check
 from agentspec.diagnostics import Diagnostic, error, sort_diagnostics
 from agentspec.loader import Program, load
@@ -41,7 +41,7 @@ class Analysis:
     encoding: str = "utf-16"
 
     @property
-    def spec(self) -> ast.SpecFile | None:
+    def spec(self) -> nodes.SpecFile | None:
         return self.program.files.get(self.path)
 
     @property
@@ -51,12 +51,12 @@ class Analysis:
         return self._index
 
 
-def import_target(path: str, decl: ast.ImportDecl) -> str:
+def import_target(path: str, decl: nodes.ImportDecl) -> str:
     """Where an import points (the loader's rule: relative to the importing file)."""
     return os.path.normpath(os.path.join(os.path.dirname(path), decl.path))
 
 
-def _imported_problems(path: str, program: Program, spec: ast.SpecFile) -> list[Diagnostic]:
+def _imported_problems(path: str, program: Program, spec: nodes.SpecFile) -> list[Diagnostic]:
     """One diagnostic on each import whose file could not be read or parsed:
     its declarations are missing, so the reader should know why."""
     problems = []

@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from agentspec.lsp import describe
 from agentspec.lsp.analysis import Analysis
-from agentspec.lsp.context import CursorContext, cursor_context
+from agentspec.lsp.cursor import CursorContext, cursor_context
 from agentspec.symbols import BUILTIN_TOOLS, scope_for
 
 _ITEM_KIND = {

@@ -10,24 +10,24 @@ import json
 import os
 from typing import Any
 
-from agentspec import ast
-from agentspec.types import spelling
+from agentspec.syntax import nodes
+from agentspec.spectypes import spelling
 
 FENCE = "```"
 
 
-def param_text(param: ast.Param) -> str:
+def param_text(param: nodes.Param) -> str:
     text = f"{param.name.name}: {spelling(param.type)}"
     if param.has_default:
         text += f" = {json.dumps(param.default, ensure_ascii=False)}"
     return text
 
 
-def signature(tool: ast.ToolDecl) -> str:
+def signature(tool: nodes.ToolDecl) -> str:
     return f"tool {tool.name.name}({', '.join(param_text(p) for p in tool.params)})"
 
 
-def fields_text(fields: list[ast.Field_]) -> str:
+def fields_text(fields: list[nodes.Field_]) -> str:
     return ", ".join(f"{f.name.name}: {spelling(f.type)}" for f in fields)
 
 
@@ -48,7 +48,7 @@ def step_summary(step: Any) -> str:
     return f"call {step.agent.name} {{ {len(step.steps)} step{'s' if len(step.steps) != 1 else ''} }}"
 
 
-def tool_markdown(tool: ast.ToolDecl) -> str:
+def tool_markdown(tool: nodes.ToolDecl) -> str:
     parts = [_code(signature(tool))]
     if tool.description:
         parts.append(tool.description)
@@ -69,7 +69,7 @@ def tool_markdown(tool: ast.ToolDecl) -> str:
     return "\n\n".join(parts)
 
 
-def agent_markdown(agent: ast.AgentDecl) -> str:
+def agent_markdown(agent: nodes.AgentDecl) -> str:
     parts = [_code(f"{agent.role} {agent.name.name}")]
     lines = [f"**role:** {agent.role}"]
     if agent.model:
@@ -89,7 +89,7 @@ def agent_markdown(agent: ast.AgentDecl) -> str:
     return "\n\n".join(parts)
 
 
-def plan_markdown(plan: ast.PlanDecl) -> str:
+def plan_markdown(plan: nodes.PlanDecl) -> str:
     parts = [_code(f"plan {plan.name.name}")]
     if plan.fields:
         parts.append("**fields:** " + fields_text(plan.fields))
@@ -102,7 +102,7 @@ def plan_markdown(plan: ast.PlanDecl) -> str:
     return "\n\n".join(parts)
 
 
-def script_markdown(script: ast.ScriptDecl) -> str:
+def script_markdown(script: nodes.ScriptDecl) -> str:
     count = len(script.steps)
     parts = [_code(f"script {script.name.name}"), f"{count} step{'s' if count != 1 else ''}"]
     if script.steps:

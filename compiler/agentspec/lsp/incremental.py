@@ -9,7 +9,7 @@ each piece is parsed on its own with the real parser, and pieces whose text is
 unchanged since the last parse of that file are reused, their spans moved to
 where the piece now starts.
 
-The result is exactly what ``agentspec.parser.parse`` gives for the whole
+The result is exactly what ``agentspec.syntax.parser.parse`` gives for the whole
 text: when every piece parses, their concatenation is the file's declaration
 list (a declaration that parses on its own cannot be continued by a piece that
 starts with a declaration keyword). When a piece does not parse, the first
@@ -39,12 +39,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.lsp import textscan
-from agentspec.parser import ParseResult, nesting_too_deep, parse
+from agentspec.syntax.parser import ParseResult, nesting_too_deep, parse
 
 MAX_FILES = 256
-_END_OF_FILE = "unexpected end of file"  # agentspec.parser's message for a file that stops too early
+_END_OF_FILE = "unexpected end of file"  # agentspec.syntax.parser's message for a file that stops too early
 
 
 def _blank(text: str) -> str:
@@ -60,7 +60,7 @@ def _spans(result: ParseResult) -> list[dict]:
     while stack:
         item = stack.pop()
         kind = type(item)
-        if kind is ast.Span:
+        if kind is nodes.Span:
             found.setdefault(id(item), item.__dict__)
         elif kind is list:
             stack.extend(item)
@@ -145,7 +145,7 @@ class IncrementalParser:
 
     @staticmethod
     def _assemble(path: str, pieces: list[_Piece]) -> ParseResult:
-        spec = ast.SpecFile.model_construct(
+        spec = nodes.SpecFile.model_construct(
             path=path,
             declarations=[d for p in pieces for d in p.result.spec.declarations],
             comments=[c for p in pieces for c in p.result.spec.comments],
@@ -153,7 +153,7 @@ class IncrementalParser:
         return ParseResult(spec, [d for p in pieces for d in p.result.diagnostics])
 
     def parse(self, text: str, path: str) -> ParseResult:
-        """The same result as ``agentspec.parser.parse(text, path)``."""
+        """The same result as ``agentspec.syntax.parser.parse(text, path)``."""
         pieces = self._pieces(text, path)
         failed = next((p for p in pieces if p.result.spec is None), None)
         if failed is None:

@@ -17,7 +17,7 @@ import re
 
 from lsprotocol import types
 
-from agentspec.ast import Span
+from agentspec.syntax.nodes import Span
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 

@@ -62,8 +62,8 @@ class AgentspecServer(LanguageServer):
 
 def warm_up() -> None:
     """Build the LALR tables and the completion context's tables (a few hundred ms, once)."""
-    from agentspec.lsp.context import keywords_accepted_at_start
-    from agentspec.parser import parse
+    from agentspec.lsp.cursor import keywords_accepted_at_start
+    from agentspec.syntax.parser import parse
 
     parse("", "<warm-up>")
     keywords_accepted_at_start()

@@ -5,7 +5,7 @@ to know where the declaration around the cursor starts (completion parses
 only that declaration), whether the cursor sits in a string or comment
 (nothing to complete there), and which word it is on. These scans only
 recognise strings, comments, brackets and words; all syntax decisions are
-left to the grammar (see ``context.py``).
+left to the grammar (see ``cursor.py``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ WORD_CHARS = re.compile(r"[A-Za-z0-9_]")
 def top_level_keywords() -> frozenset[str]:
     """The keywords that start a declaration, straight from the grammar:
     what the parser accepts at the start of a file."""
-    from agentspec.lsp.context import keywords_accepted_at_start
+    from agentspec.lsp.cursor import keywords_accepted_at_start
 
     return frozenset(keywords_accepted_at_start())
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from agentspec.lsp.context import cursor_context, keywords_accepted_at_start
-from agentspec.parser import lark_parser
+from agentspec.lsp.cursor import cursor_context, keywords_accepted_at_start
+from agentspec.syntax.parser import lark_parser
 
 CURSOR = "‸"
 

@@ -15,7 +15,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.diagnostics import Diagnostic, error, span_at
 
 TERMINAL_WORDS = {
@@ -32,9 +32,9 @@ TERMINAL_WORDS = {
 }
 
 
-def span_of(item: Any) -> ast.Span:
+def span_of(item: Any) -> nodes.Span:
     """The span of a Lark token or tree ``meta``: both carry the same position attributes."""
-    return ast.Span(
+    return nodes.Span(
         line=item.line,
         column=item.column,
         end_line=item.end_line,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.codegen import CodegenError
 from agentspec.codegen.imports import Imports, used_names
 from agentspec.codegen.ir import Definition, TestCase, TestModule, where
@@ -48,7 +48,7 @@ class _TestBuilder:
             return call("agent_call", step.agent.name, self.named_script(step.script))
         return call("agent_call", step.agent.name, self.steps(step.steps))
 
-    def named_script(self, ident: ast.Ident) -> Name:
+    def named_script(self, ident: nodes.Ident) -> Name:
         """A module-level constant for a named script (defined once, after what it uses)."""
         name = ident.name
         if name in self.scripts:
@@ -101,7 +101,7 @@ def _seconds(ms: float | None) -> float | None:
     return None if ms is None else ms / 1000
 
 
-def _test_case(builder: _TestBuilder, sc: ast.ScenarioDecl, suite: ast.SuiteDecl | None, build_runtime: Name) -> TestCase:
+def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.SuiteDecl | None, build_runtime: Name) -> TestCase:
     name = builder.namespace.claim("test_" + snake(sc.name, "scenario"))
     location = where(builder.path, sc.span)
     timeout = _seconds(sc.timeout_ms)
@@ -174,7 +174,7 @@ def _test_case(builder: _TestBuilder, sc: ast.ScenarioDecl, suite: ast.SuiteDecl
     return TestCase(name, sc.name, location, scenario, expectations, adapter, run)
 
 
-def _names(idents: list[ast.Ident] | None) -> list[str] | None:
+def _names(idents: list[nodes.Ident] | None) -> list[str] | None:
     return [i.name for i in idents] if idents else None
 
 

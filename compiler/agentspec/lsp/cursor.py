@@ -26,7 +26,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from agentspec.parser import VALUE_TERMINALS, lark_parser, nesting_too_deep
+from agentspec.syntax.parser import VALUE_TERMINALS, lark_parser, nesting_too_deep
 from agentspec.lsp import textscan
 
 _KEYWORD = re.compile(r"[A-Za-z_]+")

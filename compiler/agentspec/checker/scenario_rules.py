@@ -9,9 +9,9 @@ cannot mean anything (a 0s timeout, a pass rate of 1.5) are errors.
 
 from __future__ import annotations
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.checker.calls import check_args, check_dispatched, signature
-from agentspec.checker.context import FileContext, role_phrase
+from agentspec.checker.file_context import FileContext, role_phrase
 from agentspec.checker.scripts import check_script_call, check_steps
 from agentspec.checker.declarations import check_import_path
 from agentspec.checker.values import locate
@@ -29,7 +29,7 @@ PLAN_STATUSES: tuple[str, ...] = (
 )
 
 
-def entry_agent(ctx: FileContext, scenario: ast.ScenarioDecl) -> Symbol | None:
+def entry_agent(ctx: FileContext, scenario: nodes.ScenarioDecl) -> Symbol | None:
     """The agent a scenario starts at (None when it cannot be told; reported by ``check_scenario``)."""
     ident = scenario.via or scenario.agent
     if ident is not None:
@@ -38,7 +38,7 @@ def entry_agent(ctx: FileContext, scenario: ast.ScenarioDecl) -> Symbol | None:
     return coordinators[0] if len(coordinators) == 1 else None
 
 
-def check_scenario(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
+def check_scenario(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
     entry = _check_entry(ctx, scenario)
     _check_shape(ctx, scenario)
     _check_limits(ctx, scenario)
@@ -61,7 +61,7 @@ def check_scenario(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
         check_expectation(ctx, expectation)
 
 
-def _check_entry(ctx: FileContext, scenario: ast.ScenarioDecl) -> Symbol | None:
+def _check_entry(ctx: FileContext, scenario: nodes.ScenarioDecl) -> Symbol | None:
     if scenario.via is not None and scenario.agent is not None:
         later = max(("via", scenario.settings["via"]), ("agent", scenario.settings["agent"]), key=lambda x: x[1].start)
         ctx.error(
@@ -102,7 +102,7 @@ def _check_entry(ctx: FileContext, scenario: ast.ScenarioDecl) -> Symbol | None:
     return entry_agent(ctx, scenario)
 
 
-def _check_shape(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
+def _check_shape(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
     if scenario.mock_response is not None and scenario.run is not None:
         later = max(
             ("mock_response", scenario.settings["mock_response"]),
@@ -131,26 +131,26 @@ def _check_shape(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
         )
 
 
-def _positive_duration(ctx: FileContext, value: float | None, span: ast.Span | None, keyword: str, what: str) -> None:
+def _positive_duration(ctx: FileContext, value: float | None, span: nodes.Span | None, keyword: str, what: str) -> None:
     if value is not None and value <= 0 and span is not None:
         ctx.error("E210", f"{what} must be longer than 0", ctx.after_keyword(span, keyword), "e.g. `30s`")
 
 
 def _at_least(
-    ctx: FileContext, value: int | None, minimum: int, span: ast.Span | None, keyword: str, what: str
+    ctx: FileContext, value: int | None, minimum: int, span: nodes.Span | None, keyword: str, what: str
 ) -> None:
     if value is not None and value < minimum and span is not None:
         ctx.error("E210", f"{what} must be at least {minimum}, got {value}", ctx.after_keyword(span, keyword))
 
 
-def _check_limits(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
+def _check_limits(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
     s = scenario.settings
     _positive_duration(ctx, scenario.timeout_ms, s.get("timeout"), "timeout", "`timeout`")
     _at_least(ctx, scenario.max_steps, 1, s.get("max_steps"), "max_steps", "`max_steps`")
     _at_least(ctx, scenario.max_llm_calls, 1, s.get("max_llm_calls"), "max_llm_calls", "`max_llm_calls`")
 
 
-def _tool_name(ctx: FileContext, ident: ast.Ident) -> Symbol | None:
+def _tool_name(ctx: FileContext, ident: nodes.Ident) -> Symbol | None:
     """A tool named in a scenario: declared, or one of the built-ins the trace can show."""
     if ident.name in BUILTIN_TOOLS:
         return None
@@ -160,8 +160,8 @@ def _tool_name(ctx: FileContext, ident: ast.Ident) -> Symbol | None:
     return tool
 
 
-def _check_givens_and_approvals(ctx: FileContext, scenario: ast.ScenarioDecl) -> None:
-    givens: dict[str, ast.Given] = {}
+def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
+    givens: dict[str, nodes.Given] = {}
     for given in scenario.givens:
         first = givens.setdefault(given.tool.name, given)
         if first is not given:
@@ -171,7 +171,7 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: ast.ScenarioDecl) ->
                 given.tool.span,
                 f"the first is on line {first.span.line}; keep one",
             )
-    decisions: dict[tuple[str, str | None], ast.OnApproval] = {}
+    decisions: dict[tuple[str, str | None], nodes.OnApproval] = {}
     for approval in scenario.approvals:
         target = approval.target
         key = (target.kind, target.tool.name if target.tool else target.plan_id)
@@ -194,8 +194,8 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: ast.ScenarioDecl) ->
             if isinstance(partial, dict):
                 span = ctx.find(approval.decision.span, r"partial\s*(\{)") or approval.decision.span
                 args = [
-                    ast.Arg(
-                        name=ast.Ident(name=k, span=locate(ctx.source, span, [k], key=True)),
+                    nodes.Arg(
+                        name=nodes.Ident(name=k, span=locate(ctx.source, span, [k], key=True)),
                         value=v,
                         value_span=locate(ctx.source, span, [k]),
                         span=span,
@@ -279,7 +279,7 @@ def check_expectation(ctx: FileContext, exp) -> None:
         check_dispatched(ctx, exp.actions, exp.span, plans)
 
 
-def _check_counts(ctx: FileContext, exp: ast.ExpectToolCall) -> None:
+def _check_counts(ctx: FileContext, exp: nodes.ExpectToolCall) -> None:
     for word, minimum in (("times", 0), ("min_times", 0), ("max_times", 0), ("order", 1)):
         value = getattr(exp, word)
         if value is not None and value < minimum:
@@ -293,7 +293,7 @@ def _check_counts(ctx: FileContext, exp: ast.ExpectToolCall) -> None:
 # ---- suite --------------------------------------------------------------------------------
 
 
-def check_suite(ctx: FileContext, suite: ast.SuiteDecl) -> None:
+def check_suite(ctx: FileContext, suite: nodes.SuiteDecl) -> None:
     s = suite.settings
     _at_least(ctx, suite.runs, 1, s.get("runs"), "runs", "`runs`")
     if suite.min_pass_rate is not None and not 0 <= suite.min_pass_rate <= 1:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agentspec import ast
+from agentspec.syntax import nodes
 
 SCALAR_TYPES: dict[str, dict[str, Any]] = {
     "str": {"type": "string"},
@@ -49,7 +49,7 @@ REFERENCE_LINK_SCHEMA: dict[str, Any] = {
 }
 
 
-def type_problem(type_ref: ast.TypeRef) -> tuple[ast.TypeRef, str] | None:
+def type_problem(type_ref: nodes.TypeRef) -> tuple[nodes.TypeRef, str] | None:
     """The first thing wrong with a written type, as (the offending part, reason)."""
     if type_ref.name not in TYPE_NAMES:
         return type_ref, f"unknown type `{type_ref.name}`"
@@ -62,7 +62,7 @@ def type_problem(type_ref: ast.TypeRef) -> tuple[ast.TypeRef, str] | None:
     return None
 
 
-def spelling(type_ref: ast.TypeRef) -> str:
+def spelling(type_ref: nodes.TypeRef) -> str:
     """The type as a user writes it: ``list[str]?``."""
     text = type_ref.name
     if type_ref.item is not None:
@@ -70,7 +70,7 @@ def spelling(type_ref: ast.TypeRef) -> str:
     return text + ("?" if type_ref.optional else "")
 
 
-def is_required(param: ast.Param) -> bool:
+def is_required(param: nodes.Param) -> bool:
     """A caller must pass it: no default, and not optional."""
     return not param.has_default and not param.type.optional
 
@@ -78,7 +78,7 @@ def is_required(param: ast.Param) -> bool:
 # ---- JSON schemas -----------------------------------------------------------
 
 
-def json_schema(type_ref: ast.TypeRef) -> dict[str, Any]:
+def json_schema(type_ref: nodes.TypeRef) -> dict[str, Any]:
     """The JSON schema of one type. Unknown type names give ``{}`` (the checker reports them)."""
     if type_ref.name == "list":
         schema: dict[str, Any] = {"type": "array"}
@@ -95,7 +95,7 @@ def _object_schema(properties: dict[str, Any], required: list[str]) -> dict[str,
     return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
-def params_schema(params: list[ast.Param]) -> dict[str, Any]:
+def params_schema(params: list[nodes.Param]) -> dict[str, Any]:
     """A tool's input schema: one property per param; required = no default and not optional."""
     properties: dict[str, Any] = {}
     for param in params:
@@ -107,7 +107,7 @@ def params_schema(params: list[ast.Param]) -> dict[str, Any]:
     return _object_schema(properties, list(dict.fromkeys(required)))
 
 
-def fields_schema(fields: list[ast.Field_]) -> dict[str, Any]:
+def fields_schema(fields: list[nodes.Field_]) -> dict[str, Any]:
     """An object with these fields; a field is required unless its type is optional."""
     properties: dict[str, Any] = {}
     for field in fields:
@@ -116,7 +116,7 @@ def fields_schema(fields: list[ast.Field_]) -> dict[str, Any]:
     return _object_schema(properties, list(dict.fromkeys(required)))
 
 
-def action_schema(action: ast.ActionDecl) -> dict[str, Any]:
+def action_schema(action: nodes.ActionDecl) -> dict[str, Any]:
     """One plan action: ``{kind: "<name>", ...fields}``, optionally naming ``references: [{kind, id}]``."""
     schema = fields_schema(action.fields)
     schema["properties"] = {
@@ -128,7 +128,7 @@ def action_schema(action: ast.ActionDecl) -> dict[str, Any]:
     return schema
 
 
-def plan_schema(plan: ast.PlanDecl) -> dict[str, Any]:
+def plan_schema(plan: nodes.PlanDecl) -> dict[str, Any]:
     """A plan body: the plan's fields plus ``actions``, a list of its actions (always required)."""
     schema = fields_schema(plan.fields)
     # A plan without actions takes an empty list (``items: false`` admits no item).
@@ -139,7 +139,7 @@ def plan_schema(plan: ast.PlanDecl) -> dict[str, Any]:
     return schema
 
 
-def reference_schema(reference: ast.ReferenceDecl) -> dict[str, Any]:
+def reference_schema(reference: nodes.ReferenceDecl) -> dict[str, Any]:
     """A reference kind's payload: its fields."""
     return fields_schema(reference.fields)
 
@@ -169,7 +169,7 @@ def describe_value(value: Any) -> str:
     return type(value).__name__  # pragma: no cover - literals are JSON data
 
 
-def check_value(value: Any, type_ref: ast.TypeRef) -> str | None:
+def check_value(value: Any, type_ref: nodes.TypeRef) -> str | None:
     """Why ``value`` is not a ``type_ref`` (e.g. ``expected int, got string "10"``), or None if it is."""
     if value is None:
         if type_ref.optional or type_ref.name == "json":

@@ -1,4 +1,4 @@
-"""Parse .agentspec text into an AST (``agentspec.ast``).
+"""Parse .agentspec text into an AST (``agentspec.syntax.nodes``).
 
 ``parse(text, path)`` never raises for bad input: it returns the AST (or None
 when the text is not syntactically valid) and a list of diagnostics. Syntax
@@ -22,9 +22,9 @@ from typing import Any
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedInput, VisitError
 
-from agentspec import ast, strings
+from agentspec.syntax import nodes, strings
 from agentspec.diagnostics import Diagnostic, error, span_at
-from agentspec.syntax_errors import span_of, syntax_error
+from agentspec.syntax.errors import span_of, syntax_error
 
 # Terminals that carry meaning; every other token is a keyword or punctuation.
 VALUE_TERMINALS = frozenset(
@@ -65,7 +65,7 @@ def lark_parser() -> Lark:
 
 @dataclass
 class ParseResult:
-    spec: ast.SpecFile | None
+    spec: nodes.SpecFile | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -125,10 +125,10 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
         declarations = builder.transform(tree)
     except VisitError as exc:  # a bug in this module, not in the user's spec
         raise exc.orig_exc from exc
-    spec = ast.SpecFile(
+    spec = nodes.SpecFile(
         path=path,
         declarations=declarations,
-        comments=[ast.Comment(text=str(c).rstrip(), span=span_of(c)) for c in comments],
+        comments=[nodes.Comment(text=str(c).rstrip(), span=span_of(c)) for c in comments],
     )
     return ParseResult(spec, builder.diagnostics)
 
@@ -153,8 +153,8 @@ def _words(children: list) -> list[str]:
 _KEYWORD_RE = re.compile(r"[A-Za-z_]+")
 
 
-def _ident(token: Token) -> ast.Ident:
-    return ast.Ident(name=str(token), span=span_of(token))
+def _ident(token: Token) -> nodes.Ident:
+    return nodes.Ident(name=str(token), span=span_of(token))
 
 
 @dataclass
@@ -162,7 +162,7 @@ class _Value:
     """A literal value with the span it was written at."""
 
     data: Any
-    span: ast.Span
+    span: nodes.Span
 
 
 @dataclass
@@ -171,7 +171,7 @@ class _Setting:
 
     key: str
     value: Any
-    span: ast.Span
+    span: nodes.Span
 
 
 def _setting_value(found: dict[str, _Setting], key: str, default: Any = None) -> Any:
@@ -292,13 +292,13 @@ class _AstBuilder(Transformer):
 
     def import_decl(self, meta, children):
         (path,) = _values(children)
-        return ast.ImportDecl(path=self._string(path), path_span=span_of(path), span=span_of(meta))
+        return nodes.ImportDecl(path=self._string(path), path_span=span_of(path), span=span_of(meta))
 
     def tenant_decl(self, meta, children):
         values = _values(children)
         name = self._literal(values[0]).data
         version = self._string(values[1]) if len(values) > 1 else None
-        return ast.TenantDecl(name=name, version=version, span=span_of(meta))
+        return nodes.TenantDecl(name=name, version=version, span=span_of(meta))
 
     def api_key(self, meta, children):
         return self._setting("api_key", meta, self._string(_values(children)[0]))
@@ -309,7 +309,7 @@ class _AstBuilder(Transformer):
     def provider_decl(self, meta, children):
         name, *settings = _values(children)
         found = self._settings(settings, f"provider `{name}`")
-        return ast.ProviderDecl(
+        return nodes.ProviderDecl(
             name=_ident(name),
             api_key=_setting_value(found, "api_key"),
             api_key_env=_setting_value(found, "api_key_env"),
@@ -317,24 +317,24 @@ class _AstBuilder(Transformer):
             span=span_of(meta),
         )
 
-    def _import_path(self, token: Token) -> ast.ImportPath:
-        return ast.ImportPath(path=self._string(token), span=span_of(token))
+    def _import_path(self, token: Token) -> nodes.ImportPath:
+        return nodes.ImportPath(path=self._string(token), span=span_of(token))
 
     def service_decl(self, meta, children):
         name, factory = _values(children)
-        return ast.ServiceDecl(name=_ident(name), factory=self._import_path(factory), span=span_of(meta))
+        return nodes.ServiceDecl(name=_ident(name), factory=self._import_path(factory), span=span_of(meta))
 
     def type(self, meta, children):
         values = _values(children)
         name = values[0]
-        item = next((v for v in values[1:] if isinstance(v, ast.TypeRef)), None)
+        item = next((v for v in values[1:] if isinstance(v, nodes.TypeRef)), None)
         optional = any(isinstance(v, Token) and v.type == "OPTIONAL" for v in values)
-        return ast.TypeRef(name=str(name), item=item, optional=optional, span=span_of(meta))
+        return nodes.TypeRef(name=str(name), item=item, optional=optional, span=span_of(meta))
 
     def param(self, meta, children):
         values = _values(children)
         name, type_ = values[0], values[1]
-        param = ast.Param(name=_ident(name), type=type_, span=span_of(meta))
+        param = nodes.Param(name=_ident(name), type=type_, span=span_of(meta))
         if len(values) > 2:
             param.has_default = True
             param.default = self._literal(values[2]).data
@@ -347,7 +347,7 @@ class _AstBuilder(Transformer):
         words = _words(children)
         values = _values(children)
         predicate = self._import_path(values[0]) if values else None
-        return ast.ToolApproval(mode=words[0], predicate=predicate, span=span_of(meta))
+        return nodes.ToolApproval(mode=words[0], predicate=predicate, span=span_of(meta))
 
     def description(self, meta, children):
         return self._setting("description", meta, self._string(_values(children)[0]))
@@ -370,7 +370,7 @@ class _AstBuilder(Transformer):
         params = next((v for v in values[1:] if isinstance(v, list)), [])
         settings = [v for v in values[1:] if isinstance(v, _Setting)]
         found = self._settings(settings, f"tool `{name}`")
-        tool = ast.ToolDecl(
+        tool = nodes.ToolDecl(
             name=_ident(name),
             params=params,
             description=_setting_value(found, "description"),
@@ -387,18 +387,18 @@ class _AstBuilder(Transformer):
 
     def field(self, meta, children):
         name, type_ = _values(children)
-        return ast.Field_(name=_ident(name), type=type_, span=span_of(meta))
+        return nodes.Field_(name=_ident(name), type=type_, span=span_of(meta))
 
     def action_decl(self, meta, children):
         name, *fields = _values(children)
-        return ast.ActionDecl(name=_ident(name), fields=fields, span=span_of(meta))
+        return nodes.ActionDecl(name=_ident(name), fields=fields, span=span_of(meta))
 
     def plan_decl(self, meta, children):
         name, *members = _values(children)
-        return ast.PlanDecl(
+        return nodes.PlanDecl(
             name=_ident(name),
-            fields=[m for m in members if isinstance(m, ast.Field_)],
-            actions=[m for m in members if isinstance(m, ast.ActionDecl)],
+            fields=[m for m in members if isinstance(m, nodes.Field_)],
+            actions=[m for m in members if isinstance(m, nodes.ActionDecl)],
             span=span_of(meta),
         )
 
@@ -408,16 +408,16 @@ class _AstBuilder(Transformer):
     def reference_decl(self, meta, children):
         name, *members = _values(children)
         found = self._settings([m for m in members if isinstance(m, _Setting)], f"reference `{name}`")
-        return ast.ReferenceDecl(
+        return nodes.ReferenceDecl(
             name=_ident(name),
-            fields=[m for m in members if isinstance(m, ast.Field_)],
+            fields=[m for m in members if isinstance(m, nodes.Field_)],
             ttl_ms=_setting_value(found, "ttl"),
             span=span_of(meta),
         )
 
     def dispatcher_decl(self, meta, children):
         (target,) = _values(children)
-        return ast.DispatcherDecl(target=self._import_path(target), span=span_of(meta))
+        return nodes.DispatcherDecl(target=self._import_path(target), span=span_of(meta))
 
     def approval_mode(self, meta, children):
         return _words(children)[0]
@@ -425,11 +425,11 @@ class _AstBuilder(Transformer):
     def approval_rule(self, meta, children):
         subject = _words(children)[0]
         (mode,) = _values(children)
-        return ast.ApprovalRule(subject=subject, mode=mode, span=span_of(meta))
+        return nodes.ApprovalRule(subject=subject, mode=mode, span=span_of(meta))
 
     def approval_block(self, meta, children):
         rules = _values(children)
-        seen: dict[str, ast.ApprovalRule] = {}
+        seen: dict[str, nodes.ApprovalRule] = {}
         for rule in rules:
             if rule.subject in seen:
                 self.diagnostics.append(
@@ -446,7 +446,7 @@ class _AstBuilder(Transformer):
 
     def approval_decl(self, meta, children):
         (rules,) = _values(children)
-        return ast.ApprovalDecl(rules=rules, span=span_of(meta))
+        return nodes.ApprovalDecl(rules=rules, span=span_of(meta))
 
     def agent_role(self, meta, children):
         return _words(children)[0]
@@ -477,7 +477,7 @@ class _AstBuilder(Transformer):
     def agent_decl(self, meta, children):
         role, name, *settings = _values(children)
         found = self._settings(settings, f"{role} `{name}`")
-        agent = ast.AgentDecl(
+        agent = nodes.AgentDecl(
             role=role,
             name=_ident(name),
             prompt=_setting_value(found, "prompt"),
@@ -498,26 +498,26 @@ class _AstBuilder(Transformer):
     def arg(self, meta, children):
         name, value = _values(children)
         literal = self._literal(value)
-        return ast.Arg(name=_ident(name), value=literal.data, value_span=literal.span, span=span_of(meta))
+        return nodes.Arg(name=_ident(name), value=literal.data, value_span=literal.span, span=span_of(meta))
 
     def args(self, meta, children):
         return _values(children)
 
     def tool_step(self, meta, children):
         values = _values(children)
-        return ast.ToolStep(tool=_ident(values[0]), args=values[1] if len(values) > 1 else [], span=span_of(meta))
+        return nodes.ToolStep(tool=_ident(values[0]), args=values[1] if len(values) > 1 else [], span=span_of(meta))
 
     def call_script(self, meta, children):
         agent, script = _values(children)
-        return ast.AgentStep(agent=_ident(agent), script=_ident(script), span=span_of(meta))
+        return nodes.AgentStep(agent=_ident(agent), script=_ident(script), span=span_of(meta))
 
     def call_block(self, meta, children):
         agent, *steps = _values(children)
-        return ast.AgentStep(agent=_ident(agent), steps=steps, span=span_of(meta))
+        return nodes.AgentStep(agent=_ident(agent), steps=steps, span=span_of(meta))
 
     def script_decl(self, meta, children):
         name, *steps = _values(children)
-        return ast.ScriptDecl(name=_ident(name), steps=steps, span=span_of(meta))
+        return nodes.ScriptDecl(name=_ident(name), steps=steps, span=span_of(meta))
 
     # -- scenarios ---------------------------------------------------------------
 
@@ -544,31 +544,31 @@ class _AstBuilder(Transformer):
 
     def given_returns(self, meta, children):
         tool, value = _values(children)
-        given = ast.Given(tool=_ident(tool), has_returns=True, returns=self._literal(value).data, span=span_of(meta))
+        given = nodes.Given(tool=_ident(tool), has_returns=True, returns=self._literal(value).data, span=span_of(meta))
         return self._setting("given", meta, given)
 
     def given_fails(self, meta, children):
         tool, message = _values(children)
-        given = ast.Given(tool=_ident(tool), fails=self._string(message), span=span_of(meta))
+        given = nodes.Given(tool=_ident(tool), fails=self._string(message), span=span_of(meta))
         return self._setting("given", meta, given)
 
     def run_block(self, meta, children):
-        return self._setting("run", meta, ast.Run(steps=_values(children), span=span_of(meta)))
+        return self._setting("run", meta, nodes.Run(steps=_values(children), span=span_of(meta)))
 
     def run_script(self, meta, children):
         (name,) = _values(children)
-        return self._setting("run", meta, ast.Run(script=_ident(name), span=span_of(meta)))
+        return self._setting("run", meta, nodes.Run(script=_ident(name), span=span_of(meta)))
 
     def tool_target(self, meta, children):
-        return ast.ApprovalTarget(kind="tool", tool=_ident(_values(children)[0]), span=span_of(meta))
+        return nodes.ApprovalTarget(kind="tool", tool=_ident(_values(children)[0]), span=span_of(meta))
 
     def plan_target(self, meta, children):
         values = _values(children)
         plan_id = self._string(values[0]) if values else None
-        return ast.ApprovalTarget(kind="plan", plan_id=plan_id, span=span_of(meta))
+        return nodes.ApprovalTarget(kind="plan", plan_id=plan_id, span=span_of(meta))
 
     def decision(self, meta, children):
-        decision = ast.Decision(outcome=_words(children)[0], span=span_of(meta))
+        decision = nodes.Decision(outcome=_words(children)[0], span=span_of(meta))
         after_partial = False
         for child in children:
             if isinstance(child, Token) and child.type not in VALUE_TERMINALS:
@@ -582,7 +582,7 @@ class _AstBuilder(Transformer):
 
     def on_approval(self, meta, children):
         target, decision = _values(children)
-        return self._setting("on approval", meta, ast.OnApproval(target=target, decision=decision, span=span_of(meta)))
+        return self._setting("on approval", meta, nodes.OnApproval(target=target, decision=decision, span=span_of(meta)))
 
     def expect_block(self, meta, children):
         return self._setting("expect", meta, _values(children))
@@ -591,7 +591,7 @@ class _AstBuilder(Transformer):
         name, *settings = _values(children)
         repeatable = frozenset({"given", "on approval", "expect"})
         found = self._settings(settings, f'scenario "{self._string(name)}"', repeatable)
-        scenario = ast.ScenarioDecl(
+        scenario = nodes.ScenarioDecl(
             name=self._string(name),
             name_span=span_of(name),
             input=_setting_value(found, "input"),
@@ -623,7 +623,7 @@ class _AstBuilder(Transformer):
 
     def expect_tool_call(self, meta, children):
         tool, *options = _values(children)
-        node = ast.ExpectToolCall(tool=_ident(tool), span=span_of(meta))
+        node = nodes.ExpectToolCall(tool=_ident(tool), span=span_of(meta))
         for key, value in options:
             if key == "args":
                 node.has_args = True
@@ -633,10 +633,10 @@ class _AstBuilder(Transformer):
         return node
 
     def expect_no_tool_call(self, meta, children):
-        return ast.ExpectNoToolCall(tool=_ident(_values(children)[0]), span=span_of(meta))
+        return nodes.ExpectNoToolCall(tool=_ident(_values(children)[0]), span=span_of(meta))
 
     def expect_tool_order(self, meta, children):
-        return ast.ExpectToolOrder(tools=_values(children)[0], span=span_of(meta))
+        return nodes.ExpectToolOrder(tools=_values(children)[0], span=span_of(meta))
 
     def state_key(self, meta, children):
         (token,) = _values(children)
@@ -644,7 +644,7 @@ class _AstBuilder(Transformer):
 
     def expect_state(self, meta, children):
         key, *rest = _values(children)
-        node = ast.ExpectState(key=key.data, key_span=key.span, span=span_of(meta))
+        node = nodes.ExpectState(key=key.data, key_span=key.span, span=span_of(meta))
         words = _words(children)
         if "==" in [str(c) for c in children if isinstance(c, Token)]:
             node.has_value = True
@@ -654,14 +654,14 @@ class _AstBuilder(Transformer):
         return node
 
     def expect_no_error(self, meta, children):
-        return ast.ExpectNoError(span=span_of(meta))
+        return nodes.ExpectNoError(span=span_of(meta))
 
     def output_test(self, meta, children):
         return _words(children)[0]
 
     def expect_output(self, meta, children):
         test, text = _values(children)
-        return ast.ExpectOutput(test=test, text=self._string(text), span=span_of(meta))
+        return nodes.ExpectOutput(test=test, text=self._string(text), span=span_of(meta))
 
     def expect_output_matches(self, meta, children):
         (token,) = _values(children)
@@ -686,27 +686,27 @@ class _AstBuilder(Transformer):
                     "patterns use Python's `re` syntax",
                 )
             )
-        return ast.ExpectOutput(test="matches", text=pattern, span=span_of(meta))
+        return nodes.ExpectOutput(test="matches", text=pattern, span=span_of(meta))
 
     def expect_max_steps(self, meta, children):
-        return ast.ExpectMaxSteps(limit=int(_values(children)[0]), span=span_of(meta))
+        return nodes.ExpectMaxSteps(limit=int(_values(children)[0]), span=span_of(meta))
 
     def expect_max_duration(self, meta, children):
-        return ast.ExpectMaxDuration(limit_ms=self._duration_ms(_values(children)[0]), span=span_of(meta))
+        return nodes.ExpectMaxDuration(limit_ms=self._duration_ms(_values(children)[0]), span=span_of(meta))
 
     def expect_max_tokens(self, meta, children):
-        return ast.ExpectMaxTokens(limit=int(_values(children)[0]), span=span_of(meta))
+        return nodes.ExpectMaxTokens(limit=int(_values(children)[0]), span=span_of(meta))
 
     def expect_no_side_effects(self, meta, children):
         lists = _values(children)
-        return ast.ExpectNoSideEffects(
+        return nodes.ExpectNoSideEffects(
             allowed=lists[0], mutating=lists[1] if len(lists) > 1 else None, span=span_of(meta)
         )
 
     def expect_no_repetition(self, meta, children):
         values = _values(children)
         rate = float(values[0]) if values else 0.0
-        return ast.ExpectNoRepetition(max_rate=rate, span=span_of(meta))
+        return nodes.ExpectNoRepetition(max_rate=rate, span=span_of(meta))
 
     def milestone_target(self, meta, children):
         word = _words(children)[0]
@@ -719,7 +719,7 @@ class _AstBuilder(Transformer):
 
     def expect_milestone(self, meta, children):
         name, (key, target), *rest = _values(children)
-        node = ast.ExpectMilestone(name=self._string(name), span=span_of(meta))
+        node = nodes.ExpectMilestone(name=self._string(name), span=span_of(meta))
         setattr(node, key, target)
         if rest:
             node.weight = float(rest[0])
@@ -728,14 +728,14 @@ class _AstBuilder(Transformer):
     def expect_judge(self, meta, children):
         values = _values(children)
         judge = self._import_path(values[1]) if len(values) > 1 else None
-        return ast.ExpectJudge(criteria=self._string(values[0]), judge=judge, span=span_of(meta))
+        return nodes.ExpectJudge(criteria=self._string(values[0]), judge=judge, span=span_of(meta))
 
     def policy_clause(self, meta, children):
         return (_words(children)[0], _values(children)[0])
 
     def expect_policy(self, meta, children):
         name, *clauses = _values(children)
-        node = ast.ExpectPolicy(name=self._string(name), span=span_of(meta))
+        node = nodes.ExpectPolicy(name=self._string(name), span=span_of(meta))
         for key, value in clauses:
             setattr(node, key, getattr(node, key) + value)
         return node
@@ -743,23 +743,23 @@ class _AstBuilder(Transformer):
     def expect_on_tool_failure(self, meta, children):
         tool, behaviour = _values(children)
         expect = str(behaviour) if behaviour.type == "NAME" else self._string(behaviour)
-        return ast.ExpectOnToolFailure(tool=_ident(tool), expect=expect, span=span_of(meta))
+        return nodes.ExpectOnToolFailure(tool=_ident(tool), expect=expect, span=span_of(meta))
 
     def expect_dispatched(self, meta, children):
         values = _values(children)
         actions = values[0].data if values else []
-        return ast.ExpectDispatched(actions=actions, span=span_of(meta))
+        return nodes.ExpectDispatched(actions=actions, span=span_of(meta))
 
     def expect_plan_status(self, meta, children):
         plan_id, status = _values(children)
-        return ast.ExpectPlanStatus(plan_id=self._string(plan_id), status=_ident(status), span=span_of(meta))
+        return nodes.ExpectPlanStatus(plan_id=self._string(plan_id), status=_ident(status), span=span_of(meta))
 
     def approval_outcome(self, meta, children):
         return {"approved": "approve", "rejected": "reject", "revised": "revise"}[_words(children)[0]]
 
     def expect_approval(self, meta, children):
         target, outcome = _values(children)
-        return ast.ExpectApproval(target=target, outcome=outcome, span=span_of(meta))
+        return nodes.ExpectApproval(target=target, outcome=outcome, span=span_of(meta))
 
     # -- suite -------------------------------------------------------------------
 
@@ -777,7 +777,7 @@ class _AstBuilder(Transformer):
 
     def suite_decl(self, meta, children):
         found = self._settings(_values(children), "the suite")
-        return ast.SuiteDecl(
+        return nodes.SuiteDecl(
             runs=_setting_value(found, "runs"),
             min_pass_rate=_setting_value(found, "min_pass_rate"),
             timeout_ms=_setting_value(found, "timeout"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agentspec import ast
+from agentspec.syntax import nodes
 from agentspec.diagnostics import Diagnostic, did_you_mean, error, span_at, warning
 from agentspec.loader import Program
 from agentspec.symbols import Scope, Symbol
@@ -47,10 +47,10 @@ class FileContext:
 
     # -- reporting ---------------------------------------------------------------
 
-    def error(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
+    def error(self, code: str, message: str, span: nodes.Span, hint: str | None = None) -> None:
         self.reporter.add(error(code, message, self.path, span, hint))
 
-    def warning(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> None:
+    def warning(self, code: str, message: str, span: nodes.Span, hint: str | None = None) -> None:
         self.reporter.add(warning(code, message, self.path, span, hint))
 
     def at(self, path: str) -> FileContext:
@@ -64,35 +64,35 @@ class FileContext:
     def lookup(self, kind: str, name: str) -> Symbol | None:
         return self.scope.lookup(kind, name)
 
-    def unknown(self, code: str, what: str, ident: ast.Ident, candidates, hint: str | None = None) -> None:
+    def unknown(self, code: str, what: str, ident: nodes.Ident, candidates, hint: str | None = None) -> None:
         """``unknown tool `x` `` with a did-you-mean hint over ``candidates``."""
         close = did_you_mean(ident.name, candidates)
         self.error(code, f"unknown {what} `{ident.name}`", ident.span, close or hint)
 
-    def where(self, path: str, span: ast.Span) -> str:
+    def where(self, path: str, span: nodes.Span) -> str:
         """A location for a message: ``line 3`` in this file, else ``common.agentspec:3``."""
         return f"line {span.line}" if path == self.path else f"{path}:{span.line}"
 
     # -- spans ---------------------------------------------------------------------
 
-    def keyword_span(self, span: ast.Span, keyword: str) -> ast.Span:
+    def keyword_span(self, span: nodes.Span, keyword: str) -> nodes.Span:
         """The keyword a setting starts with (``routes`` of ``routes [a, b]``)."""
         return span_at(self.source, span.start, len(keyword))
 
-    def after_keyword(self, span: ast.Span, keyword: str) -> ast.Span:
+    def after_keyword(self, span: nodes.Span, keyword: str) -> nodes.Span:
         """The value of a one-keyword setting (``0s`` of ``timeout 0s``): the rest of its span."""
         start = span.start + len(keyword)
         start += _SPACE.match(self.source, start).end() - start
         return span_at(self.source, start, max(1, span.end - start))
 
-    def find(self, span: ast.Span, pattern: str) -> ast.Span | None:
+    def find(self, span: nodes.Span, pattern: str) -> nodes.Span | None:
         """The first group of ``pattern`` inside ``span`` (for parts the AST has no span for)."""
         match = re.compile(pattern).search(self.source, span.start, span.end)
         if match is None:
             return None
         return span_at(self.source, match.start(1), match.end(1) - match.start(1))
 
-    def default_span(self, param: ast.Param) -> ast.Span:
+    def default_span(self, param: nodes.Param) -> nodes.Span:
         """The default value of a param (what follows its `=`)."""
         text = self.source
         offset = text.find("=", param.type.span.end, param.span.end)
@@ -102,6 +102,6 @@ class FileContext:
         return span_at(text, start, max(1, param.span.end - start))
 
 
-def role_phrase(agent: ast.AgentDecl) -> str:
+def role_phrase(agent: nodes.AgentDecl) -> str:
     article = "an" if agent.role[0] in "aeiou" else "a"
     return f"{article} {agent.role}"
