@@ -170,7 +170,7 @@ def test_a_temp_file_whose_writer_is_still_running_is_kept(tmp_path: Path) -> No
 
 
 def test_completion_context_stops_at_the_parsers_nesting_limit(monkeypatch) -> None:
-    from agentspec.lsp import context
+    from agentspec.lsp import cursor as context
     from agentspec.syntax.parser import MAX_NESTING
 
     head = PREAMBLE + "tool t() { returns { x: "  # two brackets open already
