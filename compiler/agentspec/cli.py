@@ -37,6 +37,7 @@ typical use:
   python -m pytest generated/                 run the scenarios
   agentspec compile specs/ -o generated/ --check   in CI: fail if generated/ is stale
   agentspec fmt specs/                        rewrite specs in the canonical layout
+  agentspec record specs/x.agentspec --scenario NAME --from run.jsonl   a run becomes a regression test
 
 exit codes: 0 ok, 1 spec errors / stale outputs, 2 usage error, 3 internal error.
 Language reference: docs/language.md
@@ -96,6 +97,23 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 and list files that would change")
     mode.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of the changes")
 
+    record = commands.add_parser(
+        "record",
+        help="write a run of a scenario into the spec as its run block",
+        description=(
+            "Run a scenario against a model (the live interpreter AGENTSPEC_INTERPRETER selects), or read "
+            "a saved run with --from, and write what the agents did into the scenario's run block, so the "
+            "scenario replays it deterministically. See docs/live.md."
+        ),
+    )
+    record.add_argument("spec", metavar="SPEC", help="the spec file to write into")
+    record.add_argument("--scenario", required=True, metavar="NAME", help="the scenario's name")
+    record.add_argument(
+        "--from", dest="source", metavar="FILE",
+        help="a saved event log (.jsonl, AGENTSPEC_EVENT_LOG) or an agentgate trace (.json) instead of a live run",
+    )
+    record.add_argument("--run", type=int, metavar="N", help="which run of the log to record (default: the first that passed)")
+
     commands.add_parser(
         "lsp",
         help="run the language server on stdio",
@@ -124,6 +142,10 @@ def run(argv: list[str]) -> int:
         from agentspec.formatter import fmt_command
 
         return fmt_command(args.paths, check_only=args.check, show_diff=args.diff)
+    if args.command == "record":
+        from agentspec.record import record_command
+
+        return record_command(args.spec, args.scenario, source=args.source, run=args.run)
     if args.command == "lsp":
         from agentspec.lsp import serve
 

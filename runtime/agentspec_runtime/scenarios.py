@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from agentgate import AgentAdapter, Scenario, ScenarioResult, TestSuite
 
+from . import eventlog
+
 
 def run_scenario(
     scenario: Scenario,
@@ -30,7 +32,9 @@ def run_scenario(
         timeout_seconds=timeout_seconds,
         scenario_timeout=scenario_timeout,
     )
-    return result.results[0]
+    outcome = result.results[0]
+    eventlog.save_result(outcome)  # only when AGENTSPEC_EVENT_LOG names a directory
+    return outcome
 
 
 def failure_report(result: ScenarioResult, location: str) -> str:
