@@ -159,8 +159,12 @@ class Execution:
                 result = await result
         except ToolFailure as exc:
             outcome.fail(exc.message)
-        except Exception as exc:  # a handler bug is the tool's error, never the stream's
+        except (Exception, SystemExit) as exc:  # a handler bug is the tool's error, never the stream's
             outcome.fail(f"tool {tool.name!r} raised {type(exc).__name__}: {exc}")
+        except asyncio.CancelledError:
+            if _being_cancelled():
+                raise  # the consumer's task is being cancelled: that must go on
+            outcome.fail(f"tool {tool.name!r} raised CancelledError")
         else:
             outcome.result = result
 
@@ -251,6 +255,13 @@ class AgentRun:
             async for event in stream:
                 yield event
         self.context_tokens += estimate_tokens(json_text(outcome.result))
+
+
+def _being_cancelled() -> bool:
+    """Whether someone asked to cancel the running task (as opposed to a handler
+    raising ``CancelledError`` of its own accord)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def _copy(value: Any) -> Any:

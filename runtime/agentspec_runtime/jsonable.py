@@ -5,7 +5,8 @@ as JSON text, so whatever a handler returns is converted here: pydantic models
 are dumped (camelCase aliases, JSON mode), dataclasses become dicts, tuples
 become lists. Anything else that JSON cannot represent is refused with a
 message naming the type and where it was found, which the runtime reports as
-the tool's error.
+the tool's error: so are values that contain themselves, nesting deeper than
+``MAX_DEPTH``, and integers too long for Python to write in decimal.
 """
 
 from __future__ import annotations
@@ -21,25 +22,54 @@ class NotJSONError(TypeError):
     pass
 
 
+#: Results nested deeper are refused: converting (and echoing) them would
+#: exhaust the recursion limit, and no real result nests this deep.
+MAX_DEPTH = 200
+
+
 def jsonable(value: Any, path: str = "$") -> Any:
     """A deep copy of ``value`` made of dict/list/str/int/float/bool/None only."""
-    if value is None or isinstance(value, (str, bool, int)):
+    return _convert(value, path, 0, set())
+
+
+def _convert(value: Any, path: str, depth: int, inside: set[int]) -> Any:
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        try:
+            str(value)  # JSON text is decimal: Python refuses past sys.get_int_max_str_digits()
+        except ValueError:
+            raise NotJSONError(f"{path}: an integer of {value.bit_length()} bits is too long to write as JSON") from None
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise NotJSONError(f"{path}: {value!r} is not a JSON number")
         return value
-    if isinstance(value, dict):
-        result: dict[str, Any] = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise NotJSONError(f"{path}: object keys must be strings, got {key!r}")
-            result[key] = jsonable(item, f"{path}.{key}")
-        return result
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    if depth >= MAX_DEPTH:
+        raise NotJSONError(f"{path}: nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in inside:
+            raise NotJSONError(f"{path}: the value contains itself (a circular reference)")
+        inside.add(id(value))
+        try:
+            if isinstance(value, dict):
+                result: dict[str, Any] = {}
+                for key, item in value.items():
+                    if not isinstance(key, str):
+                        raise NotJSONError(f"{path}: object keys must be strings, got {key!r}")
+                    result[key] = _convert(item, f"{path}.{key}", depth + 1, inside)
+                return result
+            return [_convert(item, f"{path}[{index}]", depth + 1, inside) for index, item in enumerate(value)]
+        finally:
+            inside.discard(id(value))
     if isinstance(value, BaseModel):
-        return value.model_dump(by_alias=True, mode="json")
+        try:
+            return value.model_dump(by_alias=True, mode="json")
+        except (ValueError, RecursionError) as exc:  # pydantic's serialisation errors are ValueErrors
+            raise NotJSONError(f"{path}: {type(value).__name__} cannot be dumped as JSON: {exc}") from None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return jsonable(dataclasses.asdict(value), path)
+        try:
+            return _convert(dataclasses.asdict(value), path, depth, inside)
+        except RecursionError:  # asdict recurses on its own
+            raise NotJSONError(f"{path}: nested too deeply, or contains itself") from None
     raise NotJSONError(f"{path}: a value of type {type(value).__name__} is not JSON-serialisable")

@@ -8,8 +8,10 @@ A prompt is read as follows:
 * text that does not start with ``{`` or ``[`` — echoed back as one ``text`` event.
 
 Text starting with ``{`` or ``[`` that is not one of the shapes above is a
-malformed script, and so is a misspelled key: the run ends with an ``error``
-event (code ``invalid_script``) before any tool runs. Mistakes the model could
+malformed script, and so is a misspelled key, nesting deeper than
+``MAX_SCRIPT_DEPTH`` or a number Python will not read (past its digit limit):
+the run ends with an ``error`` event (code ``invalid_script``) before any tool
+runs. Mistakes the model could
 make at run time — a tool this agent does not have, arguments that do not match
 the tool's schema, a failing handler — become error *tool results* and the
 script goes on, exactly as a real model would see them.
@@ -38,6 +40,23 @@ if TYPE_CHECKING:
     from ..execution import AgentRun
 
 _CALL_KEYS = ("tool", "args")
+#: Deeper scripts are malformed: arguments are copied, validated and echoed
+#: recursively, and no real tool call nests this deep.
+MAX_SCRIPT_DEPTH = 100
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and objects (with its own stack, not recursion)."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level > MAX_SCRIPT_DEPTH:
+                break
+            pending.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,12 @@ def parse_script(prompt: str) -> list[ScriptedCall] | None:
         value = json.loads(stripped)
     except json.JSONDecodeError as exc:
         raise ScriptError(f"malformed script: invalid JSON ({exc})") from None
+    except RecursionError:
+        raise ScriptError(f"malformed script: nested more than {MAX_SCRIPT_DEPTH} levels deep") from None
+    except ValueError as exc:  # an integer past Python's digit limit (sys.get_int_max_str_digits)
+        raise ScriptError(f"malformed script: a number cannot be read ({exc})") from None
+    if _depth(value) > MAX_SCRIPT_DEPTH:
+        raise ScriptError(f"malformed script: nested more than {MAX_SCRIPT_DEPTH} levels deep")
     if not isinstance(value, dict):
         raise ScriptError(
             "malformed script: a script is a JSON object, either {\"tool\": ..., \"args\": {...}} "
