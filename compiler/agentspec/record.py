@@ -329,7 +329,7 @@ def rewrite(text: str, path: str, scenario_name: str, recorded: tj.Trajectory) -
     ``agentspec fmt``'s engine; and notes worth showing the user."""
     from agentspec.diagnostics import render_all
     from agentspec.formatter import format_source
-    from agentspec.parser import parse
+    from agentspec.syntax.parser import parse
 
     parsed = parse(text, path)
     if parsed.spec is None:
@@ -415,7 +415,7 @@ def _record(spec: str, scenario_name: str, source: str | None, run: int | None) 
     text, problem = read_source(spec)
     if text is None:
         raise RecordError(problem.message if problem else f"cannot read {spec}", EXIT_USAGE)
-    from agentspec.parser import parse
+    from agentspec.syntax.parser import parse
 
     parsed = parse(text, spec)
     if parsed.spec is None:
