@@ -37,8 +37,12 @@ class GeneratedFile:
     spec_path: str  # the spec it was generated from
 
 
-def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[GeneratedFile]:
-    """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
+def generate(program: Program, harness: str = DEFAULT_HARNESS, formatted: bool = True) -> list[GeneratedFile]:
+    """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``.
+
+    ``formatted=False`` skips black (the same Python, laid out as the templates
+    leave it): the fuzzer's fast path, since black is most of the cost.
+    """
     from agentspec.codegen.ir import build_runtime_module
     from agentspec.codegen.names import module_names
     from agentspec.codegen.pytest_module import build_test_module
@@ -68,8 +72,10 @@ def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[Generated
             sources.append((f"test_{stem}.py", test_source(tests), path))
     _refuse_shared_outputs(sources)
     # black is most of the work and each file is independent: format them together.
-    formatted = format_many([source for _, source, _ in sources])
-    files = [GeneratedFile(name, text, path) for (name, _, path), text in zip(sources, formatted)]
+    texts = [source for _, source, _ in sources]
+    if formatted:
+        texts = format_many(texts)
+    files = [GeneratedFile(name, text, path) for (name, _, path), text in zip(sources, texts)]
     return sorted(files, key=lambda f: f.name)
 
 
