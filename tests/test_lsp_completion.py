@@ -70,6 +70,20 @@ def test_expect_block_offers_expectations(client):
     assert "description" not in found and "input" not in found
 
 
+def test_expectation_keywords_are_documented_from_the_construct_table(client):
+    from agentspec.constructs.expectations import EXPECTATIONS
+
+    items = complete(client, in_travel('scenario "s" {\n  expect {\n    ', "\n  }\n}\n"))
+    by_label = {i["label"]: i for i in items if i["kind"] == 14}
+    for entry in EXPECTATIONS.values():
+        item = by_label[entry.keyword]
+        assert item["detail"] == entry.spellings[0]
+        assert item["documentation"]["value"] == entry.hover()
+    # outside an expect block the same words carry no expectation docs
+    items = complete(client, in_travel('scenario "s" {\n  ', "\n}\n"))
+    assert "detail" not in {i["label"]: i for i in items}["max_steps"]
+
+
 def test_tools_list_offers_tools_from_the_imported_file(client):
     items = complete(client, in_travel("specialist s {\n  tools [", "]\n}\n"))
     assert names(items) == TOOLS

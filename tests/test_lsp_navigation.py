@@ -70,6 +70,16 @@ def test_hover_on_an_agent_shows_role_model_and_tools(client, travel):
     assert "`search_flights`, `book_flight`, `cancel_booking`" in text
 
 
+def test_hover_on_an_expectation_keyword_shows_its_construct_table_entry(client, travel):
+    from agentspec.constructs.expectations import EXPECTATIONS
+
+    hover = client.hover(travel, *at(TRAVEL, "no_tool_call cancel_booking"))
+    assert hover["contents"]["value"] == EXPECTATIONS["no_tool_call"].hover()
+    assert hover["range"] == span(TRAVEL, "no_tool_call")
+    # the tool name after the keyword is still the tool's hover
+    assert "tool cancel_booking" in client.hover(travel, *at(TRAVEL, "cancel_booking\n"))["contents"]["value"]
+
+
 def test_hover_on_a_declared_name(client, travel):
     text = client.hover(travel, *at(TRAVEL, "front_desk {"))["contents"]["value"]
     assert "coordinator front_desk" in text and "**routes:** `booker`" in text

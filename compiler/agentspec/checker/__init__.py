@@ -6,7 +6,7 @@ never raises for a bad spec; the CLI adds the loader's diagnostics and sorts.
 
 The rules are grouped by what they look at, one module each:
 ``declarations`` (one declaration at a time), ``scripts`` (steps, as the agent
-that runs them), ``scenarios`` (entry agent, expectations, suite),
+that runs them), ``scenario_rules`` (entry agent, fixtures, approvals, suite; each expectation by its rule in ``agentspec.constructs.expectations``), ``shared_rules`` (what several share),
 ``unit`` (duplicates and one-per-unit things), ``usage`` (warnings).
 Every code is listed in ``codes.CODES`` and documented in docs/diagnostics.md.
 """
@@ -23,7 +23,8 @@ from agentspec.checker.declarations import (
     check_service,
     check_tool,
 )
-from agentspec.checker.scenario_rules import PLAN_STATUSES, check_scenario, check_suite, entry_agent
+from agentspec.checker.scenario_rules import check_scenario, check_suite, entry_agent
+from agentspec.checker.shared_rules import PLAN_STATUSES
 from agentspec.checker.scripts import check_script_decl
 from agentspec.checker.unit import check_unit
 from agentspec.checker.usage import check_usage, used_names

@@ -10,24 +10,16 @@ cannot mean anything (a 0s timeout, a pass rate of 1.5) are errors.
 from __future__ import annotations
 
 from agentspec.syntax import nodes
-from agentspec.checker.calls import check_args, check_dispatched, signature
+from agentspec.checker.calls import check_args, signature
 from agentspec.checker.file_context import FileContext, role_phrase
 from agentspec.checker.scripts import check_script_call, check_steps
-from agentspec.checker.declarations import check_import_path
+from agentspec.checker.shared_rules import at_least, positive_duration, tool_name
 from agentspec.checker.values import locate
 from agentspec.symbols import BUILTIN_TOOLS, Symbol
 
-#: Plan statuses of the runtime (agentspec_runtime.state.PLAN_STATUSES; a test keeps them equal).
-PLAN_STATUSES: tuple[str, ...] = (
-    "draft",
-    "pending_approval",
-    "approved",
-    "executed",
-    "rejected",
-    "revision_requested",
-    "failed",
-)
-
+# The table imports this package's rules, and this module dispatches through
+# the table: import the module (not its names) so either may be loaded first.
+from agentspec.constructs import expectations as expectation_table
 
 def entry_agent(ctx: FileContext, scenario: nodes.ScenarioDecl) -> Symbol | None:
     """The agent a scenario starts at (None when it cannot be told; reported by ``check_scenario``)."""
@@ -50,7 +42,7 @@ def check_scenario(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
                 given.tool.span,
             )
         else:
-            _tool_name(ctx, given.tool)
+            tool_name(ctx, given.tool)
     _check_givens_and_approvals(ctx, scenario)
     if scenario.run is not None:
         if scenario.run.script is not None:
@@ -131,33 +123,11 @@ def _check_shape(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
         )
 
 
-def _positive_duration(ctx: FileContext, value: float | None, span: nodes.Span | None, keyword: str, what: str) -> None:
-    if value is not None and value <= 0 and span is not None:
-        ctx.error("E210", f"{what} must be longer than 0", ctx.after_keyword(span, keyword), "e.g. `30s`")
-
-
-def _at_least(
-    ctx: FileContext, value: int | None, minimum: int, span: nodes.Span | None, keyword: str, what: str
-) -> None:
-    if value is not None and value < minimum and span is not None:
-        ctx.error("E210", f"{what} must be at least {minimum}, got {value}", ctx.after_keyword(span, keyword))
-
-
 def _check_limits(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
     s = scenario.settings
-    _positive_duration(ctx, scenario.timeout_ms, s.get("timeout"), "timeout", "`timeout`")
-    _at_least(ctx, scenario.max_steps, 1, s.get("max_steps"), "max_steps", "`max_steps`")
-    _at_least(ctx, scenario.max_llm_calls, 1, s.get("max_llm_calls"), "max_llm_calls", "`max_llm_calls`")
-
-
-def _tool_name(ctx: FileContext, ident: nodes.Ident) -> Symbol | None:
-    """A tool named in a scenario: declared, or one of the built-ins the trace can show."""
-    if ident.name in BUILTIN_TOOLS:
-        return None
-    tool = ctx.lookup("tool", ident.name)
-    if tool is None:
-        ctx.unknown("E101", "tool", ident, [*ctx.scope.tools, *BUILTIN_TOOLS])
-    return tool
+    positive_duration(ctx, scenario.timeout_ms, s.get("timeout"), "timeout", "`timeout`")
+    at_least(ctx, scenario.max_steps, 1, s.get("max_steps"), "max_steps", "`max_steps`")
+    at_least(ctx, scenario.max_llm_calls, 1, s.get("max_llm_calls"), "max_llm_calls", "`max_llm_calls`")
 
 
 def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
@@ -188,7 +158,7 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) 
             )
         if target.kind != "tool":
             continue
-        tool = _tool_name(ctx, target.tool)
+        tool = tool_name(ctx, target.tool)
         if tool is not None and approval.decision.has_partial:
             partial = approval.decision.partial
             if isinstance(partial, dict):
@@ -216,78 +186,8 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) 
 
 
 def check_expectation(ctx: FileContext, exp) -> None:
-    kind = exp.kind
-    if kind == "tool_call":
-        tool = _tool_name(ctx, exp.tool)
-        for other in (exp.before, exp.after):
-            if other is not None:
-                _tool_name(ctx, other)
-        if tool is not None and exp.has_args:
-            check_args(ctx, exp.tool, tool.decl.params, exp.args, partial=True)
-        _check_counts(ctx, exp)
-    elif kind in ("no_tool_call", "on_tool_failure"):
-        _tool_name(ctx, exp.tool)
-    elif kind == "tool_order":
-        for ident in exp.tools:
-            _tool_name(ctx, ident)
-    elif kind == "no_side_effects":
-        for ident in [*exp.allowed, *(exp.mutating or [])]:
-            _tool_name(ctx, ident)
-    elif kind == "milestone":
-        if exp.tool is not None:
-            _tool_name(ctx, exp.tool)
-        if exp.weight is not None and exp.weight <= 0:
-            ctx.error(
-                "E210",
-                "a milestone's `weight` must be greater than 0",
-                ctx.find(exp.span, r"\bweight\s+(\S+)") or exp.span,
-            )
-    elif kind == "policy":
-        for ident in [*exp.forbidden_tools, *exp.required_tools]:
-            _tool_name(ctx, ident)
-    elif kind == "approval":
-        if exp.target.tool is not None:
-            _tool_name(ctx, exp.target.tool)
-    elif kind == "plan_status":
-        if exp.status.name not in PLAN_STATUSES:
-            ctx.unknown(
-                "E106",
-                "plan status",
-                exp.status,
-                PLAN_STATUSES,
-                f"statuses: {', '.join(PLAN_STATUSES)}",
-            )
-    elif kind == "max_duration":
-        _positive_duration(ctx, exp.limit_ms, exp.span, "max_duration", "`max_duration`")
-    elif kind in ("max_steps", "max_tokens"):
-        _at_least(ctx, exp.limit, 0, exp.span, kind, f"`{kind}`")
-    elif kind == "no_repetition":
-        if not 0 <= exp.max_rate <= 1:
-            span = ctx.find(exp.span, r"max_rate\s+(\S+)") or exp.span
-            ctx.error("E210", f"`max_rate` is a fraction between 0 and 1, got {exp.max_rate:g}", span)
-    elif kind == "state":
-        if exp.within_steps is not None and exp.within_steps < 1:
-            ctx.error(
-                "E210",
-                f"`within` must be at least 1, got {exp.within_steps}",
-                ctx.find(exp.span, r"\bwithin\s+(\S+)") or exp.span,
-            )
-    elif kind == "judge":
-        check_import_path(ctx, exp.judge, "judge")
-    elif kind == "dispatched":
-        plans = [s.decl for s in ctx.scope.plans.values()]
-        check_dispatched(ctx, exp.actions, exp.span, plans)
-
-
-def _check_counts(ctx: FileContext, exp: nodes.ExpectToolCall) -> None:
-    for word, minimum in (("times", 0), ("min_times", 0), ("max_times", 0), ("order", 1)):
-        value = getattr(exp, word)
-        if value is not None and value < minimum:
-            span = ctx.find(exp.span, rf"\b{word}\s+(\S+)") or exp.span
-            ctx.error("E210", f"`{word}` must be at least {minimum}, got {value}", span)
-    if exp.min_times is not None and exp.max_times is not None and exp.min_times > exp.max_times:
-        span = ctx.find(exp.span, r"\bmax_times\s+(\S+)") or exp.span
-        ctx.error("E210", f"`max_times` ({exp.max_times}) is less than `min_times` ({exp.min_times})", span)
+    """Each expectation is checked by the rule its entry in the construct table names."""
+    expectation_table.EXPECTATIONS[exp.kind].check(ctx, exp)
 
 
 # ---- suite --------------------------------------------------------------------------------
@@ -295,7 +195,7 @@ def _check_counts(ctx: FileContext, exp: nodes.ExpectToolCall) -> None:
 
 def check_suite(ctx: FileContext, suite: nodes.SuiteDecl) -> None:
     s = suite.settings
-    _at_least(ctx, suite.runs, 1, s.get("runs"), "runs", "`runs`")
+    at_least(ctx, suite.runs, 1, s.get("runs"), "runs", "`runs`")
     if suite.min_pass_rate is not None and not 0 <= suite.min_pass_rate <= 1:
         ctx.error(
             "E210",
@@ -303,7 +203,7 @@ def check_suite(ctx: FileContext, suite: nodes.SuiteDecl) -> None:
             ctx.after_keyword(s["min_pass_rate"], "min_pass_rate"),
             "e.g. `min_pass_rate 0.9` for 90%",
         )
-    _positive_duration(ctx, suite.timeout_ms, s.get("timeout"), "timeout", "`timeout`")
-    _positive_duration(
+    positive_duration(ctx, suite.timeout_ms, s.get("timeout"), "timeout", "`timeout`")
+    positive_duration(
         ctx, suite.scenario_timeout_ms, s.get("scenario_timeout"), "scenario_timeout", "`scenario_timeout`"
     )

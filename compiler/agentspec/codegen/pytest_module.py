@@ -1,7 +1,7 @@
 """The test module: one pytest test per scenario, as agentgate calls.
 
 Each scenario becomes an agentgate ``Scenario`` with one call per expectation
-(``scenario.expect_tool_call(...)``; harness facts are appended as
+(``scenario.expect_tool_call(...)``, as its entry in ``agentspec.constructs.expectations`` emits it; harness facts are appended as
 ``agentspec_runtime.expectations``), a ``RuntimeAdapter`` that creates a fresh
 runtime with the scenario's interpreter and fixtures, sends the script as the
 prompt and answers approvals, and ``run_scenario`` with the file's suite
@@ -15,6 +15,7 @@ from typing import Any
 
 from agentspec.syntax import nodes
 from agentspec.codegen import CodegenError
+from agentspec.constructs.expectations import EXPECTATIONS
 from agentspec.codegen.imports import Imports, used_names
 from agentspec.codegen.ir import Definition, TestCase, TestModule, where
 from agentspec.codegen.names import Namespace, constant, snake
@@ -113,7 +114,7 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
         max_steps=sc.max_steps,
         max_llm_calls=sc.max_llm_calls,
     )
-    expectations = [_expectation(builder, e) for e in sc.expectations]
+    expectations = [EXPECTATIONS[e.kind].emit(builder, e) for e in sc.expectations]
 
     handlers = None
     if sc.givens:
@@ -174,78 +175,3 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
     return TestCase(name, sc.name, location, scenario, expectations, adapter, run)
 
 
-def _names(idents: list[nodes.Ident] | None) -> list[str] | None:
-    return [i.name for i in idents] if idents else None
-
-
-def _expectation(builder: _TestBuilder, e: Any) -> Expr:
-    """One spec expectation as a call on the agentgate Scenario (or an appended harness fact)."""
-    kind = e.kind
-    if kind == "tool_call":
-        args = {a.name.name: a.value for a in e.args} if e.has_args else None
-        return call(
-            "scenario.expect_tool_call",
-            e.tool.name,
-            with_args=args,
-            before=e.before.name if e.before else None,
-            after=e.after.name if e.after else None,
-            order=e.order,
-            times=e.times,
-            min_times=e.min_times,
-            max_times=e.max_times,
-        )
-    if kind == "no_tool_call":
-        return call("scenario.expect_no_tool_call", e.tool.name)
-    if kind == "tool_order":
-        return call("scenario.expect_tool_order", [t.name for t in e.tools])
-    if kind == "state":
-        return call("scenario.expect_state", e.key, value=e.value if e.has_value else None, within_steps=e.within_steps)
-    if kind == "no_error":
-        return call("scenario.expect_no_error")
-    if kind == "output":
-        return call("scenario.expect_output", **{e.test: e.text})
-    if kind == "max_steps":
-        return call("scenario.expect_max_steps", e.limit)
-    if kind == "max_duration":
-        return call("scenario.expect_max_duration", e.limit_ms)
-    if kind == "max_tokens":
-        return call("scenario.expect_max_tokens", e.limit)
-    if kind == "no_side_effects":
-        return call("scenario.expect_no_side_effects", _names(e.allowed) or [], mutating_tools=_names(e.mutating))
-    if kind == "no_repetition":
-        return call("scenario.expect_no_repetition", max_rate=e.max_rate)
-    if kind == "milestone":
-        return call(
-            "scenario.expect_milestone",
-            e.name,
-            tool=e.tool.name if e.tool else None,
-            state_key=e.state_key,
-            output_contains=e.output_contains,
-            weight=e.weight,
-        )
-    if kind == "judge":
-        judge = builder.imports.user(e.judge) if e.judge is not None else None
-        return call("scenario.expect_llm_judge", e.criteria, judge_fn=judge)
-    if kind == "policy":
-        return call(
-            "scenario.expect_policy",
-            e.name,
-            forbidden_tools=_names(e.forbidden_tools),
-            forbidden_outputs=e.forbidden_outputs or None,
-            required_tools=_names(e.required_tools),
-        )
-    if kind == "on_tool_failure":
-        return call("scenario.on_tool_failure", e.tool.name, expect=e.expect)
-    if kind == "dispatched":
-        fact: Call = call("ExpectDispatched", e.actions)
-    elif kind == "plan_status":
-        fact = call("ExpectPlanStatus", e.plan_id, e.status.name)
-    elif kind == "approval":
-        if e.target.kind == "tool":
-            fact = call("ExpectApprovalDecision", e.target.tool.name, e.outcome, kind="tool")
-        else:
-            target = e.target.plan_id if e.target.plan_id is not None else "*"
-            fact = call("ExpectApprovalDecision", target, e.outcome, kind="plan")
-    else:
-        raise CodegenError(f"unknown expectation {kind!r}")
-    return call("scenario.expectations.append", fact)

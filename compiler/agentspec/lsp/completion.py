@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from agentspec.constructs.expectations import EXPECTATIONS
 from agentspec.lsp import describe
 from agentspec.lsp.analysis import Analysis
 from agentspec.lsp.cursor import CursorContext, cursor_context
@@ -91,8 +92,29 @@ def complete(text: str, offset: int, analysis: Analysis) -> list[types.Completio
     words = list(ctx.keywords)
     if ctx.accepts_bool:
         words += ["true", "false"]
+    documented = _expectation_docs(ctx.keywords)
     items += [
-        types.CompletionItem(label=word, kind=types.CompletionItemKind.Keyword, sort_text=f"2{word}")
+        types.CompletionItem(
+            label=word,
+            kind=types.CompletionItemKind.Keyword,
+            sort_text=f"2{word}",
+            **documented.get(word, {}),
+        )
         for word in words
     ]
     return items
+
+
+def _expectation_docs(keywords: list[str]) -> dict[str, dict]:
+    """Detail and documentation for the keywords that start an expectation, from the
+    construct table, where the parser accepts an expectation (every such keyword)."""
+    starts = {entry.keyword: entry for entry in EXPECTATIONS.values()}
+    if not set(starts) <= set(keywords):
+        return {}
+    return {
+        word: {
+            "detail": entry.spellings[0],
+            "documentation": types.MarkupContent(kind=types.MarkupKind.Markdown, value=entry.hover()),
+        }
+        for word, entry in starts.items()
+    }

@@ -1,5 +1,8 @@
 """Hover, go-to-definition and find-references.
 
+Hover over an expectation's keyword shows its entry of the construct table
+(``agentspec.constructs.expectations``).
+
 All three start from the symbol under the cursor (go-to-definition also
 jumps from an import's path to that file), found and resolved by
 ``agentspec.symbols`` (the same name resolution the checker uses), so a name
@@ -13,6 +16,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from agentspec import symbols
+from agentspec.constructs.expectations import EXPECTATIONS, Expectation
 from agentspec.lsp import describe
 from agentspec.lsp.analysis import Analysis, import_target
 from agentspec.lsp.documents import uri_of
@@ -32,11 +36,29 @@ def _location(program: Program, path: str, span, encoding: str) -> types.Locatio
     return types.Location(uri=uri_of(path), range=index.span_range(span))
 
 
+def _expectation_keyword_under(analysis: Analysis, offset: int) -> tuple[Expectation, int, int] | None:
+    """The expectation whose first keyword is under the cursor, and that keyword's offsets."""
+    for scenario in analysis.spec.of_kind("scenario") if analysis.spec is not None else []:
+        for exp in scenario.expectations:
+            entry = EXPECTATIONS[exp.kind]
+            end = exp.span.start + len(entry.keyword)  # an expectation's span starts at its keyword
+            if exp.span.start <= offset <= end:
+                return entry, exp.span.start, end
+    return None
+
+
 def hover(analysis: Analysis, position: types.Position) -> types.Hover | None:
     offset = analysis.index.offset(position)
     symbol = symbol_under(analysis, position)
     if symbol is None:
-        return None
+        found = _expectation_keyword_under(analysis, offset)
+        if found is None:
+            return None
+        entry, start, end = found
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=entry.hover()),
+            range=analysis.index.range(start, end),
+        )
     # the range of the word hovered: the reference or the declared name under the cursor
     word = None
     for reference in symbols.references_in(analysis.spec):

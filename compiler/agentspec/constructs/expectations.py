@@ -1,0 +1,412 @@
+"""The expectations of an ``expect { ... }`` block, one entry each.
+
+Each ``Expectation`` entry is keyed by the ``kind`` of the syntax-tree node
+the parser builds for it (``nodes.ExpectToolCall.kind == "tool_call"``) and
+holds:
+
+- ``spellings``: how it is written; lower-case words are keywords, UPPER-CASE
+  words are placeholders explained in ``arguments`` (the highlighters' keyword
+  lists are checked against these words);
+- ``arguments``: each placeholder and its type;
+- ``summary``: what it checks, in one or two sentences (hover and completion);
+- ``example``: a line that docs/language.md's example of every expectation
+  shows (a test parses it and checks it gives this kind);
+- ``check(ctx, node)``: the checker rule (names resolve, numbers make sense);
+- ``emit(builder, node)``: the generated Python, an agentgate ``Scenario``
+  call or a harness fact appended to ``scenario.expectations``.
+
+The checker (``checker.scenario_rules.check_expectation``), code generation
+(``codegen.pytest_module``) and the language server (hover, completion)
+dispatch through ``EXPECTATIONS``; none of them lists expectation kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from agentspec.checker.calls import check_args, check_dispatched
+from agentspec.checker.declarations import check_import_path
+from agentspec.checker.file_context import FileContext
+from agentspec.checker.shared_rules import PLAN_STATUSES, at_least, positive_duration, tool_name
+from agentspec.codegen.pyexpr import Expr, call
+from agentspec.syntax import nodes
+
+#: what a placeholder stands for, by type
+TOOL = "a tool: declared, or built in (`call_agent`, `storePlan`, `executePlan`)"
+TOOLS = "a list of tools, e.g. `[search_flights, book_flight]`"
+COUNT = "a whole number"
+TEXT = 'a string, e.g. `"NH7"`'
+
+
+@dataclass(frozen=True)
+class Expectation:
+    kind: str
+    spellings: tuple[str, ...]
+    arguments: dict[str, str]
+    summary: str
+    example: str
+    check: Callable[[FileContext, Any], None]
+    emit: Callable[[Any, Any], Expr]
+
+    @property
+    def keyword(self) -> str:
+        """The word the expectation starts with."""
+        return self.spellings[0].split()[0]
+
+    @property
+    def keywords(self) -> frozenset[str]:
+        """Every keyword of its spellings (words outside quotes and regexes that are not placeholders)."""
+        bare = re.sub(r'"[^"]*"|/[^/]*/', " ", " ".join(self.spellings))
+        return frozenset(w for w in re.findall(r"[A-Za-z_]+", bare) if not w.isupper())
+
+    def hover(self) -> str:
+        """Markdown for the language server: the spellings, what it checks, its arguments."""
+        parts = ["```agentspec\n" + "\n".join(self.spellings) + "\n```", self.summary]
+        if self.arguments:
+            parts.append("\n".join(f"- `{name}`: {what}" for name, what in self.arguments.items()))
+        return "\n\n".join(parts)
+
+
+def _names(idents: list[nodes.Ident] | None) -> list[str] | None:
+    return [i.name for i in idents] if idents else None
+
+
+def _fact(expr: Expr) -> Expr:
+    """A harness fact (an ``agentspec_runtime.expectations`` class) appended to the scenario."""
+    return call("scenario.expectations.append", expr)
+
+
+def _check_nothing(ctx: FileContext, exp: Any) -> None:
+    """No names, no numbers: nothing to check beyond the syntax."""
+
+
+def _check_tools(*fields: str) -> Callable[[FileContext, Any], None]:
+    """A rule that resolves the tool names in ``fields`` (an Ident, a list of them, or None)."""
+
+    def check(ctx: FileContext, exp: Any) -> None:
+        for name in fields:
+            value = getattr(exp, name)
+            for ident in value if isinstance(value, list) else [value]:
+                if ident is not None:
+                    tool_name(ctx, ident)
+
+    return check
+
+
+# ---- tool_call ------------------------------------------------------------------------------
+
+
+def _check_tool_call(ctx: FileContext, exp: nodes.ExpectToolCall) -> None:
+    tool = tool_name(ctx, exp.tool)
+    for other in (exp.before, exp.after):
+        if other is not None:
+            tool_name(ctx, other)
+    if tool is not None and exp.has_args:
+        check_args(ctx, exp.tool, tool.decl.params, exp.args, partial=True)
+    for word, minimum in (("times", 0), ("min_times", 0), ("max_times", 0), ("order", 1)):
+        value = getattr(exp, word)
+        if value is not None and value < minimum:
+            span = ctx.find(exp.span, rf"\b{word}\s+(\S+)") or exp.span
+            ctx.error("E210", f"`{word}` must be at least {minimum}, got {value}", span)
+    if exp.min_times is not None and exp.max_times is not None and exp.min_times > exp.max_times:
+        span = ctx.find(exp.span, r"\bmax_times\s+(\S+)") or exp.span
+        ctx.error("E210", f"`max_times` ({exp.max_times}) is less than `min_times` ({exp.min_times})", span)
+
+
+def _emit_tool_call(builder: Any, e: nodes.ExpectToolCall) -> Expr:
+    args = {a.name.name: a.value for a in e.args} if e.has_args else None
+    return call(
+        "scenario.expect_tool_call",
+        e.tool.name,
+        with_args=args,
+        before=e.before.name if e.before else None,
+        after=e.after.name if e.after else None,
+        order=e.order,
+        times=e.times,
+        min_times=e.min_times,
+        max_times=e.max_times,
+    )
+
+
+# ---- the rest, in the order of docs/language.md -----------------------------------------------
+
+
+def _check_state(ctx: FileContext, exp: nodes.ExpectState) -> None:
+    if exp.within_steps is not None and exp.within_steps < 1:
+        ctx.error(
+            "E210",
+            f"`within` must be at least 1, got {exp.within_steps}",
+            ctx.find(exp.span, r"\bwithin\s+(\S+)") or exp.span,
+        )
+
+
+def _check_max_duration(ctx: FileContext, exp: nodes.ExpectMaxDuration) -> None:
+    positive_duration(ctx, exp.limit_ms, exp.span, "max_duration", "`max_duration`")
+
+
+def _check_limit(ctx: FileContext, exp: nodes.ExpectMaxSteps | nodes.ExpectMaxTokens) -> None:
+    at_least(ctx, exp.limit, 0, exp.span, exp.kind, f"`{exp.kind}`")
+
+
+def _check_no_repetition(ctx: FileContext, exp: nodes.ExpectNoRepetition) -> None:
+    if not 0 <= exp.max_rate <= 1:
+        span = ctx.find(exp.span, r"max_rate\s+(\S+)") or exp.span
+        ctx.error("E210", f"`max_rate` is a fraction between 0 and 1, got {exp.max_rate:g}", span)
+
+
+def _check_milestone(ctx: FileContext, exp: nodes.ExpectMilestone) -> None:
+    if exp.tool is not None:
+        tool_name(ctx, exp.tool)
+    if exp.weight is not None and exp.weight <= 0:
+        ctx.error(
+            "E210",
+            "a milestone's `weight` must be greater than 0",
+            ctx.find(exp.span, r"\bweight\s+(\S+)") or exp.span,
+        )
+
+
+def _emit_judge(builder: Any, e: nodes.ExpectJudge) -> Expr:
+    judge = builder.imports.user(e.judge) if e.judge is not None else None
+    return call("scenario.expect_llm_judge", e.criteria, judge_fn=judge)
+
+
+def _check_dispatched(ctx: FileContext, exp: nodes.ExpectDispatched) -> None:
+    plans = [s.decl for s in ctx.scope.plans.values()]
+    check_dispatched(ctx, exp.actions, exp.span, plans)
+
+
+def _check_plan_status(ctx: FileContext, exp: nodes.ExpectPlanStatus) -> None:
+    if exp.status.name not in PLAN_STATUSES:
+        ctx.unknown("E106", "plan status", exp.status, PLAN_STATUSES, f"statuses: {', '.join(PLAN_STATUSES)}")
+
+
+def _check_approval_target(ctx: FileContext, exp: nodes.ExpectApproval) -> None:
+    if exp.target.tool is not None:
+        tool_name(ctx, exp.target.tool)
+
+
+def _approval_target(target: nodes.ApprovalTarget) -> tuple[str, str]:
+    """(target, kind) as the runtime's approval facts take them; ``"*"`` is any plan."""
+    if target.kind == "tool":
+        return target.tool.name, "tool"
+    return (target.plan_id if target.plan_id is not None else "*"), "plan"
+
+
+def _emit_approval(builder: Any, e: nodes.ExpectApproval) -> Expr:
+    target, kind = _approval_target(e.target)
+    return _fact(call("ExpectApprovalDecision", target, e.outcome, kind=kind))
+
+
+_ENTRIES = (
+    Expectation(
+        kind="tool_call",
+        spellings=("tool_call TOOL(ARG: VALUE, ...) before TOOL after TOOL times N min_times N max_times N order N",),
+        arguments={
+            "TOOL": TOOL,
+            "ARG: VALUE": "arguments the call must have (at least these), checked against the tool's parameters",
+            "N": f"{COUNT}: exact, minimum and maximum number of calls; `order` is the call's 1-based position",
+        },
+        summary="The run called the tool (with at least these arguments, in this order or count); "
+        "every part after the tool name is optional.",
+        example='tool_call search_flights(origin: "SFO") before book_flight',
+        check=_check_tool_call,
+        emit=_emit_tool_call,
+    ),
+    Expectation(
+        kind="no_tool_call",
+        spellings=("no_tool_call TOOL",),
+        arguments={"TOOL": TOOL},
+        summary="The run never called the tool.",
+        example="no_tool_call cancel_booking",
+        check=_check_tools("tool"),
+        emit=lambda b, e: call("scenario.expect_no_tool_call", e.tool.name),
+    ),
+    Expectation(
+        kind="tool_order",
+        spellings=("tool_order [TOOL, ...]",),
+        arguments={"TOOL": TOOL},
+        summary="The tools were called in this order (a subsequence: other calls may come between).",
+        example="tool_order [search_flights, book_flight]",
+        check=_check_tools("tools"),
+        emit=lambda b, e: call("scenario.expect_tool_order", [t.name for t in e.tools]),
+    ),
+    Expectation(
+        kind="state",
+        spellings=("state KEY == VALUE within N",),
+        arguments={
+            "KEY": 'a state key, a name or a string (`"plan:p1"`, `dispatched`)',
+            "VALUE": "the value it must have (optional)",
+            "N": f"{COUNT}, at least 1: within this many steps (optional)",
+        },
+        summary="A state change set KEY (to VALUE). The harness records plan statuses as `plan:<id>` "
+        "and dispatched actions as `dispatched`.",
+        example='state "plan:p1" == "executed" within 10',
+        check=_check_state,
+        emit=lambda b, e: call(
+            "scenario.expect_state", e.key, value=e.value if e.has_value else None, within_steps=e.within_steps
+        ),
+    ),
+    Expectation(
+        kind="no_error",
+        spellings=("no_error",),
+        arguments={},
+        summary="The run had no error step (an unanswered approval is one).",
+        example="no_error",
+        check=_check_nothing,
+        emit=lambda b, e: call("scenario.expect_no_error"),
+    ),
+    Expectation(
+        kind="output",
+        spellings=('output contains "TEXT"', 'output not_contains "TEXT"', "output matches /REGEX/"),
+        arguments={"TEXT": TEXT, "REGEX": "a Python regular expression, searched (not anchored); flags `imsx`"},
+        summary="The final output contains, does not contain, or matches the text.",
+        example='output contains "NH7"',
+        check=_check_nothing,
+        emit=lambda b, e: call("scenario.expect_output", **{e.test: e.text}),
+    ),
+    Expectation(
+        kind="max_steps",
+        spellings=("max_steps N",),
+        arguments={"N": COUNT},
+        summary="The run took at most N steps.",
+        example="max_steps 20",
+        check=_check_limit,
+        emit=lambda b, e: call("scenario.expect_max_steps", e.limit),
+    ),
+    Expectation(
+        kind="max_duration",
+        spellings=("max_duration DURATION",),
+        arguments={"DURATION": "a duration such as `5s` or `500ms`, longer than 0"},
+        summary="The run took at most this long.",
+        example="max_duration 5s",
+        check=_check_max_duration,
+        emit=lambda b, e: call("scenario.expect_max_duration", e.limit_ms),
+    ),
+    Expectation(
+        kind="max_tokens",
+        spellings=("max_tokens N",),
+        arguments={"N": COUNT},
+        summary="The run used at most N tokens.",
+        example="max_tokens 2000",
+        check=_check_limit,
+        emit=lambda b, e: call("scenario.expect_max_tokens", e.limit),
+    ),
+    Expectation(
+        kind="no_side_effects",
+        spellings=("no_side_effects allowed [TOOL, ...] mutating [TOOL, ...]",),
+        arguments={"TOOL": TOOL},
+        summary="Only the allowed tools were called; of those, the mutating ones (optional list) are the "
+        "ones with side effects.",
+        example="no_side_effects allowed [search_flights, book_flight] mutating [book_flight, cancel_booking]",
+        check=_check_tools("allowed", "mutating"),
+        emit=lambda b, e: call(
+            "scenario.expect_no_side_effects", _names(e.allowed) or [], mutating_tools=_names(e.mutating)
+        ),
+    ),
+    Expectation(
+        kind="no_repetition",
+        spellings=("no_repetition max_rate RATE",),
+        arguments={"RATE": "a fraction between 0 and 1 (optional, default 0)"},
+        summary="At most this share of tool calls repeat an earlier call with the same arguments.",
+        example="no_repetition max_rate 0.1",
+        check=_check_no_repetition,
+        emit=lambda b, e: call("scenario.expect_no_repetition", max_rate=e.max_rate),
+    ),
+    Expectation(
+        kind="milestone",
+        spellings=(
+            'milestone "NAME" tool TOOL weight W',
+            'milestone "NAME" state KEY weight W',
+            'milestone "NAME" output_contains "TEXT" weight W',
+        ),
+        arguments={"NAME": TEXT, "TOOL": TOOL, "KEY": "a state key", "TEXT": TEXT, "W": "a number above 0 (optional)"},
+        summary="A named, weighted step towards the goal: a tool was called, a state key set, or the "
+        "output contains the text.",
+        example='milestone "searched" tool search_flights weight 0.4',
+        check=_check_milestone,
+        emit=lambda b, e: call(
+            "scenario.expect_milestone",
+            e.name,
+            tool=e.tool.name if e.tool else None,
+            state_key=e.state_key,
+            output_contains=e.output_contains,
+            weight=e.weight,
+        ),
+    ),
+    Expectation(
+        kind="judge",
+        spellings=('judge "CRITERIA" using "MODULE:FUNCTION"',),
+        arguments={
+            "CRITERIA": "what the judge is asked, a string",
+            "MODULE:FUNCTION": "the judge function (optional); it gets `(criteria, trace_text)` and returns "
+            "a bool or `(passed, reasoning)`",
+        },
+        summary="A judge function (or agentgate's LLM judge) accepts the run against the criteria.",
+        example='judge "confirms the booking politely" using "travel_app.judges:confirms_booking"',
+        check=lambda ctx, e: check_import_path(ctx, e.judge, "judge"),
+        emit=_emit_judge,
+    ),
+    Expectation(
+        kind="policy",
+        spellings=('policy "NAME" forbidden_tools [TOOL, ...] forbidden_outputs ["TEXT", ...] required_tools [TOOL, ...]',),
+        arguments={"NAME": TEXT, "TOOL": TOOL, "TEXT": TEXT},
+        summary="A named policy: these tools are never called, these texts never output, these tools always "
+        "called (each clause optional, repeatable).",
+        example='policy "never cancel" forbidden_tools [cancel_booking] forbidden_outputs ["refund"] '
+        "required_tools [search_flights]",
+        check=_check_tools("forbidden_tools", "required_tools"),
+        emit=lambda b, e: call(
+            "scenario.expect_policy",
+            e.name,
+            forbidden_tools=_names(e.forbidden_tools),
+            forbidden_outputs=e.forbidden_outputs or None,
+            required_tools=_names(e.required_tools),
+        ),
+    ),
+    Expectation(
+        kind="on_tool_failure",
+        spellings=("on_tool_failure TOOL expect BEHAVIOUR",),
+        arguments={
+            "TOOL": TOOL,
+            "BEHAVIOUR": '`retry` (the next steps call the tool again), or a string a later step\'s name must '
+            'contain (`"human_handoff"`)',
+        },
+        summary="After the tool's first failure, the next steps retry it, or contain a step whose name "
+        "includes the text.",
+        example="on_tool_failure search_flights expect retry",
+        check=_check_tools("tool"),
+        emit=lambda b, e: call("scenario.on_tool_failure", e.tool.name, expect=e.expect),
+    ),
+    Expectation(
+        kind="dispatched",
+        spellings=("dispatched [ACTION, ...]", "dispatched none"),
+        arguments={"ACTION": '`{ kind: "ACTION", payload: { ... } }`, checked against the plans\' actions'},
+        summary="Exactly these actions reached the dispatcher, in order (`references` compared only if given).",
+        example='dispatched [{ kind: "reorder", payload: { product_id: "SKU-1", quantity: 5 } }]',
+        check=_check_dispatched,
+        emit=lambda b, e: _fact(call("ExpectDispatched", e.actions)),
+    ),
+    Expectation(
+        kind="plan_status",
+        spellings=('plan "ID" status STATUS',),
+        arguments={"ID": "a plan id, a string", "STATUS": ", ".join(f"`{s}`" for s in PLAN_STATUSES)},
+        summary="The last status the plan reached in the run.",
+        example='plan "p1" status executed',
+        check=_check_plan_status,
+        emit=lambda b, e: _fact(call("ExpectPlanStatus", e.plan_id, e.status.name)),
+    ),
+    Expectation(
+        kind="approval",
+        spellings=("approval TOOL approved", 'approval plan "ID" rejected', "approval plan revised"),
+        arguments={"TOOL": TOOL, "ID": "a plan id (optional: any plan)"},
+        summary="An approval for the tool or plan was decided this way (`approved`, `rejected` or `revised`).",
+        example="approval book_flight approved",
+        check=_check_approval_target,
+        emit=_emit_approval,
+    ),
+)
+
+#: every expectation, by the ``kind`` of its syntax-tree node
+EXPECTATIONS: dict[str, Expectation] = {entry.kind: entry for entry in _ENTRIES}
