@@ -186,8 +186,11 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) 
 
 
 def check_expectation(ctx: FileContext, exp) -> None:
-    """Each expectation is checked by the rule its entry in the construct table names."""
-    expectation_table.EXPECTATIONS[exp.kind].check(ctx, exp)
+    """The tools an expectation names resolve; then the rule its entry in the construct table names."""
+    entry = expectation_table.EXPECTATIONS[exp.kind]
+    for ident in entry.tools(exp):
+        tool_name(ctx, ident)
+    entry.check(ctx, exp)
 
 
 # ---- suite --------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ holds:
 - ``summary``: what it checks, in one or two sentences (hover and completion);
 - ``example``: a line that docs/language.md's example of every expectation
   shows (a test parses it and checks it gives this kind);
-- ``check(ctx, node)``: the checker rule (names resolve, numbers make sense);
+- ``tools(node)``: the tool names it mentions; the checker resolves them and
+  the language server jumps from them (``symbols.references_in``);
+- ``check(ctx, node)``: any further checker rule (numbers that make sense,
+  arguments that fit the tool);
 - ``emit(builder, node)``: the generated Python, an agentgate ``Scenario``
   call or a harness fact appended to ``scenario.expectations``.
 
@@ -29,8 +32,9 @@ from typing import Any, Callable
 from agentspec.checker.calls import check_args, check_dispatched
 from agentspec.checker.declarations import check_import_path
 from agentspec.checker.file_context import FileContext
-from agentspec.checker.shared_rules import PLAN_STATUSES, at_least, positive_duration, tool_name
+from agentspec.checker.shared_rules import PLAN_STATUSES, at_least, positive_duration
 from agentspec.codegen.pyexpr import Expr, call
+from agentspec.symbols import BUILTIN_TOOLS
 from agentspec.syntax import nodes
 
 #: what a placeholder stands for, by type
@@ -47,8 +51,9 @@ class Expectation:
     arguments: dict[str, str]
     summary: str
     example: str
-    check: Callable[[FileContext, Any], None]
     emit: Callable[[Any, Any], Expr]
+    tools: Callable[[Any], list[nodes.Ident]] = lambda exp: []
+    check: Callable[[FileContext, Any], None] = lambda ctx, exp: None
 
     @property
     def keyword(self) -> str:
@@ -78,31 +83,29 @@ def _fact(expr: Expr) -> Expr:
     return call("scenario.expectations.append", expr)
 
 
-def _check_nothing(ctx: FileContext, exp: Any) -> None:
-    """No names, no numbers: nothing to check beyond the syntax."""
+def _fields(*names: str) -> Callable[[Any], list[nodes.Ident]]:
+    """The tool names held in the node's fields ``names`` (each an Ident, a list of them, or None)."""
 
-
-def _check_tools(*fields: str) -> Callable[[FileContext, Any], None]:
-    """A rule that resolves the tool names in ``fields`` (an Ident, a list of them, or None)."""
-
-    def check(ctx: FileContext, exp: Any) -> None:
-        for name in fields:
+    def tools(exp: Any) -> list[nodes.Ident]:
+        found: list[nodes.Ident] = []
+        for name in names:
             value = getattr(exp, name)
-            for ident in value if isinstance(value, list) else [value]:
-                if ident is not None:
-                    tool_name(ctx, ident)
+            found += value if isinstance(value, list) else [value] if value is not None else []
+        return found
 
-    return check
+    return tools
+
+
+def _approval_tool(exp: Any) -> list[nodes.Ident]:
+    return [exp.target.tool] if exp.target is not None and exp.target.tool is not None else []
 
 
 # ---- tool_call ------------------------------------------------------------------------------
 
 
 def _check_tool_call(ctx: FileContext, exp: nodes.ExpectToolCall) -> None:
-    tool = tool_name(ctx, exp.tool)
-    for other in (exp.before, exp.after):
-        if other is not None:
-            tool_name(ctx, other)
+    # the name was resolved (and reported if unknown) through ``tools``; built-ins have no declared params
+    tool = None if exp.tool.name in BUILTIN_TOOLS else ctx.lookup("tool", exp.tool.name)
     if tool is not None and exp.has_args:
         check_args(ctx, exp.tool, tool.decl.params, exp.args, partial=True)
     for word, minimum in (("times", 0), ("min_times", 0), ("max_times", 0), ("order", 1)):
@@ -157,8 +160,6 @@ def _check_no_repetition(ctx: FileContext, exp: nodes.ExpectNoRepetition) -> Non
 
 
 def _check_milestone(ctx: FileContext, exp: nodes.ExpectMilestone) -> None:
-    if exp.tool is not None:
-        tool_name(ctx, exp.tool)
     if exp.weight is not None and exp.weight <= 0:
         ctx.error(
             "E210",
@@ -180,11 +181,6 @@ def _check_dispatched(ctx: FileContext, exp: nodes.ExpectDispatched) -> None:
 def _check_plan_status(ctx: FileContext, exp: nodes.ExpectPlanStatus) -> None:
     if exp.status.name not in PLAN_STATUSES:
         ctx.unknown("E106", "plan status", exp.status, PLAN_STATUSES, f"statuses: {', '.join(PLAN_STATUSES)}")
-
-
-def _check_approval_target(ctx: FileContext, exp: nodes.ExpectApproval) -> None:
-    if exp.target.tool is not None:
-        tool_name(ctx, exp.target.tool)
 
 
 def _approval_target(target: nodes.ApprovalTarget) -> tuple[str, str]:
@@ -211,6 +207,7 @@ _ENTRIES = (
         summary="The run called the tool (with at least these arguments, in this order or count); "
         "every part after the tool name is optional.",
         example='tool_call search_flights(origin: "SFO") before book_flight',
+        tools=_fields("tool", "before", "after"),
         check=_check_tool_call,
         emit=_emit_tool_call,
     ),
@@ -220,7 +217,7 @@ _ENTRIES = (
         arguments={"TOOL": TOOL},
         summary="The run never called the tool.",
         example="no_tool_call cancel_booking",
-        check=_check_tools("tool"),
+        tools=_fields("tool"),
         emit=lambda b, e: call("scenario.expect_no_tool_call", e.tool.name),
     ),
     Expectation(
@@ -229,7 +226,7 @@ _ENTRIES = (
         arguments={"TOOL": TOOL},
         summary="The tools were called in this order (a subsequence: other calls may come between).",
         example="tool_order [search_flights, book_flight]",
-        check=_check_tools("tools"),
+        tools=_fields("tools"),
         emit=lambda b, e: call("scenario.expect_tool_order", [t.name for t in e.tools]),
     ),
     Expectation(
@@ -254,7 +251,6 @@ _ENTRIES = (
         arguments={},
         summary="The run had no error step (an unanswered approval is one).",
         example="no_error",
-        check=_check_nothing,
         emit=lambda b, e: call("scenario.expect_no_error"),
     ),
     Expectation(
@@ -263,7 +259,6 @@ _ENTRIES = (
         arguments={"TEXT": TEXT, "REGEX": "a Python regular expression, searched (not anchored); flags `imsx`"},
         summary="The final output contains, does not contain, or matches the text.",
         example='output contains "NH7"',
-        check=_check_nothing,
         emit=lambda b, e: call("scenario.expect_output", **{e.test: e.text}),
     ),
     Expectation(
@@ -300,7 +295,7 @@ _ENTRIES = (
         summary="Only the allowed tools were called; of those, the mutating ones (optional list) are the "
         "ones with side effects.",
         example="no_side_effects allowed [search_flights, book_flight] mutating [book_flight, cancel_booking]",
-        check=_check_tools("allowed", "mutating"),
+        tools=_fields("allowed", "mutating"),
         emit=lambda b, e: call(
             "scenario.expect_no_side_effects", _names(e.allowed) or [], mutating_tools=_names(e.mutating)
         ),
@@ -325,6 +320,7 @@ _ENTRIES = (
         summary="A named, weighted step towards the goal: a tool was called, a state key set, or the "
         "output contains the text.",
         example='milestone "searched" tool search_flights weight 0.4',
+        tools=_fields("tool"),
         check=_check_milestone,
         emit=lambda b, e: call(
             "scenario.expect_milestone",
@@ -356,7 +352,7 @@ _ENTRIES = (
         "called (each clause optional, repeatable).",
         example='policy "never cancel" forbidden_tools [cancel_booking] forbidden_outputs ["refund"] '
         "required_tools [search_flights]",
-        check=_check_tools("forbidden_tools", "required_tools"),
+        tools=_fields("forbidden_tools", "required_tools"),
         emit=lambda b, e: call(
             "scenario.expect_policy",
             e.name,
@@ -376,7 +372,7 @@ _ENTRIES = (
         summary="After the tool's first failure, the next steps retry it, or contain a step whose name "
         "includes the text.",
         example="on_tool_failure search_flights expect retry",
-        check=_check_tools("tool"),
+        tools=_fields("tool"),
         emit=lambda b, e: call("scenario.on_tool_failure", e.tool.name, expect=e.expect),
     ),
     Expectation(
@@ -403,7 +399,7 @@ _ENTRIES = (
         arguments={"TOOL": TOOL, "ID": "a plan id (optional: any plan)"},
         summary="An approval for the tool or plan was decided this way (`approved`, `rejected` or `revised`).",
         example="approval book_flight approved",
-        check=_check_approval_target,
+        tools=_approval_tool,
         emit=_emit_approval,
     ),
 )
