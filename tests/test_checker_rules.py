@@ -65,6 +65,7 @@ def codes(tmp_path: Path, main: str) -> list[str]:
         ('scenario "s" { input "x" expect { policy "p" required_tools [bok_flight] } }', "required_tools"),
         ('scenario "s" { input "x" expect { on_tool_failure bok_flight expect retry } }', "on_tool_failure"),
         ('scenario "s" { input "x" expect { approval bok_flight approved } }', "approval"),
+        ('scenario "s" { input "x" expect { no_approval for bok_flight } }', "no_approval"),
     ],
 )
 def test_tool_names_resolve_everywhere(tmp_path, snippet, where):
@@ -74,6 +75,11 @@ def test_tool_names_resolve_everywhere(tmp_path, snippet, where):
 
 def test_expectations_may_name_builtin_tools(tmp_path):
     snippet = 'scenario "s" { input "x" expect { tool_call storePlan  tool_order [call_agent, executePlan] } }'
+    assert codes(tmp_path, snippet) == []
+
+
+def test_no_approval_without_a_tool_names_nothing_to_resolve(tmp_path):
+    snippet = 'scenario "s" { input "x" expect { no_approval  no_approval for plan  no_approval for plan "p1" } }'
     assert codes(tmp_path, snippet) == []
 
 

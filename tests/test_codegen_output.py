@@ -126,3 +126,38 @@ def test_a_tool_without_an_implementation_fails_clearly(tmp_path: Path) -> None:
         tool = module.RUNTIME_SPEC.agent("s").tools[0]
         with pytest.raises(Exception, match="has no implementation in the spec"):
             asyncio.run(tool.handler({}, None))
+
+
+NO_APPROVAL = PREAMBLE + """
+tool search(q: str) { returns { hits: 1 } }
+tool book(id: str) { approval always  returns { ok: true } }
+specialist desk { model "claude-haiku-4-5"  tools [search, book] }
+scenario "only searches" {
+  agent desk
+  run { search(q: "x") }
+  expect { no_approval  no_approval for book  no_approval for plan }
+}
+scenario "books" {
+  agent desk
+  run { book(id: "b1") }
+  on approval book: approve
+  expect { no_approval for search  no_approval for book }
+}
+"""
+
+
+def test_no_approval_is_emitted_as_a_harness_fact_and_checks_the_run(tmp_path: Path) -> None:
+    write_spec(tmp_path, "desk.agentspec", NO_APPROVAL)
+    out = compile_here(tmp_path, "desk.agentspec")
+    source = (out / "test_desk.py").read_text(encoding="utf-8")
+    assert "scenario.expectations.append(ExpectNoApproval())" in source
+    assert 'ExpectNoApproval("book", kind="tool")' in source
+    assert 'ExpectNoApproval("*", kind="plan")' in source
+    assert imports_of(out / "test_desk.py")["ExpectNoApproval"] == "agentspec_runtime.expectations:ExpectNoApproval"
+    with imported(out, "desk_runtime", "test_desk") as (_, tests):
+        tests.test_only_searches()
+        with pytest.raises(AssertionError) as failed:
+            tests.test_books()
+    report = str(failed.value)
+    assert "expected no approval request for tool 'book', but the run requested 1: tool 'book'" in report
+    assert report.endswith("at desk.agentspec:12")  # the scenario "books"

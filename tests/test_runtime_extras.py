@@ -14,6 +14,7 @@ from agentspec_runtime import (
     ApprovalScript,
     ExpectApprovalDecision,
     ExpectDispatched,
+    ExpectNoApproval,
     ExpectPlanStatus,
     RuntimeAdapter,
     ToolFailure,
@@ -200,6 +201,26 @@ def test_expect_approval_decision() -> None:
     assert ExpectApprovalDecision("book_flight", "approve", kind="tool").check(trace).detail == (
         "no approval for tool 'book_flight' was decided in the run (decisions: plan 'p1' → reject)"
     )
+
+
+def test_expect_no_approval() -> None:
+    requested = AgentTrace(
+        input="x",
+        steps=[AgentStep(StepKind.HUMAN_HANDOFF, "approval_request", input={"id": "a1", "kind": "tool", "target": "book"})],
+    )
+    quiet = AgentTrace(input="x", steps=[AgentStep(StepKind.TOOL_CALL, "search", input={})])
+    assert ExpectNoApproval().check(quiet).passed
+    assert not ExpectNoApproval().check(requested).passed
+    assert not ExpectNoApproval("book", kind="tool").check(requested).passed
+    assert ExpectNoApproval("search", kind="tool").check(requested).passed
+    assert ExpectNoApproval("*", kind="plan").check(requested).passed  # a tool's approval is not a plan's
+    assert not ExpectNoApproval("*", kind="tool").check(requested).passed
+    assert ExpectNoApproval().check(requested).detail == (
+        "expected no approval request for any approval, but the run requested 1: tool 'book'"
+    )
+    # the real runtime, through the bridge: a plan that needs approval is requested as kind "plan"
+    assert not ExpectNoApproval("*", kind="plan").check(plan_trace("approve")).passed
+    assert ExpectNoApproval("book", kind="tool").check(plan_trace("approve")).passed
 
 
 def test_expectations_read_only_the_trace() -> None:

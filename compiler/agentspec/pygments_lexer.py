@@ -60,7 +60,7 @@ OTHER_KEYWORDS = (
     "allowed", "mutating", "no_repetition", "max_rate", "milestone", "weight", "judge", "using",
     "policy", "on_tool_failure", "dispatched", "none", "status", "before", "after", "times",
     "min_times", "max_times", "order", "output_contains", "forbidden_tools", "required_tools",
-    "forbidden_outputs", "approved", "rejected", "revised",
+    "forbidden_outputs", "approved", "rejected", "revised", "no_approval", "for",
     # suite
     "runs", "min_pass_rate", "scenario_timeout",
 )

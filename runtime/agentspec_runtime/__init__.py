@@ -22,7 +22,7 @@ from .context import ToolContext
 from .dispatch import normalize_actions
 from .errors import ScriptError, StreamError, StreamTimeout, ToolFailure
 from .execution import AgentRun
-from .expectations import ExpectApprovalDecision, ExpectDispatched, ExpectPlanStatus
+from .expectations import ExpectApprovalDecision, ExpectDispatched, ExpectNoApproval, ExpectPlanStatus
 from .fixtures import fails, override_handlers, returns
 from .interpreters import Interpreter
 from .outcomes import ToolOutcome
@@ -101,6 +101,7 @@ __all__ = [
     "ApprovalAnswer",
     "ApprovalScript",
     "ExpectApprovalDecision",
+    "ExpectNoApproval",
     "ExpectDispatched",
     "ExpectPlanStatus",
     "RuntimeAdapter",

@@ -1,4 +1,4 @@
-"""Harness facts as agentgate expectations: dispatched actions, plan status, approvals.
+"""Harness facts as agentgate expectations: dispatched actions, plan status, approvals (decided, or never requested).
 
 They read only the ``AgentTrace`` — the ``STATE_CHANGE`` and ``HUMAN_HANDOFF``
 steps the bridge makes — so they work on any trace built by
@@ -12,7 +12,7 @@ from typing import Any
 
 from agentgate import AgentStep, AgentTrace, Expectation, ExpectationResult, StepKind
 
-from .bridge import APPROVAL_DECISION, DISPATCHED, plan_state_key
+from .bridge import APPROVAL_DECISION, APPROVAL_REQUEST, DISPATCHED, plan_state_key
 
 
 def _dispatched(trace: AgentTrace) -> list[dict[str, Any]]:
@@ -121,3 +121,39 @@ class ExpectApprovalDecision(Expectation):
                 f"(decisions: {'; '.join(shown) or 'none'})"
             )
         return ExpectationResult(False, description, detail, trace_context=shown or ["(no approvals)"])
+
+
+def _requests(trace: AgentTrace) -> list[AgentStep]:
+    return [s for s in trace.steps if s.kind == StepKind.HUMAN_HANDOFF and s.name == APPROVAL_REQUEST]
+
+
+class ExpectNoApproval(Expectation):
+    """No approval was requested in the run: none at all (no arguments), or none
+    for ``target`` (a tool name or plan id) of ``kind``; ``target="*"`` is any
+    target of that kind, as in ``ExpectApprovalDecision``."""
+
+    def __init__(self, target: str | None = None, kind: str | None = None) -> None:
+        self.target = target
+        self.kind = kind
+
+    def check(self, trace: AgentTrace) -> ExpectationResult:
+        if self.target is None:
+            what, description = "any approval", "expect_no_approval()"
+        else:
+            what = f"{self.kind} {self.target!r}" if self.kind else repr(self.target)
+            what = f"any {self.kind}" if self.target == "*" and self.kind else what
+            description = f"expect_no_approval({what})"
+        requests = _requests(trace)
+        relevant = [
+            s for s in requests
+            if self.target in (None, "*", s.input.get("target")) and (self.kind is None or s.input.get("kind") == self.kind)
+        ]
+        if not relevant:
+            return ExpectationResult(True, description)
+        shown = [f"{s.input.get('kind')} {s.input.get('target')!r}" for s in relevant]
+        return ExpectationResult(
+            False,
+            description,
+            f"expected no approval request for {what}, but the run requested {len(relevant)}: {', '.join(shown)}",
+            trace_context=[f"approval requested for {line}" for line in shown],
+        )

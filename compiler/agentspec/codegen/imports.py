@@ -44,6 +44,7 @@ EXTENSION_NAMES = {
     "RuntimeAdapter": "agentspec_runtime.bridge",
     "ExpectApprovalDecision": "agentspec_runtime.expectations",
     "ExpectDispatched": "agentspec_runtime.expectations",
+    "ExpectNoApproval": "agentspec_runtime.expectations",
     "ExpectPlanStatus": "agentspec_runtime.expectations",
     "failure_report": "agentspec_runtime.scenarios",
     "run_scenario": "agentspec_runtime.scenarios",

@@ -195,6 +195,13 @@ def _emit_approval(builder: Any, e: nodes.ExpectApproval) -> Expr:
     return _fact(call("ExpectApprovalDecision", target, e.outcome, kind=kind))
 
 
+def _emit_no_approval(builder: Any, e: nodes.ExpectNoApproval) -> Expr:
+    if e.target is None:
+        return _fact(call("ExpectNoApproval"))
+    target, kind = _approval_target(e.target)
+    return _fact(call("ExpectNoApproval", target, kind=kind))
+
+
 _ENTRIES = (
     Expectation(
         kind="tool_call",
@@ -401,6 +408,15 @@ _ENTRIES = (
         example="approval book_flight approved",
         tools=_approval_tool,
         emit=_emit_approval,
+    ),
+    Expectation(
+        kind="no_approval",
+        spellings=("no_approval", "no_approval for TOOL", 'no_approval for plan "ID"'),
+        arguments={"TOOL": TOOL, "ID": "a plan id (optional: any plan)"},
+        summary="No approval was requested in the run: none at all, none for the tool, or none for a plan.",
+        example="no_approval for cancel_booking",
+        tools=_approval_tool,
+        emit=_emit_no_approval,
     ),
 )
 

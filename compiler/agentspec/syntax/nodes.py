@@ -431,6 +431,14 @@ class ExpectApproval(Node):
     span: Span
 
 
+class ExpectNoApproval(Node):
+    """``no_approval`` (none at all), ``no_approval for book_flight``, ``no_approval for plan "p1"``."""
+
+    kind: Literal["no_approval"] = "no_approval"
+    target: ApprovalTarget | None = None
+    span: Span
+
+
 Expectation = Annotated[
     Union[
         ExpectToolCall,
@@ -451,6 +459,7 @@ Expectation = Annotated[
         ExpectDispatched,
         ExpectPlanStatus,
         ExpectApproval,
+        ExpectNoApproval,
     ],
     Field(discriminator="kind"),
 ]

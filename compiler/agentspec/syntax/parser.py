@@ -761,6 +761,10 @@ class _AstBuilder(Transformer):
         target, outcome = _values(children)
         return nodes.ExpectApproval(target=target, outcome=outcome, span=span_of(meta))
 
+    def expect_no_approval(self, meta, children):
+        values = _values(children)
+        return nodes.ExpectNoApproval(target=values[0] if values else None, span=span_of(meta))
+
     # -- suite -------------------------------------------------------------------
 
     def runs(self, meta, children):
