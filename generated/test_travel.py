@@ -6,7 +6,7 @@
 from agentgate import Scenario
 from agentspec_runtime.approval_script import ApprovalAnswer, ApprovalScript
 from agentspec_runtime.bridge import RuntimeAdapter
-from agentspec_runtime.expectations import ExpectApprovalDecision
+from agentspec_runtime.expectations import ExpectApprovalDecision, ExpectNoApproval
 from agentspec_runtime.fixtures import returns
 from agentspec_runtime.scenarios import failure_report, run_scenario
 from agentspec_runtime.scripts import agent_call, script, tool_call
@@ -98,6 +98,7 @@ def test_no_flights_found_nothing_is_booked() -> None:
     scenario.expect_policy(
         "nothing booked", forbidden_tools=["book_flight"], forbidden_outputs=["BK-", "booked"]
     )
+    scenario.expectations.append(ExpectNoApproval())
     adapter = RuntimeAdapter(
         lambda: build_runtime(
             interpreter="scripted", handlers={"search_flights": returns({"flights": []})}
@@ -124,7 +125,7 @@ def test_no_flights_found_nothing_is_booked() -> None:
 
 
 def test_small_refunds_need_no_approval_large_ones_do() -> None:
-    """Small refunds need no approval, large ones do (specs/travel.agentspec:125)"""
+    """Small refunds need no approval, large ones do (specs/travel.agentspec:126)"""
     scenario = Scenario(
         "Small refunds need no approval, large ones do", input="Refund two bookings"
     )
@@ -144,4 +145,4 @@ def test_small_refunds_need_no_approval_large_ones_do() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:125")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:126")
