@@ -23,6 +23,7 @@ from typing import Any, AsyncIterator, Callable
 from . import events
 from .context import MAPPING_ATTRIBUTES, RESERVED_KEYS
 from .errors import StreamError
+from .evals import runner as eval_runner
 from .execution import Execution
 from .jsonable import NotJSONError, jsonable
 from .interpreters import INTERPRETER_NAMES, Interpreter, TestingInterpreter, interpreter_by_name
@@ -147,6 +148,11 @@ class Runtime:
     def interpreter(self) -> str:
         return self._interpreter.name
 
+    @property
+    def resource_id(self) -> str:
+        """The tenant this runtime serves (``define_eval_request`` binds requests to it)."""
+        return self.spec.tenant.resource_id
+
     def _next_approval_id(self) -> str:
         return f"approval-{next(self._approval_ids)}"
 
@@ -188,6 +194,24 @@ class Runtime:
         if self._interpreter.emits_summary:
             yield events.latency_summary(execution.summary())
         yield terminal
+
+    # -- evals -------------------------------------------------------------------
+
+    async def run_eval(self, request: Any) -> dict[str, Any]:
+        """Run an eval (``EvalRequest`` or its mapping) and return the raw artifact dict.
+
+        Validate it with ``EvalArtifact.model_validate``. A request that does not
+        fit this runtime (unknown agent, conflicting preset) raises ``ValueError``.
+        """
+        return await eval_runner.run(self, eval_runner.prepare(self, request))
+
+    def stream_eval(self, request: Any) -> AsyncIterator[dict[str, Any]]:
+        """Run an eval, yielding progress envelopes ``{runId, sequence, type, data}``.
+
+        The request is checked now (``ValueError`` at the call); the run starts
+        when iteration does, and stops when the consumer stops iterating.
+        """
+        return eval_runner.stream(self, eval_runner.prepare(self, request))
 
     # -- approvals -------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Callable, Literal, TypedDict, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer
 from pydantic.alias_generators import to_camel
 
 from .schema import Schema
@@ -190,6 +190,9 @@ class AgentSpec(_SpecModel):
     approval: AgentApproval = "default"
     stateful: bool = True
     plan: str | None = None
+    # the PlanSpec given to define_planner/define_executor: define_runtime adds it to
+    # the runtime's plans when not listed there, as the published harness does
+    _plan_spec: "PlanSpec | None" = PrivateAttr(default=None)
 
     @field_serializer("approval")
     def _wire(self, value: AgentApproval) -> Any:
@@ -358,7 +361,7 @@ def _define_agent(
     plan: PlanSpec | str | None = None,
 ) -> AgentSpec:
     where = f"{role} {name!r}"
-    return AgentSpec(
+    agent = AgentSpec(
         name=name,
         role=role,
         model=_model(model),
@@ -370,6 +373,8 @@ def _define_agent(
         stateful=stateful,
         plan=plan.name if isinstance(plan, PlanSpec) else plan,
     )
+    agent._plan_spec = plan if isinstance(plan, PlanSpec) else None
+    return agent
 
 
 def define_coordinator(
@@ -488,11 +493,17 @@ def define_runtime(
 
     if isinstance(approval_policies, Mapping):
         approval_policies = ApprovalPolicies.model_validate(dict(approval_policies))
+    agents = list(agents)
+    plans = list(plans)
+    for agent in agents:  # plans attached to agents join the runtime's plans
+        attached = agent._plan_spec
+        if attached is not None and all(p.name != attached.name for p in plans):
+            plans.append(attached)
     spec = RuntimeSpec(
         tenant=tenant if isinstance(tenant, TenantIdentity) else define_tenant(tenant),
-        agents=list(agents),
+        agents=agents,
         providers=_providers(providers),
-        plans=list(plans),
+        plans=plans,
         references=list(references),
         approval_policies=approval_policies,
     )
