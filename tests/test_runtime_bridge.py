@@ -21,6 +21,7 @@ from agentspec_runtime import (
     script,
     tool_call,
 )
+from agentspec_runtime.interpreters import ModelUsage
 from runtime_support import Recorder, collect, inventory_runtime, inventory_spec, run, store_plan_call
 
 PLAN_FLOW = script(
@@ -204,9 +205,9 @@ def test_an_unanswered_approval_is_rejected_and_recorded_as_an_error() -> None:
 class Stuck(Interpreter):
     name = "stuck"
 
-    async def run(self, run: Any) -> Any:
-        yield run.start_turn()
-        await asyncio.Event().wait()  # never set: a hung model
+    async def next_step(self, request: Any) -> Any:
+        yield ModelUsage()  # the model call began (step-start) ...
+        await asyncio.Event().wait()  # ... and never set: a hung model
 
 
 def test_a_hung_stream_raises_stream_timeout_instead_of_hanging() -> None:

@@ -12,7 +12,6 @@ from pydantic import BaseModel
 from agentspec_runtime import (
     Interpreter,
     ToolFailure,
-    ToolOutcome,
     create_runtime,
     define_coordinator,
     define_runtime,
@@ -22,6 +21,7 @@ from agentspec_runtime import (
     script,
     tool_call,
 )
+from agentspec_runtime.interpreters import EndTurn, ModelUsage, TextChunk, ToolCall
 from agentspec_runtime.usage import estimate_tokens, json_text
 from runtime_support import collect, results, run, texts, types
 
@@ -245,8 +245,8 @@ def test_an_agent_without_routes_has_no_call_agent() -> None:
 class Broken(Interpreter):
     name = "broken"
 
-    async def run(self, run: Any) -> Any:
-        yield run.start_turn()
+    async def next_step(self, request: Any) -> Any:
+        yield ModelUsage()  # the model call began (step-start) ...
         raise RuntimeError("interpreter bug")
 
 
@@ -421,13 +421,12 @@ class Polite(Interpreter):
 
     name = "polite"
 
-    async def run(self, run: Any) -> Any:
-        yield run.start_turn()
-        outcome = ToolOutcome()
-        async for event in run.call_tool("echo", {"value": run.prompt}, outcome):
-            yield event
-        yield {"type": "text", "text": f"Thanks! {outcome.result}"}
-        run.end_turn(completion_tokens=5)
+    async def next_step(self, request: Any) -> Any:
+        yield ToolCall("echo", {"value": request.prompt})  # validation, approvals, handler
+        result = request.messages[-1]  # the engine ran the call: its ToolResult is the last message
+        yield TextChunk(f"Thanks! {result.result}")
+        yield ModelUsage(output_tokens=5)  # input tokens left out: the engine estimates them
+        yield EndTurn()
 
 
 def test_a_custom_interpreter_uses_the_same_tool_machinery() -> None:

@@ -73,7 +73,6 @@ from .evals import (
     run_eval_sync,
     score_sample,
 )
-from .execution import AgentRun
 from .expectations import ExpectApprovalDecision, ExpectDispatched, ExpectNoApproval, ExpectPlanStatus
 from .fixtures import fails, override_handlers, returns
 from .interpreters import Interpreter
@@ -139,7 +138,6 @@ __all__ = [
     "infer_provider",
     "normalize_schema",
     # running
-    "AgentRun",
     "Interpreter",
     "Runtime",
     "ScriptError",

@@ -25,8 +25,9 @@ from .dispatch import DispatchError, call_dispatcher, normalize_actions, resolve
 from .errors import StreamError
 from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyError
+from .conversation import ToolDefinition
 from .schema import Schema
-from .specs import AgentSpec
+from .specs import AgentSpec, RuntimeSpec
 from .state import REPLACEABLE_STATUSES, StoredPlan
 
 if TYPE_CHECKING:
@@ -42,6 +43,50 @@ STORE_PLAN_SCHEMA = Schema.of(
     }
 )
 EXECUTE_PLAN_SCHEMA = Schema.of({"planId": str})
+
+
+def builtin_definitions(spec: RuntimeSpec, agent: AgentSpec) -> list[ToolDefinition]:
+    """The built-ins ``agent`` has, as a model is told about them.
+
+    They are narrowed to the agent (its routes, its plan's body schema), so a
+    live model is shown what it may actually do; the arguments are validated
+    against the general schemas above either way.
+    """
+    definitions: list[ToolDefinition] = []
+    if agent.routes:
+        schema = _object({"agent": {"type": "string", "enum": list(agent.routes)}, "prompt": {"type": "string"}})
+        definitions.append(
+            ToolDefinition("call_agent", "Hand a task to another agent and get its answer back.", schema)
+        )
+    if agent.role == "planner":
+        plans = [p for p in spec.plans if agent.plan in (None, p.name)]
+        body: dict[str, Any] = dict(plans[0].body_schema) if len(plans) == 1 else {}
+        definitions_of_body = body.pop("$defs", None)  # local $refs point at the root: keep them there
+        schema = _object(
+            {
+                "specName": {"type": "string", "enum": [p.name for p in plans]},
+                "planId": {"type": "string"},
+                "body": body,
+            }
+        )
+        if definitions_of_body is not None:
+            schema["$defs"] = definitions_of_body
+        definitions.append(
+            ToolDefinition("storePlan", "Store a plan in this thread as a draft, to be executed later.", schema)
+        )
+    if agent.role == "executor":
+        definitions.append(
+            ToolDefinition(
+                "executePlan",
+                "Execute a stored draft plan: ask for approval if required, then dispatch its actions.",
+                _object({"planId": {"type": "string"}}),
+            )
+        )
+    return definitions
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
 
 
 def _invalid(outcome: ToolOutcome, tool: str, errors: list[str]) -> None:

@@ -3,8 +3,11 @@
 A :class:`Execution` lives for one top-level ``query``/``run_specialist``
 stream and is shared by the nested runs of routed agents, so tool-use ids
 (``scripted-tool-1``, ``-2``, …) and usage are counted across the whole stream.
-An :class:`AgentRun` is the handle an interpreter gets for one agent's run:
-it starts and ends model turns and calls tools.
+:meth:`Execution.run_agent` is the agent loop at the interpreter seam: it asks
+the interpreter for one step at a time (see ``conversation.py``), turns each
+part into events, runs tool calls, grows the conversation, and does the
+bookkeeping every interpreter shares — ``step-start``, turn timing, usage
+(reported by the interpreter, else estimated; see ``usage.py``).
 
 Everything here is an async generator of events, delegating with
 ``contextlib.aclosing`` so that a consumer who stops iterating closes every
@@ -25,13 +28,24 @@ from pydantic import BaseModel
 from . import events
 from .builtins import BUILTINS
 from .context import ToolContext
+from .conversation import (
+    AssistantMessage,
+    EndTurn,
+    ModelUsage,
+    StepRequest,
+    TextChunk,
+    ToolCall,
+    ToolResult,
+    UserMessage,
+)
 from .errors import ToolFailure
 from .jsonable import NotJSONError, jsonable
 from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyError
 from .specs import AgentSpec, ToolSpec
 from .state import Decision, PendingApproval
-from .usage import Usage, estimate_tokens, json_text
+from .usage import TurnRecord, Usage, estimate_tokens, json_text
+from .validation import agent_provider
 
 if TYPE_CHECKING:
     from .runtime import Runtime
@@ -46,7 +60,7 @@ class Execution:
         self.resource_id = runtime.spec.tenant.resource_id
         self.state = runtime._store.thread(self.resource_id, thread_id)
         self.usage = Usage()
-        self.turns: list[dict[str, Any]] = []
+        self.turns: list[TurnRecord] = []
         self.tools: list[dict[str, Any]] = []
         self.started = time.perf_counter()
         self._tool_counter = 0
@@ -68,32 +82,105 @@ class Execution:
         }
         return ToolContext(values, self.runtime._services)
 
-    # -- agent runs ----------------------------------------------------------
+    # -- agent runs: the interpreter seam ------------------------------------
 
     async def run_agent(
         self, agent: AgentSpec, prompt: str, texts: list[str] | None = None
     ) -> AsyncIterator[dict[str, Any]]:
-        """Run ``agent`` on ``prompt``; ``texts`` (if given) receives the run's text events.
+        """Run ``agent`` on ``prompt`` step by step; ``texts`` (if given) receives the run's messages.
 
         A run's output — in a stateful agent's history and in a ``call_agent``
-        result — is its text events joined by newlines (see :func:`run_output`).
+        result — is its text messages joined by newlines (see :func:`run_output`).
         """
         run = AgentRun(self, agent, prompt)
-        texts = [] if texts is None else texts
-        async with aclosing(self.runtime._interpreter.run(run)) as stream:
-            async for event in stream:
-                if event["type"] == events.TEXT:
-                    texts.append(event["text"])
-                yield event
+        while not run.finished:
+            async with aclosing(self._step(run)) as stream:
+                async for event in stream:
+                    yield event
+        if texts is not None:
+            texts.extend(run.texts)
         if agent.stateful:
-            self.state.history.setdefault(agent.name, []).append({"prompt": prompt, "output": run_output(texts)})
+            self.state.history.setdefault(agent.name, []).append({"prompt": prompt, "output": run_output(run.texts)})
+
+    async def _step(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
+        """One model call: the interpreter's parts become events, tool calls run, usage is recorded."""
+        interpreter = self.runtime._interpreter
+        request = run.request
+        started = time.perf_counter()
+        prompt_tokens = run.context_tokens  # what the model has seen when the step starts
+        completion_tokens = 0
+        reported = ModelUsage()
+        turn: TurnRecord | None = None
+        # this step's assistant message: its tool calls stay in one message (their results follow
+        # it), and only text that comes after a result starts a new one
+        message: AssistantMessage | None = None
+        after_result = False
+        in_text = False  # the last text-or-call part was text: a chunk continues its message
+        made_calls = False
+        async with aclosing(interpreter.next_step(request)) as parts:
+            async for part in parts:
+                if turn is None:  # the step said something: a model turn began
+                    turn = TurnRecord(run.agent.name, run.agent.model_id)
+                    self.turns.append(turn)  # now, so turns keep step-start order when agents nest
+                    yield events.step_start()
+                if isinstance(part, TextChunk) and not isinstance(part.text, str):
+                    raise TypeError(f"TextChunk.text must be a str, got {type(part.text).__name__}")
+                if isinstance(part, (TextChunk, ToolCall)):
+                    if message is None or (after_result and isinstance(part, TextChunk)):
+                        message = AssistantMessage()
+                        request.messages.append(message)
+                        after_result = False
+                    message.add(part)
+                if isinstance(part, TextChunk):
+                    if not in_text:
+                        run.texts.append("")
+                    run.texts[-1] += part.text
+                    in_text = True
+                    completion_tokens += estimate_tokens(part.text)
+                    yield events.text(part.text)
+                elif isinstance(part, ToolCall):
+                    in_text = False
+                    completion_tokens += estimate_tokens(json_text({"tool": part.name, "args": part.args}))
+                    tool_id = self.next_tool_id()
+                    outcome = ToolOutcome()
+                    async with aclosing(self.call_tool(run.agent, tool_id, part.name, part.args, outcome)) as stream:
+                        async for event in stream:
+                            yield event
+                    request.messages.append(ToolResult(part, tool_id, outcome.result, not outcome.ok))
+                    run.context_tokens += estimate_tokens(json_text(outcome.result))
+                    after_result = True
+                    made_calls = True
+                elif isinstance(part, ModelUsage):
+                    reported = ModelUsage(
+                        part.model or reported.model,
+                        reported.input_tokens if part.input_tokens is None else part.input_tokens,
+                        reported.output_tokens if part.output_tokens is None else part.output_tokens,
+                    )
+                elif isinstance(part, EndTurn):
+                    run.finished = True
+                else:
+                    raise TypeError(
+                        f"interpreter {interpreter.name!r} yielded {part!r}; "
+                        "a step yields TextChunk, ToolCall, ModelUsage or EndTurn"
+                    )
+        if turn is None:  # a step that says nothing is no model turn, and the run is over
+            run.finished = True
+            return
+        usage = Usage(
+            prompt_tokens if reported.input_tokens is None else reported.input_tokens,
+            completion_tokens if reported.output_tokens is None else reported.output_tokens,
+        )
+        self.usage.add(usage)
+        turn.finish(usage, _ms_since(started), reported.model)
+        if not made_calls:
+            run.finished = True
+        request.step += 1
 
     # -- tool calls ----------------------------------------------------------
 
     async def call_tool(
-        self, agent: AgentSpec, name: str, args: dict[str, Any], outcome: ToolOutcome
+        self, agent: AgentSpec, tool_id: str, name: str, args: dict[str, Any], outcome: ToolOutcome
     ) -> AsyncIterator[dict[str, Any]]:
-        tool_id = self.next_tool_id()
         # the tool works on its own copy of the args: the consumer may do what it likes with the
         # events (which carry ``args``), but must not change a tool's input or a stored plan that way
         own_args = copy.deepcopy(args)
@@ -207,54 +294,32 @@ class Execution:
     # -- summary ---------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
-        return {"totalMs": _ms_since(self.started), "turns": self.turns, "tools": self.tools}
+        return {
+            "totalMs": _ms_since(self.started),
+            "turns": [turn.as_event() for turn in self.turns],
+            "tools": self.tools,
+        }
 
 
 class AgentRun:
-    """What an interpreter sees of one agent's run: its spec, prompt, turns and tools."""
+    """The engine's bookkeeping for one agent's run: the conversation and what it has said."""
 
     def __init__(self, execution: Execution, agent: AgentSpec, prompt: str) -> None:
-        self.execution = execution
         self.agent = agent
-        self.prompt = prompt
+        spec = execution.runtime.spec
+        provider_name = agent_provider(agent)
+        self.request = StepRequest(
+            agent=agent,
+            provider=spec.providers.get(provider_name) if provider_name else None,
+            system=agent.system_prompt,
+            messages=[UserMessage(prompt)],
+            tools=execution.runtime._tool_definitions[agent.name],
+        )
+        #: the estimate of what the model has seen: system prompt, prompt, every tool result so far
         self.context_tokens = estimate_tokens(agent.system_prompt) + estimate_tokens(prompt)
-        self._turn_started: float | None = None
-        self._turn_prompt_tokens = 0
-        self._turn_record: dict[str, Any] | None = None
-
-    @property
-    def tool_names(self) -> list[str]:
-        return list(self.execution.runtime._agent_tools[self.agent.name])
-
-    def start_turn(self) -> dict[str, Any]:
-        """Begin a model turn; returns the ``step-start`` event to yield.
-
-        The turn's record is added now, so the summary lists turns in the order
-        their ``step-start`` events appear even when routed agents nest turns.
-        """
-        self._turn_started = time.perf_counter()
-        self._turn_prompt_tokens = self.context_tokens
-        self._turn_record = {"agent": self.agent.name, "durationMs": 0.0, "usage": Usage().as_event()}
-        self.execution.turns.append(self._turn_record)
-        return events.step_start()
-
-    def end_turn(self, completion_tokens: int, prompt_tokens: int | None = None) -> None:
-        """End the turn; prompt tokens default to what the model had seen when the turn started."""
-        if self._turn_record is None:
-            raise RuntimeError("end_turn() without start_turn()")
-        usage = Usage(self._turn_prompt_tokens if prompt_tokens is None else prompt_tokens, completion_tokens)
-        self.execution.usage.add(usage)
-        self._turn_record["durationMs"] = _ms_since(self._turn_started or time.perf_counter())
-        self._turn_record["usage"] = usage.as_event()
-        self._turn_record = None
-        self._turn_started = None
-
-    async def call_tool(self, name: str, args: dict[str, Any], outcome: ToolOutcome) -> AsyncIterator[dict[str, Any]]:
-        """Dispatch a tool call for real; its result lands in ``outcome`` and in the model's context."""
-        async with aclosing(self.execution.call_tool(self.agent, name, args, outcome)) as stream:
-            async for event in stream:
-                yield event
-        self.context_tokens += estimate_tokens(json_text(outcome.result))
+        #: the run's text messages (consecutive text chunks of a step are one message)
+        self.texts: list[str] = []
+        self.finished = False
 
 
 def _being_cancelled() -> bool:

@@ -21,7 +21,9 @@ from contextlib import aclosing
 from typing import Any, AsyncIterator, Callable
 
 from . import events
+from .builtins import builtin_definitions
 from .context import MAPPING_ATTRIBUTES, RESERVED_KEYS
+from .conversation import ToolDefinition
 from .errors import StreamError
 from .evals import runner as eval_runner
 from .execution import Execution
@@ -67,6 +69,17 @@ def _pick_interpreter(interpreter: Any) -> Interpreter:
     raise TypeError(
         f"interpreter must be one of {', '.join(INTERPRETER_NAMES)} or an Interpreter, got {interpreter!r}"
     )
+
+
+def _tool_definitions(spec: RuntimeSpec) -> dict[str, tuple[ToolDefinition, ...]]:
+    """Per agent: every tool it may call, as an interpreter is shown it (built-ins last)."""
+    return {
+        agent.name: tuple(
+            [ToolDefinition(t.name, t.description, t.input_schema) for t in agent.all_tools()]
+            + builtin_definitions(spec, agent)
+        )
+        for agent in spec.agents
+    }
 
 
 def _tool_tables(spec: RuntimeSpec) -> dict[str, dict[str, ToolSpec | str]]:
@@ -139,6 +152,7 @@ class Runtime:
         self._policies = policies
         self._store = StateStore()
         self._agent_tools = _tool_tables(spec)
+        self._tool_definitions = _tool_definitions(spec)
         self._approvals: dict[str, Any] = {}
         self._approval_ids = itertools.count(1)
         self._thread_ids = itertools.count(1)

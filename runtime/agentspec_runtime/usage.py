@@ -1,4 +1,8 @@
-"""Deterministic token accounting for the stand-in interpreters.
+"""Usage bookkeeping: the engine's turn records, and the token estimate.
+
+The engine records every model turn (agent, model, duration, tokens). An
+interpreter that calls a real model reports the tokens the provider counted
+(``ModelUsage``); for anything it leaves out the engine uses an estimate.
 
 agentgate's ``expect_max_tokens`` and cost metrics need token counts, and the
 deterministic interpreters call no model. They report a documented estimate
@@ -19,7 +23,7 @@ The noop interpreter does no work and reports zero.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -54,3 +58,22 @@ class Usage:
             "completionTokens": self.completion_tokens,
             "totalTokens": self.total_tokens,
         }
+
+
+@dataclass
+class TurnRecord:
+    """One model turn as the engine saw it; ``as_event()`` is its latency-summary shape."""
+
+    agent: str
+    model: str
+    duration_ms: float = 0.0
+    usage: Usage = field(default_factory=Usage)
+
+    def finish(self, usage: Usage, duration_ms: float, model: str | None = None) -> None:
+        self.usage = usage
+        self.duration_ms = duration_ms
+        if model:
+            self.model = model
+
+    def as_event(self) -> dict[str, Any]:
+        return {"agent": self.agent, "durationMs": self.duration_ms, "usage": self.usage.as_event()}

@@ -1,11 +1,24 @@
-"""Interpreters: what stands in for the model (see ``base.Interpreter``)."""
+"""Interpreters: what stands in for the model (see ``base.Interpreter``, the seam)."""
 
 from __future__ import annotations
 
+from ..conversation import (
+    AssistantMessage,
+    EndTurn,
+    Message,
+    ModelUsage,
+    StepPart,
+    StepRequest,
+    TextChunk,
+    ToolCall,
+    ToolDefinition,
+    ToolResult,
+    UserMessage,
+)
 from .base import Interpreter
 from .noop import NoopInterpreter
 from .scripted import ScriptedCall, ScriptedInterpreter, parse_script
-from .testing import TestingInterpreter
+from .mock_response import TestingInterpreter
 from .unavailable import UnavailableInterpreter
 
 #: Names accepted by ``create_runtime(interpreter=...)``.
@@ -27,7 +40,18 @@ def interpreter_by_name(name: str) -> Interpreter:
 
 __all__ = [
     "INTERPRETER_NAMES",
+    "AssistantMessage",
+    "EndTurn",
     "Interpreter",
+    "Message",
+    "ModelUsage",
+    "StepPart",
+    "StepRequest",
+    "TextChunk",
+    "ToolCall",
+    "ToolDefinition",
+    "ToolResult",
+    "UserMessage",
     "NoopInterpreter",
     "ScriptedCall",
     "ScriptedInterpreter",

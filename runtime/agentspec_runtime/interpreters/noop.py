@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from typing import AsyncIterator
 
+from ..conversation import EndTurn, ModelUsage, StepPart, StepRequest
 from .base import Interpreter
-
-if TYPE_CHECKING:
-    from ..execution import AgentRun
 
 
 class NoopInterpreter(Interpreter):
-    """Yields a ``step-start`` and nothing else; reports zero usage."""
+    """One step that says nothing and reports zero usage (so the stream is ``step-start``, ``finish``)."""
 
     name = "noop"
 
-    async def run(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
-        yield run.start_turn()
-        run.end_turn(0, prompt_tokens=0)
+    async def next_step(self, request: StepRequest) -> AsyncIterator[StepPart]:
+        yield ModelUsage(input_tokens=0, output_tokens=0)
+        yield EndTurn()

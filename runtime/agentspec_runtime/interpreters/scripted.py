@@ -26,18 +26,13 @@ are made across the whole stream (a routed agent's calls continue the count).
 from __future__ import annotations
 
 import json
-from contextlib import aclosing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from typing import Any, AsyncIterator
 
+from ..conversation import EndTurn, StepPart, StepRequest, TextChunk, ToolCall, ToolResult
 from ..errors import ScriptError
-from ..events import text
-from ..outcomes import ToolOutcome
-from ..usage import estimate_tokens, json_text
+from ..usage import json_text
 from .base import Interpreter
-
-if TYPE_CHECKING:
-    from ..execution import AgentRun
 
 _CALL_KEYS = ("tool", "args")
 #: Deeper scripts are malformed: arguments are copied, validated and echoed
@@ -119,28 +114,29 @@ def parse_script(prompt: str) -> list[ScriptedCall] | None:
 
 
 class ScriptedInterpreter(Interpreter):
-    """Replays a scripted prompt (see module docstring)."""
+    """Replays a scripted prompt (see module docstring).
+
+    It keeps no state: the script is the prompt, and how far it has got is
+    the number of calls already in the conversation.
+    """
 
     name = "scripted"
     tool_id_prefix = "scripted-tool"
     emits_summary = True
 
-    async def run(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
-        calls = parse_script(run.prompt)
+    async def next_step(self, request: StepRequest) -> AsyncIterator[StepPart]:
+        calls = parse_script(request.prompt)
         if calls is None:
-            yield run.start_turn()
-            yield text(run.prompt)
-            run.end_turn(estimate_tokens(run.prompt))
+            yield TextChunk(request.prompt)
+            yield EndTurn()
             return
-        for call in calls:
-            yield run.start_turn()
-            emitted = estimate_tokens(json_text({"tool": call.tool, "args": call.args}))
-            outcome = ToolOutcome()
-            async with aclosing(run.call_tool(call.tool, call.args, outcome)) as stream:
-                async for event in stream:
-                    yield event
-            if outcome.ok:
-                echo = json_text(outcome.result)
-                emitted += estimate_tokens(echo)
-                yield text(echo)
-            run.end_turn(emitted)
+        made = len(request.tool_calls())
+        if made >= len(calls):
+            return  # an empty script: no model turn at all
+        call = calls[made]
+        yield ToolCall(call.tool, call.args)
+        result = request.messages[-1]
+        if isinstance(result, ToolResult) and not result.is_error:
+            yield TextChunk(json_text(result.result))
+        if made + 1 == len(calls):
+            yield EndTurn()

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from typing import AsyncIterator
 
+from ..conversation import StepPart, StepRequest
 from ..errors import StreamError
 from .base import Interpreter
 
-if TYPE_CHECKING:
-    from ..execution import AgentRun
-
 
 class UnavailableInterpreter(Interpreter):
-    """Ends every run with an ``interpreter_unavailable`` error event."""
+    """Ends every run with an ``interpreter_unavailable`` error event (before any ``step-start``)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
-    async def run(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
+    async def next_step(self, request: StepRequest) -> AsyncIterator[StepPart]:
         raise StreamError(
             f"the {self.name!r} interpreter is not available yet in agentspec_runtime; "
             "use interpreter='scripted' or testing={'mock_response': ...}",
             code="interpreter_unavailable",
         )
-        yield {}  # pragma: no cover - makes this an async generator
+        yield  # pragma: no cover - makes this an async generator
