@@ -353,6 +353,14 @@ EXPECTED = {
         "  |         ^^^^^^^^^^^^^^\n"
         "  = hint: the first is on line 5; keep one"
     ),
+    "E321": (
+        "E321.agentspec:5:12: error[E321]: `judge` without `using` needs a model to judge, and the scripted interpreter has none\n"
+        "  |\n"
+        '5 |   expect { judge "The booking is confirmed politely" }\n'
+        "  |            ^^^^^\n"
+        '  = hint: add `using "package.module:function"` to judge with your own function, or select a live interpreter '
+        "(AGENTSPEC_INTERPRETER=anthropic or openai) to have the provider's model judge; see docs/live.md"
+    ),
     "W101": (
         "W101.agentspec:3:12: warning[W101]: specialist `helper` is unreachable: no coordinator routes to it and no scenario starts at it\n"
         "  |\n"

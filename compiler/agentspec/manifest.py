@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import agentspec
+from agentspec.interpreter_mode import live_interpreter
 from agentspec.codegen.header import is_generated, spec_of
 
 FORMAT = 1
@@ -64,7 +65,9 @@ class Record:
 def fingerprint(harness: str) -> str:
     """Everything about the compiler that the output depends on, as one hash."""
     digest = hashlib.sha256()
-    digest.update(f"{agentspec.__version__}|{sys.version_info[:2]}|{harness}".encode())
+    # the interpreter mode decides whether a judge without `using` is an error (E321)
+    mode = live_interpreter() or "scripted"
+    digest.update(f"{agentspec.__version__}|{sys.version_info[:2]}|{harness}|{mode}".encode())
     for name in OUTPUT_LIBRARIES:
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec and spec.origin else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from agentgate import AgentAdapter, Scenario, ScenarioResult, TestSuite
 
-from . import eventlog
+from . import eventlog, live_summary
 
 
 def run_scenario(
@@ -34,6 +34,7 @@ def run_scenario(
     )
     outcome = result.results[0]
     eventlog.save_result(outcome)  # only when AGENTSPEC_EVENT_LOG names a directory
+    live_summary.collect(outcome, adapter)  # only in a session that sums up live runs
     return outcome
 
 

@@ -62,6 +62,7 @@ CODES: dict[str, str] = {
     "E318": "script that calls itself",
     "E319": "same name listed twice",
     "E320": "fixture or decision given twice",
+    "E321": "judge without `using` in a scripted run",
     # warnings
     "W101": "unreachable agent",
     "W102": "empty scenario",

@@ -46,6 +46,7 @@ EXTENSION_NAMES = {
     "ExpectDispatched": "agentspec_runtime.expectations",
     "ExpectNoApproval": "agentspec_runtime.expectations",
     "ExpectPlanStatus": "agentspec_runtime.expectations",
+    "provider_judge": "agentspec_runtime.judge",
     "failure_report": "agentspec_runtime.scenarios",
     "run_scenario": "agentspec_runtime.scenarios",
     "agent_call": "agentspec_runtime.scripts",

@@ -37,6 +37,8 @@ class _TestBuilder:
     namespace: Namespace
     scripts: dict[str, Definition] = field(default_factory=dict)  # script name -> definition, dependencies first
     _in_progress: list[str] = field(default_factory=list)
+    # the judge of the scenario being built when `judge` has no `using` (E321 unless compiled for live runs)
+    model_judge: Expr | None = None
 
     def steps(self, steps: list[Any]) -> Call:
         return call("script", *(self.step(s) for s in steps))
@@ -114,6 +116,8 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
         max_steps=sc.max_steps,
         max_llm_calls=sc.max_llm_calls,
     )
+    entry = sc.agent.name if sc.agent is not None else sc.via.name if sc.via is not None else None
+    builder.model_judge = call("provider_judge", build_runtime, agent=entry)  # the provider's model judges
     expectations = [EXPECTATIONS[e.kind].emit(builder, e) for e in sc.expectations]
 
     handlers = None

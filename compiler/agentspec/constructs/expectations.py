@@ -34,6 +34,7 @@ from agentspec.checker.declarations import check_import_path
 from agentspec.checker.file_context import FileContext
 from agentspec.checker.shared_rules import PLAN_STATUSES, at_least, positive_duration
 from agentspec.codegen.pyexpr import Expr, call
+from agentspec.interpreter_mode import live_interpreter
 from agentspec.symbols import BUILTIN_TOOLS
 from agentspec.syntax import nodes
 
@@ -169,8 +170,20 @@ def _check_milestone(ctx: FileContext, exp: nodes.ExpectMilestone) -> None:
 
 
 def _emit_judge(builder: Any, e: nodes.ExpectJudge) -> Expr:
-    judge = builder.imports.user(e.judge) if e.judge is not None else None
+    judge = builder.imports.user(e.judge) if e.judge is not None else builder.model_judge
     return call("scenario.expect_llm_judge", e.criteria, judge_fn=judge)
+
+
+def _check_judge(ctx: FileContext, e: nodes.ExpectJudge) -> None:
+    check_import_path(ctx, e.judge, "judge")
+    if e.judge is None and live_interpreter() is None:
+        ctx.error(
+            "E321",
+            "`judge` without `using` needs a model to judge, and the scripted interpreter has none",
+            ctx.find(e.span, r"(judge)") or e.span,
+            'add `using "package.module:function"` to judge with your own function, or select a live '
+            "interpreter (AGENTSPEC_INTERPRETER=anthropic or openai) to have the provider's model judge; see docs/live.md",
+        )
 
 
 def _check_dispatched(ctx: FileContext, exp: nodes.ExpectDispatched) -> None:
@@ -344,11 +357,12 @@ _ENTRIES = (
         arguments={
             "CRITERIA": "what the judge is asked, a string",
             "MODULE:FUNCTION": "the judge function (optional); it gets `(criteria, trace_text)` and returns "
-            "a bool or `(passed, reasoning)`",
+            "a bool or `(passed, reasoning)`; without it, live runs only, the provider's model judges "
+            "(docs/live.md) and a scripted run is error E321",
         },
-        summary="A judge function (or agentgate's LLM judge) accepts the run against the criteria.",
+        summary="A judge function (or, in a live run, the provider's model) accepts the run against the criteria.",
         example='judge "confirms the booking politely" using "travel_app.judges:confirms_booking"',
-        check=lambda ctx, e: check_import_path(ctx, e.judge, "judge"),
+        check=_check_judge,
         emit=_emit_judge,
     ),
     Expectation(
