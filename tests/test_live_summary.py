@@ -170,3 +170,16 @@ suite { runs 3  min_pass_rate 1.0 }
     assert scenario["model_call_latency_ms"]["calls"] == 3
     log = (tmp_path / "logs" / "looks_up.jsonl").read_text().splitlines()
     assert [json.loads(line)["run"] for line in log if '"agentspec-run"' in line] == [1, 2, 3]
+
+
+def test_the_agentspec_examples_in_docs_live_md_parse() -> None:
+    import re
+
+    from agentspec.syntax.parser import parse
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "live.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```agentspec\n(.*?)```", text, re.S)
+    assert blocks
+    for index, block in enumerate(blocks):
+        result = parse(block, f"docs/live.md#{index}")
+        assert result.spec is not None and not result.diagnostics, result.diagnostics

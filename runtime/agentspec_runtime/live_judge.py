@@ -16,7 +16,12 @@ LIVE_INTERPRETERS = ("anthropic", "openai")
 
 def completion_for(runtime_factory: Callable[[], object], agent: str | None) -> tuple[Complete | None, str]:
     """A ``complete(system, user)`` for the entry agent's model, or (None, why not)."""
-    interpreter = os.environ.get(ENV_VAR, "scripted").strip().lower() or "scripted"
+    try:
+        from .live.selection import selected_interpreter  # honours --agentspec-interpreter too
+    except ImportError:
+        interpreter = os.environ.get(ENV_VAR, "").strip().lower() or "scripted"
+    else:
+        interpreter = selected_interpreter()
     if interpreter not in LIVE_INTERPRETERS:
         return None, (
             f"judge without `using` needs a model, and this run uses the {interpreter} interpreter: "

@@ -17,6 +17,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from . import eventlog, live_summary
 
 LIVE_INTERPRETERS = ("anthropic", "openai")
@@ -47,6 +49,7 @@ def _summary_path(config) -> str | None:
     return config.getoption("agentspec_summary") or os.environ.get(live_summary.SUMMARY_ENV) or None
 
 
+@pytest.hookimpl(trylast=True)  # after the interpreter plugin has recorded --agentspec-interpreter
 def pytest_configure(config) -> None:
     directory = config.getoption("agentspec_event_log")
     if directory:
