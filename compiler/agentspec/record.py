@@ -165,7 +165,7 @@ def _test_function(test_file: Path, docstring: str) -> str | None:
 
 def run_live(spec: str, scenario_name: str, line: int) -> tj.Trajectory:
     """Run the scenario's generated test under the chosen live interpreter, saving its log."""
-    interpreter = os.environ.get(INTERPRETER_ENV, "scripted")
+    interpreter = os.environ.get(INTERPRETER_ENV, "").strip().lower() or "scripted"
     if interpreter not in LIVE_INTERPRETERS:
         raise RecordError(
             f"recording runs the scenario against a model, but {INTERPRETER_ENV} is {interpreter!r}: "
@@ -420,7 +420,7 @@ def _record(spec: str, scenario_name: str, source: str | None, run: int | None) 
     parsed = parse(text, spec)
     if parsed.spec is None:
         raise RecordError(f"{spec} has syntax errors; fix them first:\n{render_all(parsed.diagnostics, {spec: text})}")
-    line = _scenario(parsed.spec, scenario_name, spec).name_span.line  # fail before running anything
+    line = _scenario(parsed.spec, scenario_name, spec).span.line  # fail before running anything; as codegen locates it
     recorded = read_saved(source, scenario_name, run) if source else run_live(spec, scenario_name, line)
     new_text, notes = rewrite(text, spec, scenario_name, recorded)
     diagnostics, program = _check(spec, new_text)

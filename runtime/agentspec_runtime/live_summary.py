@@ -220,11 +220,12 @@ def scenario_figures(result: Any, models: Mapping[str, str]) -> ScenarioFigures:
 
 # ---- collecting during a pytest session -------------------------------------------------
 
-_collected: list[ScenarioFigures] | None = None
+# (result, adapter) per scenario run; figures are computed only if the summary is shown
+_collected: list[tuple[Any, Any]] | None = None
 
 
 def start() -> None:
-    """Begin collecting (the pytest plugin calls this in a live session)."""
+    """Begin collecting (the pytest plugin calls this when a session starts)."""
     global _collected
     _collected = []
 
@@ -234,7 +235,8 @@ def collecting() -> bool:
 
 
 def collected() -> list[ScenarioFigures]:
-    return list(_collected or [])
+    """The figures of every scenario result collected so far."""
+    return [scenario_figures(result, agent_models(adapter)) for result, adapter in _collected or []]
 
 
 def agent_models(adapter: Any) -> dict[str, str]:
@@ -248,10 +250,9 @@ def agent_models(adapter: Any) -> dict[str, str]:
 
 
 def collect(result: Any, adapter: Any) -> None:
-    """Add a scenario result's figures, when collecting."""
-    if _collected is None:
-        return
-    _collected.append(scenario_figures(result, agent_models(adapter)))
+    """Keep a scenario result for the summary, when collecting."""
+    if _collected is not None:
+        _collected.append((result, adapter))
 
 
 def summary(figures: list[ScenarioFigures], prices: Mapping[str, Mapping[str, float]]) -> dict[str, Any]:

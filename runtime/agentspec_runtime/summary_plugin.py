@@ -17,8 +17,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from . import eventlog, live_summary
 
 LIVE_INTERPRETERS = ("anthropic", "openai")
@@ -49,18 +47,21 @@ def _summary_path(config) -> str | None:
     return config.getoption("agentspec_summary") or os.environ.get(live_summary.SUMMARY_ENV) or None
 
 
-@pytest.hookimpl(trylast=True)  # after the interpreter plugin has recorded --agentspec-interpreter
+# (pytest itself is not imported here: it pulls in pygments, which the runtime must not need)
+
+
 def pytest_configure(config) -> None:
     directory = config.getoption("agentspec_event_log")
     if directory:
         os.environ[eventlog.ENV_VAR] = str(Path(directory).resolve())
-    if _live() or _summary_path(config):
-        live_summary.start()
+    live_summary.start()  # cheap; whether to show it is decided at the end, when every option is known
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if not (_live() or _summary_path(config)):
+        return
     figures = live_summary.collected()
-    if not live_summary.collecting() or not figures:
+    if not figures:
         return
     terminalreporter.section("agentspec live summary")
     try:
