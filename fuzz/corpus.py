@@ -92,3 +92,8 @@ def valid_seeds() -> tuple[Seed, ...]:
 @lru_cache(maxsize=1)
 def common_spec() -> str:
     return (REPO / "specs" / "common.agentspec").read_text(encoding="utf-8")
+
+
+def seeds_text() -> str:
+    """A whole example spec: a warm-up input that reaches every stage."""
+    return (REPO / "specs" / "travel.agentspec").read_text(encoding="utf-8")

@@ -2,7 +2,10 @@
 
 Hypothesis generates the inputs, in chunks (one ``@given`` run each, with its
 own seed) until the budget is spent. Every input runs under a watchdog: one
-still running after ``hang_seconds`` is a hang. An exception escaping the
+that has used ``hang_seconds`` of CPU time is a hang, and so is one still
+running after ``WALL_FACTOR`` times as long by the clock (blocked, not
+computing). CPU time, because on a loaded machine the clock says more about
+the neighbours than about the input. An exception escaping the
 target is an internal error; hypothesis shrinks the first one of each kind
 (exception type and where it was raised) to a small input, which is saved as
 a regression file (``fuzz/regressions/<target>-<hash>.json``) that the test
@@ -30,6 +33,7 @@ from fuzz.targets import Target
 
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 CHUNK = 500
+WALL_FACTOR = 12
 
 
 class Hang(BaseException):
@@ -52,7 +56,7 @@ class Stats:
     inputs: int = 0
     internal_errors: int = 0
     hangs: int = 0
-    slowest: float = 0.0
+    slowest: float = 0.0  # CPU seconds of the costliest input
     seconds: float = 0.0
     outcomes: Counter = field(default_factory=Counter)
     findings: list[Finding] = field(default_factory=list)
@@ -62,33 +66,40 @@ class Stats:
         return not self.internal_errors and not self.hangs
 
     def summary(self, hang_seconds: float | None) -> str:
-        limit = f" (> {hang_seconds:g} s)" if hang_seconds else ""
+        limit = f" (> {hang_seconds:g} s of CPU)" if hang_seconds else ""
         outcomes = ", ".join(f"{label}: {n}" for label, n in sorted(self.outcomes.items()))
         return (
             f"{self.target}: {self.inputs} inputs, {self.internal_errors} internal errors, "
-            f"{self.hangs} hangs{limit}; slowest input {self.slowest:.2f} s; {self.seconds:.0f} s in all"
+            f"{self.hangs} hangs{limit}; slowest input {self.slowest:.2f} s of CPU; {self.seconds:.0f} s in all"
             + (f"\n  outcomes: {outcomes}" if outcomes else "")
         )
 
 
 @contextmanager
 def watchdog(seconds: float | None):
-    """Raise ``Hang`` in this thread if the block runs longer than ``seconds``."""
+    """Raise ``Hang`` in this thread if the block uses ``seconds`` of CPU time, or
+    runs ``WALL_FACTOR * seconds`` by the clock."""
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
 
-    def on_alarm(signum, frame):
-        raise Hang(f"still running after {seconds:g} s")
+    def on_cpu(signum, frame):
+        raise Hang(f"used {seconds:g} s of CPU time")
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    def on_clock(signum, frame):
+        raise Hang(f"still running after {seconds * WALL_FACTOR:g} s")
+
+    previous = signal.signal(signal.SIGPROF, on_cpu), signal.signal(signal.SIGALRM, on_clock)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * WALL_FACTOR)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous[0])
+        signal.signal(signal.SIGALRM, previous[1])
 
 
 def failure_key(exc: BaseException) -> str:
@@ -129,6 +140,8 @@ def run_target(
         raise ValueError("give a count, a time, or both")
     stats = Stats(target.name)
     strategy = target.strategy()
+    if target.warm_up is not None:
+        target.warm_up()  # imports and parser tables: paid once, not by the first input's watchdog
     started = time.monotonic()
     known: set[str] = set()  # failure kinds already saved: only counted from now on
     state: dict[str, Any] = {}
@@ -137,7 +150,7 @@ def run_target(
         shrinking = state.get("key")
         if not shrinking:
             stats.inputs += 1
-        began = time.monotonic()
+        began = time.process_time()
         try:
             with watchdog(hang_seconds):
                 outcome = target.check(value)
@@ -167,7 +180,7 @@ def run_target(
             if not shrinking:
                 stats.outcomes[outcome] += 1
         finally:
-            elapsed = time.monotonic() - began
+            elapsed = time.process_time() - began
             if not shrinking:
                 stats.slowest = max(stats.slowest, elapsed)
 

@@ -26,6 +26,7 @@ class Target:
     about: str
     strategy: Callable[[], Any]  # -> a hypothesis strategy of JSON values (built lazily: imports are slow)
     check: Callable[[Any], str]
+    warm_up: Callable[[], Any] | None = None  # one untimed run: imports, parser tables
 
 
 def _checker() -> Target:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fuzz.corpus import seeds_text
 from fuzz.targets import Target, Violation
 
 DIRECTORY = "fuzz-virtual/specs"
@@ -43,4 +44,4 @@ def _strategy():
     return spec_texts
 
 
-TARGET = Target("checker", "parser + checker + diagnostic rendering on mutated specs", _strategy, check)
+TARGET = Target("checker", "parser + checker + diagnostic rendering on mutated specs", _strategy, check, lambda: check(seeds_text()))

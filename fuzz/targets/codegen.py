@@ -76,6 +76,13 @@ def check(case: dict) -> str:
     return "compiled + imported (black)" if formatted else "compiled + imported"
 
 
+def _warm_up() -> None:
+    from fuzz.corpus import valid_seeds
+
+    for seed in valid_seeds():
+        check({"text": seed.text, "stem": "warm_up"})
+
+
 def _strategy():
     from hypothesis import strategies as st
 
@@ -101,4 +108,4 @@ def _strategy():
     return st.fixed_dictionaries({"text": texts, "stem": stems})
 
 
-TARGET = Target("codegen", "code generation: compiles, imports, deterministic", _strategy, check)
+TARGET = Target("codegen", "code generation: compiles, imports, deterministic", _strategy, check, _warm_up)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fuzz.corpus import seeds_text
 from fuzz.targets import Target, Violation
 
 PATH = "fuzzed.agentspec"
@@ -38,4 +39,4 @@ def _strategy():
     return spec_texts
 
 
-TARGET = Target("formatter", "formatter: idempotence, comments kept, output parses", _strategy, check)
+TARGET = Target("formatter", "formatter: idempotence, comments kept, output parses", _strategy, check, lambda: check(seeds_text()))

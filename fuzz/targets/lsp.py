@@ -7,6 +7,7 @@ here the functions under them are called directly, so an exception is seen.
 
 from __future__ import annotations
 
+from fuzz.corpus import seeds_text
 from fuzz.targets import Target, Violation
 
 PATH = "/fuzz-virtual/lsp/fuzzed.agentspec"
@@ -67,4 +68,4 @@ def _strategy():
     return lsp_cases
 
 
-TARGET = Target("lsp", "language server: completion, hover, definition, references, outline, formatting", _strategy, check)
+TARGET = Target("lsp", "language server: completion, hover, definition, references, outline, formatting", _strategy, check, lambda: check({"text": seeds_text(), "positions": [[3, 3]], "edit": [0, 0, " "]}))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import inspect
 import time
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, AsyncIterator
@@ -39,6 +38,7 @@ from .conversation import (
     UserMessage,
 )
 from .errors import ToolFailure
+from .handlers import HandlerTimeout, call_handler
 from .jsonable import NotJSONError, jsonable
 from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyError
@@ -240,10 +240,11 @@ class Execution:
         if tool.handler is None:
             outcome.fail(f"tool {tool.name!r} has no handler")
             return
+        timeout = tool.timeout if tool.timeout is not None else self.runtime._tool_timeout
         try:
-            result = tool.handler(_copy(value), self.context(agent, tool_id))
-            if inspect.isawaitable(result):
-                result = await result
+            result = await call_handler(tool.handler, _copy(value), self.context(agent, tool_id), timeout)
+        except HandlerTimeout as exc:
+            outcome.fail(f"tool {tool.name!r} {exc}")
         except ToolFailure as exc:
             outcome.fail(exc.message)
         except (Exception, SystemExit) as exc:  # a handler bug is the tool's error, never the stream's

@@ -27,6 +27,7 @@ from .conversation import ToolDefinition
 from .errors import StreamError
 from .evals import runner as eval_runner
 from .execution import Execution
+from .handlers import DEFAULT_TOOL_TIMEOUT, check_timeout
 from .jsonable import NotJSONError, jsonable
 from .interpreters import INTERPRETER_NAMES, Interpreter, TestingInterpreter, interpreter_by_name
 from .policy import PolicyResolver
@@ -104,6 +105,7 @@ def create_runtime(
     interpreter: str | Interpreter | None = None,
     services: Mapping[str, Any] | None = None,
     action_dispatcher: Callable[..., Any] | None = None,
+    tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
 ) -> "Runtime":
     """Build a runtime; every option is checked here, before anything runs.
 
@@ -111,6 +113,8 @@ def create_runtime(
     (accepted; its streams end with an ``interpreter_unavailable`` error until
     live models land) or an :class:`Interpreter` instance. ``testing`` selects
     the testing interpreter and cannot be combined with another interpreter.
+    ``tool_timeout`` (an extension) is how many seconds a tool call may run
+    unless its tool says otherwise (``define_tool(..., timeout=)``); None: no limit.
     """
     if not isinstance(spec, RuntimeSpec):
         raise TypeError(f"create_runtime needs a RuntimeSpec (see define_runtime), got {type(spec).__name__}")
@@ -131,7 +135,8 @@ def create_runtime(
         )
     if action_dispatcher is not None and not callable(action_dispatcher):
         raise TypeError(f"action_dispatcher must be callable (actions, context), got {action_dispatcher!r}")
-    return Runtime(spec, chosen, dict(services), action_dispatcher, PolicyResolver(spec))
+    tool_timeout = check_timeout(tool_timeout, "tool_timeout")
+    return Runtime(spec, chosen, dict(services), action_dispatcher, PolicyResolver(spec), tool_timeout)
 
 
 class Runtime:
@@ -144,8 +149,10 @@ class Runtime:
         services: dict[str, Any],
         dispatcher: Callable[..., Any] | None,
         policies: PolicyResolver,
+        tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
     ) -> None:
         self.spec = spec
+        self._tool_timeout = tool_timeout
         self._interpreter = interpreter
         self._services = services
         self._dispatcher = dispatcher

@@ -19,6 +19,7 @@ from typing import Any, Callable, Literal, TypedDict, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_serializer
 from pydantic.alias_generators import to_camel
 
+from .handlers import check_timeout
 from .schema import Schema
 
 Role = Literal["coordinator", "planner", "executor", "specialist"]
@@ -98,6 +99,8 @@ class ToolSpec(_SpecModel):
     approval: PolicyValue = "default"
     handler: Callable[..., Any] | None = Field(default=None, exclude=True, repr=False)
     input_model: type[BaseModel] | None = Field(default=None, exclude=True, repr=False)
+    # extension: seconds a call may run (None: the runtime's default); not part of the wire shape
+    timeout: float | None = Field(default=None, exclude=True)
 
     @field_serializer("approval")
     def _wire(self, value: PolicyValue) -> str:
@@ -290,6 +293,7 @@ def define_tool(
     approval: PolicyValue = "default",
     *,
     description: str = "",
+    timeout: float | None = None,
 ) -> Callable[[Callable[..., Any]], ToolSpec]:
     """Decorate ``async def handler(args, ctx)`` to make it a tool.
 
@@ -298,8 +302,11 @@ def define_tool(
     object. ``approval`` is ``"never"``, ``"always"``, a predicate
     ``(args, ctx) -> bool`` or the name of a registered predicate; the default
     ``"default"`` inherits the agent's and then the runtime's policy.
+    ``timeout`` (an extension) is how many seconds a call may run before it
+    ends as an error tool result; None means the runtime's ``tool_timeout``.
     """
     where = f"tool {name!r}"
+    timeout = check_timeout(timeout, f"{where}: timeout")
     schema = Schema.of(input_schema, where=f"{where} input_schema")
     declared = schema.json_schema.get("type")
     if declared not in (None, "object"):
@@ -316,6 +323,7 @@ def define_tool(
             approval=approval,
             handler=handler,
             input_model=schema.model,
+            timeout=timeout,
         )
 
     return decorate

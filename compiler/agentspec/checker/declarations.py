@@ -206,6 +206,9 @@ def _check_model(ctx: FileContext, agent: nodes.AgentDecl) -> None:
         )
         return
     span = agent.model_span or agent.span
+    if not agent.model:  # the runtime refuses an empty model id when the generated module is imported
+        ctx.error("E304", f"{agent.role} `{name}` has an empty `model`", span, 'name the model, e.g. `model "claude-sonnet-4-6"`')
+        return
     if agent.provider is not None:
         if ctx.lookup("provider", agent.provider.name) is None:
             declared = sorted(ctx.scope.providers)
