@@ -158,3 +158,184 @@ def test_cancelling_the_consumer_while_a_handler_runs_still_cancels() -> None:
         assert consumer.cancelled()
 
     run(scenario())
+
+
+# ---- 7. tool timeouts; synchronous handlers off the event loop ---------------------------
+
+
+def test_a_handler_that_never_returns_times_out_as_a_tool_error_and_the_script_goes_on() -> None:
+    @define_tool("stuck", {}, timeout=0.05)
+    async def stuck(args, ctx):
+        await asyncio.Event().wait()
+
+    runtime = _runtime(stuck, echo)
+    events = run(collect(runtime.run_specialist("worker", '{"script": [{"tool": "stuck"}, {"tool": "echo", "args": {"x": 1}}]}')))
+    assert results(events, "stuck") == [{"error": "tool 'stuck' timed out after 0.05 s"}]
+    assert results(events, "echo") == [{"x": 1}]
+    assert events[-1]["type"] == "finish"
+
+
+def test_a_handler_that_ignores_cancellation_still_times_out() -> None:
+    release = asyncio.Event()
+
+    @define_tool("stubborn", {}, timeout=0.05)
+    async def stubborn(args, ctx):
+        while not release.is_set():
+            try:
+                await release.wait()
+            except asyncio.CancelledError:
+                continue  # a badly behaved handler: the call must end anyway
+
+    async def scenario() -> list[dict]:
+        try:
+            return await collect(_runtime(stubborn).run_specialist("worker", '{"tool": "stubborn"}'))
+        finally:
+            release.set()  # let the abandoned handler finish, so the loop can close
+
+    events = run(scenario())
+    assert results(events, "stubborn") == [{"error": "tool 'stubborn' timed out after 0.05 s"}]
+
+
+def test_the_runtime_default_applies_unless_the_tool_sets_its_own() -> None:
+    @define_tool("slow_default", {})
+    async def slow_default(args, ctx):
+        await asyncio.Event().wait()
+
+    @define_tool("patient", {}, timeout=60)
+    async def patient(args, ctx):
+        await asyncio.sleep(0.2)  # longer than the runtime default below, within its own
+        return {"done": True}
+
+    spec = define_runtime(
+        tenant=define_tenant("acme", "v1"),
+        agents=[define_specialist("worker", model="claude-haiku-4-5", prompt="Work.", tools=[slow_default, patient])],
+        providers={"anthropic": None},
+    )
+    runtime = create_runtime(spec, interpreter="scripted", tool_timeout=0.05)
+    events = run(collect(runtime.run_specialist("worker", '{"script": [{"tool": "slow_default"}, {"tool": "patient"}]}')))
+    assert results(events, "slow_default") == [{"error": "tool 'slow_default' timed out after 0.05 s"}]
+    assert results(events, "patient") == [{"done": True}]
+
+
+def test_a_blocking_synchronous_handler_does_not_stall_the_event_loop() -> None:
+    import threading
+
+    started, released = threading.Event(), threading.Event()
+    outcome: dict[str, bool] = {}
+
+    @define_tool("blocking", {})
+    def blocking(args, ctx):  # blocks its thread until a handler on the event loop releases it
+        started.set()
+        outcome["released"] = released.wait(timeout=30)
+        return {"released": outcome["released"]}
+
+    @define_tool("release", {})
+    async def release(args, ctx):
+        while not started.is_set():  # only once `blocking` is blocking
+            await asyncio.sleep(0.001)
+        released.set()
+        return {"ok": True}
+
+    runtime = _runtime(blocking, release)
+
+    async def scenario() -> tuple[list, list]:
+        first = collect(runtime.run_specialist("worker", '{"tool": "blocking"}'))
+        second = collect(runtime.run_specialist("worker", '{"tool": "release"}'))
+        return tuple(await asyncio.gather(first, second))
+
+    first, second = run(scenario())
+    # had the handler run on the loop, the loop could not have run `release`: the wait would have timed out
+    assert outcome == {"released": True}
+    assert results(first, "blocking") == [{"released": True}]
+    assert results(second, "release") == [{"ok": True}]
+
+
+def test_stuck_handlers_time_out_while_100_other_streams_finish() -> None:
+    import threading
+    import time
+
+    unblock = threading.Event()
+
+    @define_tool("blocking", {}, timeout=0.2)
+    def blocking(args, ctx):
+        unblock.wait(timeout=60)  # a synchronous handler that does not return in time
+        return {"late": True}
+
+    @define_tool("never", {}, timeout=0.2)
+    async def never(args, ctx):
+        await asyncio.Event().wait()
+
+    @define_tool("work", {"n": int})
+    async def work(args, ctx):
+        await asyncio.sleep(0)
+        return {"n": args["n"] * 2}
+
+    @define_tool("sync_work", {"n": int})
+    def sync_work(args, ctx):
+        time.sleep(0.001)
+        return {"n": args["n"] + 1}
+
+    runtime = _runtime(blocking, never, work, sync_work)
+
+    async def scenario():
+        stuck = [collect(runtime.run_specialist("worker", '{"tool": "%s"}' % name)) for name in ("blocking", "never")]
+        others = [
+            collect(runtime.run_specialist(
+                "worker", json.dumps({"script": [{"tool": "work", "args": {"n": i}}, {"tool": "sync_work", "args": {"n": i}}]})
+            ))
+            for i in range(100)
+        ]
+        return await asyncio.gather(*stuck, *others)
+
+    try:
+        blocked, never_returned, *others = run(scenario())
+    finally:
+        unblock.set()
+    assert results(blocked, "blocking") == [{"error": "tool 'blocking' timed out after 0.2 s"}]
+    assert results(never_returned, "never") == [{"error": "tool 'never' timed out after 0.2 s"}]
+    assert [results(events, "work") + results(events, "sync_work") for events in others] == [
+        [{"n": i * 2}, {"n": i + 1}] for i in range(100)
+    ]
+    assert all(events[-1]["type"] == "finish" for events in [blocked, never_returned, *others])
+
+
+def test_cancelling_the_consumer_while_a_synchronous_handler_blocks_still_cancels() -> None:
+    import threading
+
+    started, unblock = threading.Event(), threading.Event()
+
+    @define_tool("blocking", {})
+    def blocking(args, ctx):
+        started.set()
+        unblock.wait(timeout=60)
+
+    runtime = _runtime(blocking)
+
+    async def scenario() -> None:
+        consumer = asyncio.create_task(collect(runtime.run_specialist("worker", '{"tool": "blocking"}')))
+        while not started.is_set():
+            await asyncio.sleep(0.001)
+        consumer.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await consumer
+
+    try:
+        run(scenario())
+    finally:
+        unblock.set()
+
+
+@pytest.mark.parametrize(
+    "timeout, error",
+    [(0, ValueError), (-1, ValueError), (float("inf"), ValueError), (float("nan"), ValueError), ("5", TypeError), (True, TypeError)],
+)
+def test_timeouts_must_be_positive_numbers_of_seconds(timeout, error) -> None:
+    with pytest.raises(error, match="timeout"):
+        define_tool("t", {}, timeout=timeout)
+    spec = define_runtime(
+        tenant=define_tenant("acme", "v1"),
+        agents=[define_specialist("worker", model="claude-haiku-4-5", prompt="Work.", tools=[echo])],
+        providers={"anthropic": None},
+    )
+    with pytest.raises(error, match="tool_timeout"):
+        create_runtime(spec, tool_timeout=timeout)
