@@ -188,3 +188,84 @@ def test_compiled_for_live_mode_the_provider_judges_and_a_scripted_run_fails_say
     )
     assert ran.returncode == 1
     assert "judge without `using` needs a model, and this run uses the scripted interpreter" in ran.stdout
+
+
+# ---- provider_judge: one step of the runtime's own interpreter, as the entry agent's model -----
+
+
+def _runtime_with(interpreter):
+    from agentspec_runtime import create_runtime, define_coordinator, define_runtime, define_specialist, define_tenant
+
+    spec = define_runtime(
+        tenant=define_tenant("acme", "v1"),
+        agents=[
+            define_coordinator("desk", model="claude-sonnet-4-6", routes=["helper"]),
+            define_specialist("helper", model="gpt-4o-mini"),
+        ],
+        providers=["anthropic", "openai"],
+    )
+    return create_runtime(spec, interpreter=interpreter)
+
+
+class JudgeModel:
+    """An interpreter answering every step with ``parts``; records the requests."""
+
+    def __init__(self, *parts, judging=None):
+        from agentspec_runtime.interpreters import Interpreter
+
+        outer = self
+
+        class _Interpreter(Interpreter):
+            name = "fake-live"
+
+            async def next_step(self, request):
+                outer.requests.append(request)
+                for part in outer.parts:
+                    yield part
+
+        self.parts = parts
+        self.requests = []
+        self.interpreter = _Interpreter()
+        if judging is not None:
+            self.interpreter.for_judging = lambda: judging
+
+
+def test_the_provider_judge_asks_the_entry_agents_model_through_the_runtimes_interpreter(monkeypatch) -> None:
+    from agentspec_runtime.conversation import TextChunk, UserMessage
+    from agentspec_runtime.judge import provider_judge
+
+    monkeypatch.setenv("AGENTSPEC_INTERPRETER", "openai")
+    model = JudgeModel(TextChunk('{"pass": true, '), TextChunk('"score": 1, "reason": "offers help"}'))
+    judge_fn = provider_judge(lambda: _runtime_with(model.interpreter), agent="helper")
+    assert judge_fn("offers help", "Input: hi\nFinal output: Happy to help") == (True, "offers help (score 1)")
+    (request,) = model.requests
+    assert request.model == "gpt-4o-mini" and request.provider.name == "openai"
+    assert request.system == JUDGE_SYSTEM_PROMPT and request.tools == ()
+    assert request.messages == [UserMessage(judge_request("offers help", "Input: hi\nFinal output: Happy to help"))]
+
+    coordinator = JudgeModel(TextChunk('{"pass": false, "score": 0.2, "reason": "rude"}'))
+    assert provider_judge(lambda: _runtime_with(coordinator.interpreter))("polite", "t")[0] is False
+    assert coordinator.requests[0].model == "claude-sonnet-4-6"
+
+
+def test_the_provider_judge_fails_closed_on_tool_calls_and_unknown_agents(monkeypatch) -> None:
+    from agentspec_runtime.conversation import ToolCall
+    from agentspec_runtime.judge import provider_judge
+
+    monkeypatch.setenv("AGENTSPEC_INTERPRETER", "anthropic")
+    calling = JudgeModel(ToolCall("search", {}))
+    passed, reason = provider_judge(lambda: _runtime_with(calling.interpreter), agent="helper")("c", "t")
+    assert not passed and "the judge model called a tool (search)" in reason
+    passed, reason = provider_judge(lambda: _runtime_with(calling.interpreter), agent="ghost")("c", "t")
+    assert not passed and "no agent 'ghost'" in reason
+
+
+def test_an_interpreter_offering_a_judging_mode_is_asked_through_it(monkeypatch) -> None:
+    from agentspec_runtime.conversation import TextChunk
+    from agentspec_runtime.judge import provider_judge
+
+    monkeypatch.setenv("AGENTSPEC_INTERPRETER", "anthropic")
+    judging = JudgeModel(TextChunk('{"pass": true, "reason": "ok"}'))
+    agent_steps = JudgeModel(TextChunk("not a verdict"), judging=judging.interpreter)
+    assert provider_judge(lambda: _runtime_with(agent_steps.interpreter))("c", "t") == (True, "ok")
+    assert agent_steps.requests == [] and len(judging.requests) == 1
