@@ -35,7 +35,7 @@ from pathlib import Path
 import agentspec.codegen.render as render
 from agentspec.checker import check
 from agentspec.codegen import generate
-from agentspec.commands import compile_command
+from agentspec.commands.compile import compile_command
 from agentspec.loader import load
 from agentspec.paths import discover
 

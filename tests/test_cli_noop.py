@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import agentspec.commands
+import agentspec.commands.compile
 import agentspec.manifest
 from agentspec.cli import main
 from codegen_support import PREAMBLE, write_spec
@@ -46,7 +46,7 @@ def no_full_compile(monkeypatch):
         raise AssertionError("a full compile ran")
 
     def arm() -> None:
-        monkeypatch.setattr(agentspec.commands, "load_and_check", refuse)
+        monkeypatch.setattr(agentspec.commands.compile, "load_and_check", refuse)
 
     return arm
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agentspec import formatter
+from agentspec import atomic, formatter
 from agentspec.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,7 @@ def test_fmt_rewrites_files_in_place_and_reports_them(workdir, capsys):
 def test_unchanged_files_are_not_rewritten(workdir, monkeypatch):
     write(workdir / "a.agentspec", PRETTY)
     replaced = []
-    monkeypatch.setattr(formatter.os, "replace", lambda *a: replaced.append(a))
+    monkeypatch.setattr(atomic.os, "replace", lambda *a: replaced.append(a))
     assert main(["fmt", "a.agentspec"]) == 0
     assert replaced == []
 
@@ -59,7 +59,7 @@ def test_writes_are_atomic_and_keep_permissions(workdir, monkeypatch):
         calls.append((src, dst, Path(src).read_text()))
         real_replace(src, dst)
 
-    monkeypatch.setattr(formatter.os, "replace", spy)
+    monkeypatch.setattr(atomic.os, "replace", spy)
     assert main(["fmt", "a.agentspec"]) == 0
     ((src, dst, content),) = calls
     assert Path(src).parent == workdir and dst == "a.agentspec" and content == PRETTY

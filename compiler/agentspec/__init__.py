@@ -10,12 +10,14 @@ The compiler pipeline, one module (or package) per stage:
                                             argument types via spectypes)
     codegen.generate  checked Program     → Python runtime definitions + pytest modules
                                             (Jinja2 templates, then black)
-    writer            generated files     → OUTDIR, atomically, never over foreign files
+    writer            generated files     → OUTDIR, atomically (``atomic``), never over
+                                            foreign files
 
-``commands`` strings these together for ``agentspec check`` / ``compile``;
-``manifest`` recognises a no-op recompile without loading any of them.
-Around the pipeline: ``formatter`` (``agentspec fmt``), ``lsp`` (``agentspec
-lsp``), ``pygments_lexer`` (highlighting), ``cli`` (arguments and exit codes).
+``commands`` holds one module per subcommand (``check``, ``compile``, ``fmt``,
+``lsp``) over shared discovery, reporting and exit codes; ``cli`` only parses
+arguments and dispatches. ``manifest`` recognises a no-op recompile without
+loading any stage. Around the pipeline: ``formatter`` (the engine behind
+``agentspec fmt``), ``lsp`` (the language server), ``pygments_lexer`` (highlighting).
 
 Diagnostics are values (``agentspec.diagnostics.Diagnostic``) until the CLI
 or the language server decides how to show them.

@@ -1,12 +1,8 @@
-"""The ``agentspec`` command line: argument parsing and exit codes only.
+"""The ``agentspec`` command line: argument parsing and dispatch only.
 
-Each subcommand's work lives in its own module; this one turns argv into a
-call and the result into an exit code:
-
-    0  success
-    1  the specs have errors, or (with --check) outputs are stale / files unformatted
-    2  usage error (bad option, path that does not exist)
-    3  internal error: a bug in agentspec, never the spec author's fault
+Each subcommand's work lives in its own module under ``agentspec.commands``
+(exit codes are defined in ``agentspec.commands.common``); this one turns argv
+into a call, and an unexpected exception into the internal-error report.
 """
 
 from __future__ import annotations
@@ -17,8 +13,7 @@ import sys
 import traceback
 
 from agentspec import __version__
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+from agentspec.commands.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 
 ISSUES_URL = "https://github.com/agentspec/agentspec/issues"
 
@@ -129,17 +124,17 @@ def run(argv: list[str]) -> int:
         parser.print_help()
         return EXIT_USAGE
     if args.command == "check":
-        from agentspec.commands import check_command
+        from agentspec.commands.check import check_command
 
         return check_command(args.paths, output_format=args.format)
     if args.command == "compile":
-        from agentspec.commands import compile_command
+        from agentspec.commands.compile import compile_command
 
         return compile_command(
             args.paths, args.out, check_only=args.check, harness=args.harness, output_format=args.format
         )
     if args.command == "fmt":
-        from agentspec.formatter import fmt_command
+        from agentspec.commands.fmt import fmt_command
 
         return fmt_command(args.paths, check_only=args.check, show_diff=args.diff)
     if args.command == "record":
@@ -147,9 +142,9 @@ def run(argv: list[str]) -> int:
 
         return record_command(args.spec, args.scenario, source=args.source, run=args.run)
     if args.command == "lsp":
-        from agentspec.lsp import serve
+        from agentspec.commands.lsp import lsp_command
 
-        return serve()
+        return lsp_command()
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 

@@ -1,7 +1,7 @@
 """``agentspec fmt``: rewrite spec files in the one canonical layout.
 
 ``format_source(text)`` is the whole formatter (the language server calls it
-for document formatting); ``fmt_command`` is the command line around it.
+for document formatting); the command line around it is ``agentspec.commands.fmt``.
 The layout rules are documented in docs/formatting.md; the work is split into
 ``formatter_build`` (parse tree and comments → layout document),
 ``formatter_layout`` (document → text) and ``formatter_literals`` (string spellings).
@@ -15,10 +15,6 @@ writing a damaged file.
 
 from __future__ import annotations
 
-import difflib
-import os
-import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,17 +22,13 @@ from functools import lru_cache
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from agentspec.diagnostics import Diagnostic, has_errors, render_all, sort_diagnostics
+from agentspec.diagnostics import Diagnostic
 from agentspec.formatter_build import DocumentBuilder, FormatterBug, leaves
 from agentspec.formatter_layout import WIDTH, render
 from agentspec.formatter_literals import decode, triple_text
-from agentspec.loader import read_source
-from agentspec.paths import PathNotFound, discover
 from agentspec.syntax.parser import grammar_text, nesting_too_deep, parse
 
-__all__ = ["FormatResult", "FormatterBug", "format_source", "fmt_command"]
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+__all__ = ["FormatResult", "FormatterBug", "format_source"]
 
 
 @dataclass
@@ -125,93 +117,3 @@ def _verify(expected: tuple[list, list[str]], formatted: str, path: str) -> None
         raise FormatterBug(f"formatting {path} would change its meaning")
     if comments != expected[1]:
         raise FormatterBug(f"formatting {path} would lose or reorder comments")
-
-
-# ---- the command ---------------------------------------------------------------
-
-
-def _write_atomic(path: str, text: str) -> None:
-    """Replace ``path`` in one step (temp file in the same directory + os.replace),
-    keeping its permissions, so an interrupted run never leaves half a file."""
-    directory = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(prefix=".agentspec-fmt-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
-def _diff(path: str, before: str, after: str) -> str:
-    lines = list(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"{path} (original)",
-            tofile=f"{path} (formatted)",
-        )
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def fmt_command(paths: list[str], check_only: bool = False, show_diff: bool = False) -> int:
-    """Format the spec files under ``paths``.
-
-    Writes changed files in place (unchanged files are not touched); with
-    ``check_only`` lists the files that would change, with ``show_diff`` prints
-    a unified diff; neither writes anything. Files with syntax errors are
-    left untouched and their diagnostics printed.
-
-    Exit code: 0 ok; 1 a file has syntax errors (or cannot be read), or with
-    ``check_only`` a file would change; 2 a path does not exist; 3 a formatter bug.
-    """
-    try:
-        files = discover(paths)
-    except PathNotFound as missing:
-        print(f"agentspec fmt: no such file or directory: {missing}", file=sys.stderr)
-        return EXIT_USAGE
-    failed = internal = False
-    changed: list[str] = []
-    for path in files:
-        text, problem = read_source(path)
-        if problem is not None:
-            print(render_all([problem], {}), file=sys.stderr)
-            failed = True
-            continue
-        try:
-            result = format_source(text, path)
-        except FormatterBug as bug:
-            print(f"agentspec fmt: internal error: {bug}; {path} left untouched.", file=sys.stderr)
-            print("This is a bug in agentspec, not in your spec; please report it.", file=sys.stderr)
-            internal = True
-            continue
-        if result.text is None:
-            diagnostics = sort_diagnostics(result.diagnostics)
-            print(render_all(diagnostics, {path: text}), file=sys.stderr)
-            print(f"{path}: not formatted (syntax errors)", file=sys.stderr)
-            failed = failed or has_errors(diagnostics)
-            continue
-        if result.text == text:
-            continue
-        changed.append(path)
-        if show_diff:
-            sys.stdout.write(_diff(path, text, result.text))
-        elif check_only:
-            print(f"would reformat {path}")
-        else:
-            _write_atomic(path, result.text)
-            print(f"reformatted {path}")
-    if check_only or show_diff:
-        count = len(changed)
-        summary = f"{count} file{'s' if count != 1 else ''} would be reformatted" if count else "all files formatted"
-        print(f"{summary} ({len(files)} checked)", file=sys.stderr)
-    if internal:
-        return EXIT_INTERNAL
-    if failed or (check_only and changed):
-        return EXIT_FAILED
-    return EXIT_OK

@@ -33,23 +33,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import agentspec
+from agentspec.atomic import write_atomic
 from agentspec.interpreter_mode import live_interpreter
 from agentspec.codegen.header import is_generated, spec_of
+from agentspec.commands.reporting import Report
 
 FORMAT = 1
 #: Third-party packages whose code shapes the output.
 OUTPUT_LIBRARIES = ("black", "jinja2", "lark", "pydantic")
 _HEAD_BYTES = 4096
-
-
-@dataclass
-class Report:
-    """What a compile printed about the specs: rendered diagnostics, JSON, summary line."""
-
-    text: str = ""
-    json: str = "[]"
-    summary: str = ""
-    has_diagnostics: bool = False
 
 
 @dataclass
@@ -121,15 +113,13 @@ def save(outdir: str, record: Record) -> None:
 
 
 def write_cache_file(path: Path, text: str) -> None:
-    """Write a cache entry atomically (temp file + rename), so a concurrent
-    reader sees the old entry or the new one, never half of one. Best effort:
-    caching is an optimisation only, so a failure is ignored."""
+    """Write a cache entry atomically, so a concurrent reader sees the old entry
+    or the new one, never half of one. Best effort: caching is an optimisation
+    only, so a failure is ignored."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
+        write_atomic(path, text.encode("utf-8"), durable=False)
+    except (OSError, UnicodeError):
         pass
 
 

@@ -4,7 +4,7 @@ The rules, each because a compiler that writes into a user's tree must be
 trustworthy:
 
 * **Atomic:** each file is written to a temporary file in OUTDIR and renamed
-  over the target (``os.replace``), so a reader never sees half a file.
+  over the target (``agentspec.atomic``), so a reader never sees half a file.
 * **Never clobber:** a file in OUTDIR that lacks the generated header was not
   written by agentspec; it is never overwritten, and then *nothing* is written.
 * **Stay inside OUTDIR:** an output name is a plain ``name.py``; anything that
@@ -27,12 +27,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
+from agentspec.atomic import default_file_mode, write_atomic
 from agentspec.codegen.header import is_generated, spec_of
 
 _OUTPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.py")
@@ -133,37 +133,18 @@ def apply(plan: WritePlan) -> None:
     remove_abandoned_temps(plan.outdir)
     if plan.changed:
         plan.outdir.mkdir(parents=True, exist_ok=True)
-        mode = _file_mode()
+        mode = default_file_mode()
         for target, data in plan.changed:
             write_atomic(target, data, mode)
     for target, _ in plan.stale:
         target.unlink(missing_ok=True)
 
 
-def write_atomic(target: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to a temporary file next to ``target``, then rename it over ``target``."""
-    # The PID in the name lets a later compile tell an abandoned file from one in flight.
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def remove_abandoned_temps(outdir: Path, now: float | None = None) -> list[Path]:
     """Remove the temporary files in ``outdir`` that ``write_atomic`` left behind when
     its process was killed; return them.
 
-    Only regular files named exactly as ``write_atomic`` names them are candidates,
+    Only regular files named exactly as ``write_atomic`` (agentspec.atomic) names them are candidates,
     and only those whose writer is no longer running (or, for names without a
     PID, that are over an hour old): a concurrent compile's file in flight is kept.
     """
@@ -204,10 +185,3 @@ def _running(pid: int) -> bool:
     except (PermissionError, OverflowError, ValueError):
         return True  # another user's process, or a number no process can have
     return True
-
-
-def _file_mode() -> int:
-    """0o666 minus the process umask: what an ordinary ``open(..., "w")`` would create."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

@@ -1,15 +1,10 @@
-"""``agentspec check`` and ``agentspec compile``: the pipeline, and what the user sees.
+"""``agentspec compile``: the pipeline, and what the user sees.
 
 compile = load → check → (only if there are no errors) generate → write.
-Diagnostics are printed sorted, every one of them, followed by a summary line;
-warnings alone never fail a command. Return values are the CLI's exit codes:
-0 ok, 1 spec errors or stale outputs, 2 usage errors. Nothing here prints a
-traceback: bad input is a diagnostic or a usage message, and a bug is left to
-``cli.main``'s internal-error report.
-
-A compile whose inputs, compiler and outputs are all unchanged since the last
-one is answered from ``agentspec.manifest`` without loading the parser,
-checker or black; that is why the heavy imports below are inside functions.
+Nothing is written when any spec has errors. A compile whose inputs, compiler
+and outputs are all unchanged since the last one is answered from the compile
+record (``agentspec.manifest``) without loading the parser, checker or black;
+that is why the heavy imports below are inside functions.
 """
 
 from __future__ import annotations
@@ -20,77 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agentspec import manifest
-from agentspec import paths as spec_paths
 from agentspec.codegen import DEFAULT_HARNESS, is_dotted_name
-from agentspec.manifest import Report
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """The command line cannot be carried out as given (exit 2)."""
-
-
-def _usage(message: str) -> int:
-    print(f"agentspec: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
-def discover(paths: list[str]) -> list[str]:
-    """The spec files to work on; a usage error if there are none or a path does not exist."""
-    try:
-        files = spec_paths.discover(paths)
-    except spec_paths.PathNotFound as exc:
-        raise UsageError(f"no such file or directory: {exc}") from None
-    if not files:
-        raise UsageError(f"no .agentspec files found in {', '.join(paths)}")
-    return files
-
-
-def load_and_check(files: list[str]):
-    """Parse ``files`` and everything they import, check them; (program, sorted diagnostics)."""
-    from agentspec.checker import check
-    from agentspec.diagnostics import sort_diagnostics
-    from agentspec.loader import load
-
-    program = load(files)
-    return program, sort_diagnostics(list(program.diagnostics) + list(check(program)))
-
-
-def make_report(program, diagnostics) -> Report:
-    from agentspec.diagnostics import render_all, summary_line, to_json
-
-    files = len(program.sources)
-    return Report(
-        text=render_all(diagnostics, program.sources) if diagnostics else "",
-        json=to_json(diagnostics),
-        summary=f"{summary_line(diagnostics)} in {files} file{'s' if files != 1 else ''}",
-        has_diagnostics=bool(diagnostics),
-    )
-
-
-def print_report(report: Report, output_format: str, stream) -> None:
-    """Diagnostics as text (source lines, carets) or JSON on stdout, then the summary line."""
-    if output_format == "json":
-        print(report.json, file=sys.stdout)
-        print(report.summary, file=sys.stderr)
-        return
-    if report.text:
-        print(report.text + "\n", file=stream)
-    print(report.summary, file=stream)
-
-
-def check_command(paths: list[str], output_format: str = "text") -> int:
-    """Report every problem in the specs; exit 1 if any is an error."""
-    from agentspec.diagnostics import has_errors
-
-    try:
-        files = discover(paths)
-    except UsageError as exc:
-        return _usage(str(exc))
-    program, diagnostics = load_and_check(files)
-    print_report(make_report(program, diagnostics), output_format, sys.stdout)
-    return EXIT_FAILED if has_errors(diagnostics) else EXIT_OK
+from agentspec.commands.check import load_and_check
+from agentspec.commands.common import EXIT_FAILED, EXIT_OK, UsageError, discover, usage
+from agentspec.commands.reporting import make_report, print_report
 
 
 def compile_command(
@@ -102,13 +30,13 @@ def compile_command(
 ) -> int:
     """Compile specs into ``out``; with ``check_only``, only say whether ``out`` is up to date."""
     if os.path.exists(out) and not os.path.isdir(out):
-        return _usage(f"output directory {out} is a file")
+        return usage(f"output directory {out} is a file")
     if not is_dotted_name(harness):
-        return _usage(f"--harness must be a module name such as agentspec_runtime, not {harness!r}")
+        return usage(f"--harness must be a module name such as agentspec_runtime, not {harness!r}")
     try:
         files = discover(paths)
     except UsageError as exc:
-        return _usage(str(exc))
+        return usage(str(exc))
 
     # Taken before any compiler module loads: a record can only understate what ran.
     fingerprint = manifest.fingerprint(harness)
@@ -201,7 +129,7 @@ def _compile(
     try:
         apply(plan)
     except OSError as exc:
-        return _usage(f"cannot write into {out}: {exc.strerror or exc}")
+        return usage(f"cannot write into {out}: {exc.strerror or exc}")
     manifest.save(out, record)
     for target, _ in plan.changed:
         print(f"wrote {target}")
