@@ -1,4 +1,4 @@
-"""A no-op recompile is answered from the record of the last compile (agentspec.manifest),
+"""A no-op recompile is answered from the record of the last compile (agentspec.cache),
 and only when a full compile would provably write the same bytes."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import agentspec.commands.compile
-import agentspec.manifest
+import agentspec.cache
 from agentspec.cli import main
 from codegen_support import PREAMBLE, write_spec
 
@@ -120,8 +120,8 @@ def test_a_stale_generated_file_is_left_to_the_full_path(project: Path, capsys) 
 
 def test_another_compiler_recompiles(project: Path, capsys, monkeypatch) -> None:
     def upgrade() -> None:
-        real = agentspec.manifest.fingerprint
-        monkeypatch.setattr(agentspec.manifest, "fingerprint", lambda harness: "new" + real(harness))
+        real = agentspec.cache.fingerprint
+        monkeypatch.setattr(agentspec.cache, "fingerprint", lambda harness: "new" + real(harness))
 
     out = _then_full_compile(project, capsys, upgrade)
     assert "0 written, 2 unchanged" in out  # compiled in full; same output, nothing rewritten
@@ -134,8 +134,8 @@ def test_another_harness_recompiles(project: Path, capsys) -> None:
 
 
 def test_the_fingerprint_covers_the_compiler_and_the_harness() -> None:
-    assert agentspec.manifest.fingerprint("a") == agentspec.manifest.fingerprint("a")
-    assert agentspec.manifest.fingerprint("a") != agentspec.manifest.fingerprint("b")
+    assert agentspec.cache.fingerprint("a") == agentspec.cache.fingerprint("a")
+    assert agentspec.cache.fingerprint("a") != agentspec.cache.fingerprint("b")
 
 
 def test_a_noop_compile_process_loads_no_heavy_library(project: Path, isolated_compile_cache: Path) -> None:

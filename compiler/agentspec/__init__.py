@@ -15,8 +15,8 @@ The compiler pipeline, one module (or package) per stage:
 
 ``commands`` holds one module per subcommand (``check``, ``compile``, ``fmt``,
 ``lsp``) over shared discovery, reporting and exit codes; ``cli`` only parses
-arguments and dispatches. ``manifest`` recognises a no-op recompile without
-loading any stage. Around the pipeline: ``formatter`` (the engine behind
+arguments and dispatches. ``cache`` (compile records, formatted output, every
+entry validated) recognises a no-op recompile without loading any stage. Around the pipeline: ``formatter`` (the engine behind
 ``agentspec fmt``), ``lsp`` (the language server), ``pygments_lexer`` (highlighting).
 
 Diagnostics are values (``agentspec.diagnostics.Diagnostic``) until the CLI

@@ -1,7 +1,7 @@
 """Which spec files a command line names.
 
 Kept apart from the loader (which imports the parser, and so Lark) because the
-no-op recompile check in ``agentspec.manifest`` must answer without importing
+no-op recompile check in ``agentspec.cache`` must answer without importing
 anything heavy.
 """
 

@@ -108,14 +108,22 @@ def plan_writes(
             plan.changed.append((target, data))
     if problems:
         raise WriteRefused(problems)
-    if root.is_dir():
-        for candidate in sorted(root.glob("*.py")):
-            if candidate.name in names or candidate.is_symlink() or not candidate.is_file():
+    plan.stale = stale_outputs(root, names, spec_exists)
+    return plan
+
+
+def stale_outputs(outdir: Path, current: set[str], spec_exists: Callable[[str], bool]) -> list[tuple[Path, str]]:
+    """The generated files in ``outdir`` other than ``current`` whose spec is gone,
+    each with that spec's recorded path."""
+    stale: list[tuple[Path, str]] = []
+    if outdir.is_dir():
+        for candidate in sorted(outdir.glob("*.py")):
+            if candidate.name in current or candidate.is_symlink() or not candidate.is_file():
                 continue
             spec = _recorded_spec(candidate)
             if spec is not None and not spec_exists(spec):
-                plan.stale.append((candidate, spec))
-    return plan
+                stale.append((candidate, spec))
+    return stale
 
 
 def _recorded_spec(path: Path) -> str | None:

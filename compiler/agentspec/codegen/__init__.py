@@ -8,7 +8,7 @@ writing is ``agentspec.writer``'s job.
 
 This module imports nothing heavy: ``ir`` and ``render`` (which load jinja2
 and black) are imported when ``generate`` runs, so that a no-op recompile
-(``agentspec.manifest``) never pays for them.
+(``agentspec.cache``) never pays for them.
 """
 
 from __future__ import annotations

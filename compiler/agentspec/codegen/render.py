@@ -10,11 +10,9 @@ pinned in pyproject.toml, so the output is byte-identical from run to run.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from pathlib import Path
 
 import black
 import jinja2
@@ -24,7 +22,7 @@ from agentspec.codegen.imports import ImportLine
 from agentspec.codegen.ir import RuntimeModule, TestModule
 from agentspec.codegen.layout import layout
 from agentspec.codegen.pyexpr import Expr, literal
-from agentspec.manifest import cache_dir, write_cache_file
+from agentspec import cache
 
 LINE_LENGTH = 100
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
@@ -138,28 +136,17 @@ def _black(text: str) -> str:
     return black.format_str(text, mode=BLACK_MODE)
 
 
-def _cache_entry(text: str) -> Path | None:
-    directory = cache_dir()
-    if directory is None:
-        return None
-    key = hashlib.sha256(f"{black.__version__}|{BLACK_MODE!r}|".encode() + text.encode("utf-8", "surrogatepass"))
-    return directory / "black" / f"{key.hexdigest()}.py"
+#: Names black, its version and its options: a formatted-output entry is only used
+#: for the very formatter that made it.
+FORMATTER = f"black {black.__version__} {BLACK_MODE!r}"
 
 
 def _cached(text: str) -> str | None:
-    entry = _cache_entry(text)
-    if entry is None:
-        return None
-    try:
-        return entry.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    return cache.formatted(FORMATTER, text)
 
 
 def _remember_formatted(text: str, result: str) -> None:
-    entry = _cache_entry(text)
-    if entry is not None:
-        write_cache_file(entry, result)
+    cache.remember_formatted(FORMATTER, text, result)
 
 
 def _assigned(name: str, value: Expr, indent: int = 0) -> str:

@@ -3,7 +3,7 @@
 compile = load → check → (only if there are no errors) generate → write.
 Nothing is written when any spec has errors. A compile whose inputs, compiler
 and outputs are all unchanged since the last one is answered from the compile
-record (``agentspec.manifest``) without loading the parser, checker or black;
+record (``agentspec.cache``) without loading the parser, checker or black;
 that is why the heavy imports below are inside functions.
 """
 
@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
-from agentspec import manifest
+from agentspec import cache
 from agentspec.codegen import DEFAULT_HARNESS, is_dotted_name
 from agentspec.commands.check import load_and_check
 from agentspec.commands.common import EXIT_FAILED, EXIT_OK, UsageError, discover, usage
-from agentspec.commands.reporting import make_report, print_report
+from agentspec.commands.reporting import Report, make_report, print_report
 
 
 def compile_command(
@@ -39,14 +40,22 @@ def compile_command(
         return usage(str(exc))
 
     # Taken before any compiler module loads: a record can only understate what ran.
-    fingerprint = manifest.fingerprint(harness)
-    record = manifest.unchanged(out, files, fingerprint)
-    if record is not None:
-        if record.report.has_diagnostics or output_format == "json":
-            print_report(record.report, output_format, sys.stderr)
+    fingerprint = cache.fingerprint(harness)
+    record = cache.unchanged(out, files, fingerprint)
+    if record is not None and not _has_stale_outputs(out, record, paths):
+        report = Report(**record.report)
+        if report.has_diagnostics or output_format == "json":
+            print_report(report, output_format, sys.stderr)
         _say_done(out, len(files), len(record.outputs), check_only)
         return EXIT_OK
     return _compile(paths, files, out, check_only, harness, output_format, fingerprint)
+
+
+def _has_stale_outputs(out: str, record: cache.CompileRecord, paths: list[str]) -> bool:
+    """Whether OUTDIR holds a generated file whose spec is gone (the full path reports it)."""
+    from agentspec.writer import stale_outputs
+
+    return bool(stale_outputs(Path(out), set(record.outputs), _spec_exists(paths)))
 
 
 def _say_done(out: str, specs: int, unchanged: int, check_only: bool, written: int = 0, removed: int = 0) -> None:
@@ -106,12 +115,12 @@ def _compile(
         print("nothing was written", file=sys.stderr)
         return EXIT_FAILED
 
-    record = manifest.Record(
+    record = cache.CompileRecord(
         fingerprint=fingerprint,
         roots=list(program.roots),
-        inputs={path: manifest.text_hash(text) for path, text in sorted(program.sources.items())},
-        outputs={o.name: manifest.bytes_hash(o.content.encode("utf-8")) for o in outputs},
-        report=report,
+        inputs={path: cache.text_hash(text) for path, text in sorted(program.sources.items())},
+        outputs={o.name: cache.bytes_hash(o.content.encode("utf-8")) for o in outputs},
+        report=asdict(report),
     )
     if check_only:
         for target, _ in plan.changed:
@@ -119,7 +128,7 @@ def _compile(
         for target, spec in plan.stale:
             print(f"would remove {target} (its spec {spec} is gone)")
         if plan.up_to_date:
-            manifest.save(out, record)
+            cache.save_record(out, record)
             _say_done(out, len(files), len(outputs), check_only=True)
             return EXIT_OK
         count = len(plan.changed) + len(plan.stale)
@@ -130,7 +139,7 @@ def _compile(
         apply(plan)
     except OSError as exc:
         return usage(f"cannot write into {out}: {exc.strerror or exc}")
-    manifest.save(out, record)
+    cache.save_record(out, record)
     for target, _ in plan.changed:
         print(f"wrote {target}")
     for target, spec in plan.stale:

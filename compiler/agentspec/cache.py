@@ -1,0 +1,255 @@
+"""The compiler's one cache: compile records and formatted output.
+
+Two kinds of entry, both only ever an optimisation:
+
+* **Compile record** (one per OUTDIR): a compile is a pure function of (a) the
+  compiler — agentspec's own files, the versions of the libraries that shape
+  its output, the Python version — (b) the ``--harness`` option, (c) the spec
+  paths as given and (d) the text of every spec file read, imports included.
+  After a successful compile we record all four, with the hash of every output
+  written and what was reported. If next time every one of them is unchanged
+  and every output in OUTDIR still has exactly the recorded bytes, a full
+  compile would write the very same bytes, so ``agentspec compile`` reports
+  what it reported and stops, without parsing, checking or rendering.
+* **Formatted output** (one per unformatted text): black's result for a
+  generated module, so that recompiling after one edit formats one file.
+
+**Every entry is validated before use.** A record must have exactly the
+expected shape (field names and types, hex digests), and it vouches only for
+what it hashes: the spec texts and the output files, both re-hashed on every
+use. A formatted-output entry names the hash of the text it was made from and
+carries the hash of its own content; an entry for another text, a truncated
+one, or one whose content was replaced is not used. So a corrupt, truncated,
+foreign or planted entry costs a full compile (time), never a wrong output.
+
+Entries live in the user's cache directory (never in OUTDIR, so they cannot
+change the outputs): ``$AGENTSPEC_CACHE_DIR``, else
+``$XDG_CACHE_HOME/agentspec``, else ``~/.cache/agentspec``. Set
+``AGENTSPEC_NO_CACHE=1`` to always compile in full. Failing to read or write
+an entry only costs time.
+
+This module imports nothing heavy (no lark, pydantic, jinja2 or black), and
+nothing from the pipeline's stages: a no-op recompile must answer without them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import sys
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import agentspec
+from agentspec.atomic import write_atomic
+from agentspec.interpreter_mode import live_interpreter
+
+#: Bumped whenever an entry's layout changes: entries of another format are ignored.
+FORMAT = 2
+#: Third-party packages whose code shapes the output.
+OUTPUT_LIBRARIES = ("black", "jinja2", "lark", "pydantic")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def bytes_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def directory() -> Path | None:
+    """Where the cache lives; None when caching is off."""
+    if os.environ.get("AGENTSPEC_NO_CACHE"):
+        return None
+    configured = os.environ.get("AGENTSPEC_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):  # no home directory: do not cache rather than write into the cwd
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "agentspec"
+
+
+def _write(path: Path, text: str) -> None:
+    """Store an entry atomically (a concurrent reader sees the old entry or the
+    new one, never half of one); best effort."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text.encode("utf-8"), durable=False)
+    except (OSError, UnicodeError):
+        pass
+
+
+def _read_json(path: Path) -> Any:
+    """The entry's JSON value, or None if it cannot be read or parsed."""
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return None
+
+
+# ---- compile records -----------------------------------------------------------
+
+
+def fingerprint(harness: str) -> str:
+    """Everything about the compiler that the output depends on, as one hash."""
+    digest = hashlib.sha256()
+    # the interpreter mode decides whether a judge without `using` is an error (E321)
+    mode = live_interpreter() or "scripted"
+    digest.update(f"{agentspec.__version__}|{sys.version_info[:2]}|{harness}|{mode}".encode())
+    for name in OUTPUT_LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec and spec.origin else ""
+        stat = os.stat(origin) if origin else None
+        # pip replaces a package's files on upgrade, so its entry point's size and mtime change
+        digest.update(f"|{name}:{origin}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode())
+    package = Path(agentspec.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2", ".lark") and path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class CompileRecord:
+    """A successful compile: what went in, what came out, what was reported."""
+
+    fingerprint: str
+    roots: list[str]
+    inputs: dict[str, str]  # spec path -> sha256 of its text
+    outputs: dict[str, str]  # file name in OUTDIR -> sha256 of its bytes
+    report: dict[str, Any]  # agentspec.commands.reporting.Report's fields
+    format: int = FORMAT
+
+
+#: The report's fields and their types (``commands.reporting.Report``).
+REPORT_FIELDS = {"text": str, "json": str, "summary": str, "has_diagnostics": bool}
+
+
+def _record_path(outdir: str) -> Path | None:
+    base = directory()
+    if base is None:
+        return None
+    key = hashlib.sha256(os.path.realpath(outdir).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return base / f"compile-{key}.json"
+
+
+def save_record(outdir: str, record: CompileRecord) -> None:
+    """Remember a successful compile into ``outdir`` (best effort)."""
+    path = _record_path(outdir)
+    if path is not None:
+        _write(path, json.dumps(asdict(record), sort_keys=True))
+
+
+def load_record(outdir: str) -> CompileRecord | None:
+    """The record for ``outdir`` if there is one of exactly the right shape."""
+    path = _record_path(outdir)
+    data = None if path is None else _read_json(path)
+    return _valid_record(data)
+
+
+def _valid_record(data: Any) -> CompileRecord | None:
+    expected = {f.name for f in fields(CompileRecord)}
+    if not isinstance(data, dict) or set(data) != expected or data["format"] != FORMAT:
+        return None
+    roots, inputs, outputs, report = data["roots"], data["inputs"], data["outputs"], data["report"]
+    valid = (
+        isinstance(data["fingerprint"], str)
+        and isinstance(roots, list)
+        and all(isinstance(r, str) for r in roots)
+        and _digests(inputs)
+        and _digests(outputs)
+        and isinstance(report, dict)
+        and set(report) == set(REPORT_FIELDS)
+        and all(type(report[k]) is t for k, t in REPORT_FIELDS.items())
+    )
+    return CompileRecord(**data) if valid else None
+
+
+def _digests(mapping: Any) -> bool:
+    """A mapping of names to sha256 hex digests."""
+    return isinstance(mapping, dict) and all(
+        isinstance(k, str) and k and isinstance(v, str) and _DIGEST.fullmatch(v) for k, v in mapping.items()
+    )
+
+
+def _read_spec_text(path: str) -> str | None:
+    """The text the loader would parse (UTF-8, a BOM dropped), or None."""
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def unchanged(outdir: str, roots: list[str], compiler: str) -> CompileRecord | None:
+    """The last compile's record if compiling ``roots`` into ``outdir`` with the
+    compiler whose ``fingerprint`` is ``compiler`` would read exactly the same
+    specs, and every output it wrote is still there with exactly the recorded
+    bytes; otherwise None (compile in full).
+
+    Files in OUTDIR that the record does not name (a generated file whose spec
+    is gone) are the caller's to judge.
+    """
+    record = load_record(outdir)
+    if record is None or record.roots != roots or record.fingerprint != compiler:
+        return None
+    for path, expected in record.inputs.items():
+        text = _read_spec_text(path)
+        if text is None or text_hash(text) != expected:
+            return None
+    out = Path(outdir)
+    for name, expected in record.outputs.items():
+        target = out / name
+        if target.parent != out:  # a name that is not a plain file name in OUTDIR
+            return None
+        try:
+            if target.is_symlink() or bytes_hash(target.read_bytes()) != expected:
+                return None
+        except OSError:
+            return None
+    return record
+
+
+# ---- formatted output ----------------------------------------------------------
+
+
+def _formatted_path(source_hash: str) -> Path | None:
+    base = directory()
+    return None if base is None else base / "formatted" / f"{source_hash}.json"
+
+
+def formatted(formatter: str, text: str) -> str | None:
+    """What ``formatter`` (a string naming the formatter, its version and
+    options) made of ``text`` last time, if a valid entry says so."""
+    source_hash = text_hash(f"{formatter}\0{text}")
+    path = _formatted_path(source_hash)
+    entry = None if path is None else _read_json(path)
+    if not isinstance(entry, dict) or set(entry) != {"format", "source", "output", "output_sha256"}:
+        return None
+    output = entry["output"]
+    if (
+        entry["format"] != FORMAT
+        or entry["source"] != source_hash  # an entry made for another text
+        or not isinstance(output, str)
+        or entry["output_sha256"] != text_hash(output)  # truncated or altered
+    ):
+        return None
+    return output
+
+
+def remember_formatted(formatter: str, text: str, output: str) -> None:
+    """Store ``formatter``'s result for ``text`` (best effort)."""
+    source_hash = text_hash(f"{formatter}\0{text}")
+    path = _formatted_path(source_hash)
+    if path is not None:
+        entry = {"format": FORMAT, "source": source_hash, "output": output, "output_sha256": text_hash(output)}
+        _write(path, json.dumps(entry, sort_keys=True))
