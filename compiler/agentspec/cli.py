@@ -138,7 +138,7 @@ def run(argv: list[str]) -> int:
 
         return fmt_command(args.paths, check_only=args.check, show_diff=args.diff)
     if args.command == "record":
-        from agentspec.record import record_command
+        from agentspec.commands.record import record_command
 
         return record_command(args.spec, args.scenario, source=args.source, run=args.run)
     if args.command == "lsp":

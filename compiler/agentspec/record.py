@@ -1,4 +1,6 @@
-"""``agentspec record SPEC --scenario NAME``: a run becomes the scenario's ``run`` block.
+"""Recording a run into a spec: a run becomes the scenario's ``run`` block.
+
+(The command line around it is ``agentspec.commands.record``.)
 
 The run is either made now, live (the scenario's generated test runs under the
 live interpreter ``AGENTSPEC_INTERPRETER`` selects, saving its event log), or
@@ -11,7 +13,7 @@ not answer yet. The file is then laid out by ``agentspec fmt``'s engine, so
 comments outside the replaced block stay where they were (comments inside it
 move to the top of the new block), and checked as ``agentspec check`` would:
 a recording that does not fit the spec is refused and nothing is written.
-The write is atomic, and recording the same run again changes nothing.
+The command writes atomically, and recording the same run again changes nothing.
 
 Exit codes: 0 recorded (or already up to date), 1 the run cannot be recorded
 into this spec (unknown scenario, a log of another scenario or spec, a
@@ -32,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from agentspec import trajectory as tj
+from agentspec.commands.common import EXIT_FAILED, EXIT_USAGE
 from agentspec.formatter_literals import encode
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LIVE_INTERPRETERS = ("anthropic", "openai")
 INTERPRETER_ENV = "AGENTSPEC_INTERPRETER"
 
@@ -210,7 +212,7 @@ def run_live(spec: str, scenario_name: str, line: int) -> tj.Trajectory:
 # ---- rewriting the spec ---------------------------------------------------------------
 
 
-def _scenario(spec_file: Any, name: str, path: str) -> Any:
+def find_scenario(spec_file: Any, name: str, path: str) -> Any:
     scenarios = spec_file.of_kind("scenario")
     for scenario in scenarios:
         if scenario.name == name:
@@ -334,7 +336,7 @@ def rewrite(text: str, path: str, scenario_name: str, recorded: tj.Trajectory) -
     parsed = parse(text, path)
     if parsed.spec is None:
         raise RecordError(f"{path} has syntax errors; fix them first:\n{render_all(parsed.diagnostics, {path: text})}")
-    scenario = _scenario(parsed.spec, scenario_name, path)
+    scenario = find_scenario(parsed.spec, scenario_name, path)
     notes = [f"left out {call.tool}({_short(call.args)}): the harness refused the call" for call in recorded.dropped]
     if recorded.error:
         notes.append(f"the run ended with an error: {recorded.error}")
@@ -366,7 +368,7 @@ def _short(args: dict[str, Any]) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _check(path: str, new_text: str) -> tuple[list[Any], Any]:
+def check_recorded(path: str, new_text: str) -> tuple[list[Any], Any]:
     """Diagnostics for the recorded spec, as ``agentspec check`` would report them."""
     from agentspec.checker import check
     from agentspec.diagnostics import sort_diagnostics
@@ -374,72 +376,3 @@ def _check(path: str, new_text: str) -> tuple[list[Any], Any]:
 
     program = load([path], overrides={path: new_text})
     return sort_diagnostics(list(program.diagnostics) + list(check(program))), program
-
-
-def _write_atomic(path: str, text: str) -> None:
-    """Replace ``path`` in one step, keeping its permissions."""
-    directory = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(prefix=".agentspec-record-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
-# ---- the command ----------------------------------------------------------------------
-
-
-def record_command(spec: str, scenario: str, source: str | None = None, run: int | None = None) -> int:
-    """Record a run of ``scenario`` into ``spec``; returns the exit code."""
-    try:
-        return _record(spec, scenario, source, run)
-    except RecordError as exc:
-        print(f"agentspec record: {exc}", file=sys.stderr)
-        if exc.code == EXIT_FAILED:
-            print("nothing was written", file=sys.stderr)
-        return exc.code
-
-
-def _record(spec: str, scenario_name: str, source: str | None, run: int | None) -> int:
-    from agentspec.diagnostics import has_errors, render_all
-    from agentspec.loader import read_source
-
-    if not os.path.isfile(spec):
-        raise RecordError(f"no such spec file: {spec}", EXIT_USAGE)
-    text, problem = read_source(spec)
-    if text is None:
-        raise RecordError(problem.message if problem else f"cannot read {spec}", EXIT_USAGE)
-    from agentspec.syntax.parser import parse
-
-    parsed = parse(text, spec)
-    if parsed.spec is None:
-        raise RecordError(f"{spec} has syntax errors; fix them first:\n{render_all(parsed.diagnostics, {spec: text})}")
-    line = _scenario(parsed.spec, scenario_name, spec).span.line  # fail before running anything; as codegen locates it
-    recorded = read_saved(source, scenario_name, run) if source else run_live(spec, scenario_name, line)
-    new_text, notes = rewrite(text, spec, scenario_name, recorded)
-    diagnostics, program = _check(spec, new_text)
-    if has_errors(diagnostics):
-        sources = dict(program.sources)
-        print("the spec as it would be recorded:\n" + render_all(diagnostics, sources) + "\n", file=sys.stderr)
-        raise RecordError(
-            f"the recorded run of {scenario_name!r} does not fit {spec} (is the log from another spec?)"
-        )
-    for note in notes:
-        print(f"note: {note}", file=sys.stderr)
-    steps = _count(recorded.steps)
-    if new_text == text:
-        print(f"{spec}: scenario {scenario_name!r} already replays this run ({steps} steps); nothing changed")
-        return EXIT_OK
-    _write_atomic(spec, new_text)
-    print(f"recorded {steps} step{'s' if steps != 1 else ''} into scenario {scenario_name!r} of {spec}")
-    return EXIT_OK
-
-
-def _count(steps: list[tj.Step]) -> int:
-    return sum(1 + _count(s.steps) if isinstance(s, tj.AgentCall) else 1 for s in steps)

@@ -6,6 +6,7 @@
     compile    ``agentspec compile``: check, then generate → write; a no-op
                recompile is answered from ``agentspec.cache``
     fmt        ``agentspec fmt``: the formatter over files
+    record     ``agentspec record``: a run becomes a scenario's ``run`` block
     lsp        ``agentspec lsp``: the language server on stdio
 
 Each command is a function from its options to an exit code; ``agentspec.cli``
