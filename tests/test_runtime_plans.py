@@ -195,7 +195,7 @@ def test_an_expired_reference_is_an_error() -> None:
 
     ref = run(runtime.create_reference(short_lived, {"name": "Acme"}))
     # age it by a second instead of sleeping past the ttl: no dependence on the clock or the machine
-    stored = runtime._store.find_reference("acme", "t", "supplier", ref["id"])
+    stored = runtime._engine.store.find_reference("acme", "t", "supplier", ref["id"])
     assert stored is not None
     stored.created_at -= 1.0
     planner(runtime, with_reference(ref["id"]))

@@ -21,8 +21,8 @@ See docs/runtime.md for the event model, the interpreters and the bridge's mappi
 
 from .approval_script import ApprovalAnswer, ApprovalScript
 from .bridge import RuntimeAdapter, events_to_trace
-from .context import ToolContext
-from .dispatch import normalize_actions
+from .tool_context import ToolContext
+from .action_dispatcher import normalize_actions
 from .errors import ScriptError, StreamError, StreamTimeout, ToolFailure
 from .evals import (
     ActionPayloadMatchMode,

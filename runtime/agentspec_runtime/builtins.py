@@ -1,8 +1,9 @@
 """The built-in tools: ``call_agent``, ``storePlan`` and ``executePlan``.
 
 Which agents have them: ``call_agent`` every agent with ``routes``;
-``storePlan`` planners; ``executePlan`` executors. They are dispatched like any
-tool (``call`` event, then ``result``), are never gated by tool approval
+``storePlan`` planners; ``executePlan`` executors (:func:`builtins_for`).
+They are :class:`~agentspec_runtime.tools.Tool` objects like any tool
+(``call`` event, then ``result``), are never gated by tool approval
 policies, and report every problem as an error result — the stream goes on.
 
 Plan lifecycle (each change is a ``plan-status-change`` event)::
@@ -21,14 +22,15 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 
 from . import events
-from .dispatch import DispatchError, call_dispatcher, normalize_actions, resolve_references
+from .action_dispatcher import DispatchError, call_dispatcher, normalize_actions, resolve_references
+from .conversation import ToolDefinition
 from .errors import StreamError
 from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyError
-from .conversation import ToolDefinition
 from .schema import Schema
 from .specs import AgentSpec, RuntimeSpec
 from .state import REPLACEABLE_STATUSES, StoredPlan
+from .tools import Tool
 
 if TYPE_CHECKING:
     from .execution import Execution
@@ -45,46 +47,6 @@ STORE_PLAN_SCHEMA = Schema.of(
 EXECUTE_PLAN_SCHEMA = Schema.of({"planId": str})
 
 
-def builtin_definitions(spec: RuntimeSpec, agent: AgentSpec) -> list[ToolDefinition]:
-    """The built-ins ``agent`` has, as a model is told about them.
-
-    They are narrowed to the agent (its routes, its plan's body schema), so a
-    live model is shown what it may actually do; the arguments are validated
-    against the general schemas above either way.
-    """
-    definitions: list[ToolDefinition] = []
-    if agent.routes:
-        schema = _object({"agent": {"type": "string", "enum": list(agent.routes)}, "prompt": {"type": "string"}})
-        definitions.append(
-            ToolDefinition("call_agent", "Hand a task to another agent and get its answer back.", schema)
-        )
-    if agent.role == "planner":
-        plans = [p for p in spec.plans if agent.plan in (None, p.name)]
-        body: dict[str, Any] = dict(plans[0].body_schema) if len(plans) == 1 else {}
-        definitions_of_body = body.pop("$defs", None)  # local $refs point at the root: keep them there
-        schema = _object(
-            {
-                "specName": {"type": "string", "enum": [p.name for p in plans]},
-                "planId": {"type": "string"},
-                "body": body,
-            }
-        )
-        if definitions_of_body is not None:
-            schema["$defs"] = definitions_of_body
-        definitions.append(
-            ToolDefinition("storePlan", "Store a plan in this thread as a draft, to be executed later.", schema)
-        )
-    if agent.role == "executor":
-        definitions.append(
-            ToolDefinition(
-                "executePlan",
-                "Execute a stored draft plan: ask for approval if required, then dispatch its actions.",
-                _object({"planId": {"type": "string"}}),
-            )
-        )
-    return definitions
-
-
 def _object(properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
 
@@ -93,10 +55,24 @@ def _invalid(outcome: ToolOutcome, tool: str, errors: list[str]) -> None:
     outcome.fail(f"invalid arguments for {tool}: {'; '.join(errors)}")
 
 
+class CallAgent(Tool):
+    """Run a routed agent on ``prompt``; its events are part of this stream."""
+
+    name = "call_agent"
+
+    def definition(self, spec: RuntimeSpec, agent: AgentSpec) -> ToolDefinition:
+        schema = _object({"agent": {"type": "string", "enum": list(agent.routes)}, "prompt": {"type": "string"}})
+        return ToolDefinition(self.name, "Hand a task to another agent and get its answer back.", schema)
+
+    def run(
+        self, execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
+    ) -> AsyncIterator[dict[str, Any]]:
+        return call_agent(execution, agent, tool_id, args, outcome)
+
+
 async def call_agent(
     execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
 ) -> AsyncIterator[dict[str, Any]]:
-    """Run a routed agent on ``prompt``; its events are part of this stream."""
     _, errors = CALL_AGENT_SCHEMA.validate(args)
     if errors:
         _invalid(outcome, "call_agent", errors)
@@ -107,7 +83,7 @@ async def call_agent(
             f"agent {agent.name!r} cannot route to {target!r} (its routes: {', '.join(agent.routes) or 'none'})"
         )
         return
-    target_spec = execution.runtime.spec.agent(target)
+    target_spec = execution.spec.agent(target)
     yield events.tool_agent(target, "call", tool_id)
     texts: list[str] = []
     try:
@@ -121,18 +97,40 @@ async def call_agent(
     yield events.tool_agent(target, "result", tool_id)
 
 
+class StorePlan(Tool):
+    """Validate a plan body against its plan spec and store it as a draft in this thread."""
+
+    name = "storePlan"
+
+    def definition(self, spec: RuntimeSpec, agent: AgentSpec) -> ToolDefinition:
+        # narrowed to what this planner may store, so a live model is shown the body's schema
+        plans = [p for p in spec.plans if agent.plan in (None, p.name)]
+        body: dict[str, Any] = dict(plans[0].body_schema) if len(plans) == 1 else {}
+        body_definitions = body.pop("$defs", None)  # local $refs point at the root: keep them there
+        schema = _object(
+            {"specName": {"type": "string", "enum": [p.name for p in plans]}, "planId": {"type": "string"}, "body": body}
+        )
+        if body_definitions is not None:
+            schema["$defs"] = body_definitions
+        return ToolDefinition(self.name, "Store a plan in this thread as a draft, to be executed later.", schema)
+
+    def run(
+        self, execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
+    ) -> AsyncIterator[dict[str, Any]]:
+        return store_plan(execution, agent, tool_id, args, outcome)
+
+
 async def store_plan(
     execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
 ) -> AsyncIterator[dict[str, Any]]:
-    """Validate a plan body against its plan spec and store it as a draft in this thread."""
     _, errors = STORE_PLAN_SCHEMA.validate(args)
     if errors:
         _invalid(outcome, "storePlan", errors)
         return
     spec_name, plan_id, body = args["specName"], args["planId"], args["body"]
-    plan_spec = execution.runtime.spec.plan(spec_name)
+    plan_spec = execution.spec.plan(spec_name)
     if plan_spec is None:
-        known = ", ".join(p.name for p in execution.runtime.spec.plans) or "none"
+        known = ", ".join(p.name for p in execution.spec.plans) or "none"
         outcome.fail(f"unknown plan spec {spec_name!r} (plans: {known})")
         return
     if agent.plan is not None and agent.plan != spec_name:
@@ -157,10 +155,27 @@ def _set_status(plan: StoredPlan, status: str) -> dict[str, Any]:
     return events.plan_status_change(plan.plan_id, previous, status)
 
 
+class ExecutePlan(Tool):
+    """Ask for approval if the policy says so, then dispatch the plan's actions once."""
+
+    name = "executePlan"
+
+    def definition(self, spec: RuntimeSpec, agent: AgentSpec) -> ToolDefinition:
+        return ToolDefinition(
+            self.name,
+            "Execute a stored draft plan: ask for approval if required, then dispatch its actions.",
+            _object({"planId": {"type": "string"}}),
+        )
+
+    def run(
+        self, execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
+    ) -> AsyncIterator[dict[str, Any]]:
+        return execute_plan(execution, agent, tool_id, args, outcome)
+
+
 async def execute_plan(
     execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
 ) -> AsyncIterator[dict[str, Any]]:
-    """Ask for approval if the policy says so, then dispatch the plan's actions once."""
     _, errors = EXECUTE_PLAN_SCHEMA.validate(args)
     if errors:
         _invalid(outcome, "executePlan", errors)
@@ -176,8 +191,7 @@ async def execute_plan(
     if agent.plan is not None and agent.plan != plan.spec_name:
         outcome.fail(f"executor {agent.name!r} executes {agent.plan!r} plans, not {plan.spec_name!r}", planId=plan_id)
         return
-    runtime = execution.runtime
-    if runtime._dispatcher is None:
+    if execution.action_dispatcher is None:
         outcome.fail(
             "executePlan needs an action dispatcher: create_runtime(..., action_dispatcher=...) was not given",
             planId=plan_id,
@@ -192,10 +206,10 @@ async def execute_plan(
 
     # the approval event gets a copy: a consumer editing it must not edit the stored plan
     payload = {"planId": plan_id, "specName": plan.spec_name, "body": copy.deepcopy(plan.body)}
-    policy = runtime._policies.for_plan(agent)
+    policy = execution.policies.for_plan(agent)
     try:
         ctx = execution.context(agent, tool_id, target=plan_id, kind="plan")
-        needed = await runtime._policies.requires_approval(policy, payload, ctx)
+        needed = await execution.policies.requires_approval(policy, payload, ctx)
     except PolicyError as exc:
         outcome.fail(f"{exc}; plan {plan_id!r} was not executed", planId=plan_id)
         return
@@ -225,7 +239,7 @@ async def execute_plan(
     try:
         # the dispatcher gets copies: whatever it does, the events show what was dispatched
         envelope = await call_dispatcher(
-            runtime._dispatcher, copy.deepcopy(actions), {"resolved_refs": copy.deepcopy(resolved)}
+            execution.action_dispatcher, copy.deepcopy(actions), {"resolved_refs": copy.deepcopy(resolved)}
         )
     except DispatchError as exc:
         yield _set_status(plan, "failed")
@@ -236,10 +250,8 @@ async def execute_plan(
 
 
 def _reference_lookup(execution: "Execution") -> Callable[[str, str], Any]:
-    runtime = execution.runtime
-
     def lookup(kind: str, ref_id: str) -> Any:
-        stored = runtime._store.find_reference(execution.resource_id, execution.thread_id, kind, ref_id)
+        stored = execution.find_reference(kind, ref_id)
         if stored is None:
             raise DispatchError(f"unknown reference {kind}/{ref_id}; create it with runtime.create_reference")
         if stored.expired():
@@ -249,4 +261,13 @@ def _reference_lookup(execution: "Execution") -> Callable[[str, str], Any]:
     return lookup
 
 
-BUILTINS = {"call_agent": call_agent, "storePlan": store_plan, "executePlan": execute_plan}
+def builtins_for(agent: AgentSpec) -> list[Tool]:
+    """The built-ins ``agent`` has: ``call_agent`` if it routes, ``storePlan``/``executePlan`` by role."""
+    tools: list[Tool] = []
+    if agent.routes:
+        tools.append(CallAgent())
+    if agent.role == "planner":
+        tools.append(StorePlan())
+    if agent.role == "executor":
+        tools.append(ExecutePlan())
+    return tools

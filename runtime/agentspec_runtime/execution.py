@@ -9,6 +9,10 @@ part into events, runs tool calls, grows the conversation, and does the
 bookkeeping every interpreter shares — ``step-start``, turn timing, usage
 (reported by the interpreter, else estimated; see ``usage.py``).
 
+Tools reach the engine only through an ``Execution``'s public members (see
+``tools.py``); the execution reads the runtime's shared state from its
+:class:`~agentspec_runtime.engine.Engine`.
+
 Everything here is an async generator of events, delegating with
 ``contextlib.aclosing`` so that a consumer who stops iterating closes every
 nested generator and releases its pending approvals.
@@ -16,17 +20,12 @@ nested generator and releases its pending approvals.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import time
 from contextlib import aclosing
-from typing import TYPE_CHECKING, Any, AsyncIterator
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
 
 from . import events
-from .builtins import BUILTINS
-from .context import ToolContext
 from .conversation import (
     AssistantMessage,
     EndTurn,
@@ -37,28 +36,27 @@ from .conversation import (
     ToolResult,
     UserMessage,
 )
-from .errors import ToolFailure
-from .handlers import HandlerTimeout, call_handler
 from .jsonable import NotJSONError, jsonable
 from .outcomes import DecisionBox, ToolOutcome, run_output
-from .policy import PolicyError
-from .specs import AgentSpec, ToolSpec
-from .state import Decision, PendingApproval
+from .policy import PolicyResolver
+from .specs import AgentSpec, RuntimeSpec
+from .state import StoredReference
+from .tool_context import ToolContext
 from .usage import TurnRecord, Usage, estimate_tokens, json_text
 from .validation import agent_provider
 
 if TYPE_CHECKING:
-    from .runtime import Runtime
+    from .engine import Engine
 
 
 class Execution:
     """State of one top-level stream (see module docstring)."""
 
-    def __init__(self, runtime: "Runtime", thread_id: str) -> None:
-        self.runtime = runtime
+    def __init__(self, engine: "Engine", thread_id: str) -> None:
+        self.engine = engine
         self.thread_id = thread_id
-        self.resource_id = runtime.spec.tenant.resource_id
-        self.state = runtime._store.thread(self.resource_id, thread_id)
+        self.resource_id = engine.spec.tenant.resource_id
+        self.state = engine.store.thread(self.resource_id, thread_id)
         self.usage = Usage()
         self.turns: list[TurnRecord] = []
         self.tools: list[dict[str, Any]] = []
@@ -66,11 +64,32 @@ class Execution:
         self._tool_counter = 0
         self._open_approvals: set[str] = set()
 
-    # -- ids and context ---------------------------------------------------
+    # -- what tools may use --------------------------------------------------
+
+    @property
+    def spec(self) -> RuntimeSpec:
+        return self.engine.spec
+
+    @property
+    def policies(self) -> PolicyResolver:
+        return self.engine.policies
+
+    @property
+    def action_dispatcher(self) -> Callable[..., Any] | None:
+        return self.engine.action_dispatcher
+
+    @property
+    def tool_timeout(self) -> float | None:
+        """Seconds a tool handler may take unless its tool says otherwise (``None``: no limit)."""
+        return self.engine.tool_timeout
+
+    def find_reference(self, kind: str, ref_id: str) -> StoredReference | None:
+        """This thread's reference first, then the tenant-wide one."""
+        return self.engine.store.find_reference(self.resource_id, self.thread_id, kind, ref_id)
 
     def next_tool_id(self) -> str:
         self._tool_counter += 1
-        return f"{self.runtime._interpreter.tool_id_prefix}-{self._tool_counter}"
+        return f"{self.engine.interpreter.tool_id_prefix}-{self._tool_counter}"
 
     def context(self, agent: AgentSpec, tool_use_id: str, **extra: Any) -> ToolContext:
         values = {
@@ -80,7 +99,7 @@ class Execution:
             "resource_id": self.resource_id,
             **extra,
         }
-        return ToolContext(values, self.runtime._services)
+        return ToolContext(values, self.engine.services)
 
     # -- agent runs: the interpreter seam ------------------------------------
 
@@ -104,7 +123,7 @@ class Execution:
 
     async def _step(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
         """One model call: the interpreter's parts become events, tool calls run, usage is recorded."""
-        interpreter = self.runtime._interpreter
+        interpreter = self.engine.interpreter
         request = run.request
         started = time.perf_counter()
         prompt_tokens = run.context_tokens  # what the model has seen when the step starts
@@ -186,16 +205,13 @@ class Execution:
         own_args = copy.deepcopy(args)
         yield events.tool_call(tool_id, name, args)
         started = time.perf_counter()
-        entry = self.runtime._agent_tools[agent.name].get(name)
-        if entry is None:
-            available = ", ".join(self.runtime._agent_tools[agent.name]) or "none"
+        toolbox = self.engine.toolboxes[agent.name]
+        tool = toolbox.get(name)
+        if tool is None:
+            available = ", ".join(toolbox) or "none"
             outcome.fail(f"agent {agent.name!r} has no tool {name!r} (its tools: {available})")
         else:
-            if isinstance(entry, str):
-                body = BUILTINS[entry](self, agent, tool_id, own_args, outcome)
-            else:
-                body = self._user_tool(agent, entry, tool_id, own_args, outcome)
-            async with aclosing(body) as stream:
+            async with aclosing(tool.run(self, agent, tool_id, own_args, outcome)) as stream:
                 async for event in stream:
                     yield event
         try:
@@ -209,88 +225,28 @@ class Execution:
         )
         yield events.tool_result(tool_id, name, args, result)
 
-    async def _user_tool(
-        self, agent: AgentSpec, tool: ToolSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
-    ) -> AsyncIterator[dict[str, Any]]:
-        value, errors = tool.schema_.validate(args)
-        if errors:
-            outcome.fail(f"invalid arguments for tool {tool.name!r}: {'; '.join(errors)}")
-            return
-        policy = self.runtime._policies.for_tool(agent, tool.approval)
-        if policy != "never":
-            ctx = self.context(agent, tool_id, target=tool.name, kind="tool")
-            try:
-                needed = await self.runtime._policies.requires_approval(policy, _copy(value), ctx)
-            except PolicyError as exc:
-                outcome.fail(f"{exc}; tool {tool.name!r} was not run")
-                return
-            if needed:
-                box = DecisionBox()
-                async with aclosing(self.request_approval("tool", tool.name, _copy(args), box)) as stream:
-                    async for event in stream:
-                        yield event
-                decision = box.decision
-                assert decision is not None
-                if decision.outcome == "reject":
-                    outcome.result = {"rejected": True, "tool": tool.name, "feedback": decision.feedback}
-                    return
-                if decision.outcome == "revise":
-                    outcome.result = {"should_revise": True, "partial": decision.partial}
-                    return
-        if tool.handler is None:
-            outcome.fail(f"tool {tool.name!r} has no handler")
-            return
-        timeout = tool.timeout if tool.timeout is not None else self.runtime._tool_timeout
-        try:
-            result = await call_handler(tool.handler, _copy(value), self.context(agent, tool_id), timeout)
-        except HandlerTimeout as exc:
-            outcome.fail(f"tool {tool.name!r} {exc}")
-        except ToolFailure as exc:
-            outcome.fail(exc.message)
-        except (Exception, SystemExit) as exc:  # a handler bug is the tool's error, never the stream's
-            outcome.fail(f"tool {tool.name!r} raised {type(exc).__name__}: {exc}")
-        except asyncio.CancelledError:
-            if _being_cancelled():
-                raise  # the consumer's task is being cancelled: that must go on
-            outcome.fail(f"tool {tool.name!r} raised CancelledError")
-        else:
-            outcome.result = result
-
     # -- approvals -------------------------------------------------------------
 
     async def request_approval(
         self, kind: str, target: str, payload: Any, box: DecisionBox
     ) -> AsyncIterator[dict[str, Any]]:
         """Emit ``approval-required``, wait for ``respond_to_approval``, emit the decision."""
-        runtime = self.runtime
-        approval_id = runtime._next_approval_id()
-        future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
-        pending = PendingApproval(approval_id, kind, target, (self.resource_id, self.thread_id), future)
-        runtime._approvals[approval_id] = pending
-        self.state.approvals[approval_id] = pending
-        self._open_approvals.add(approval_id)
+        pending = self.engine.approvals.open(kind, target, (self.resource_id, self.thread_id))
+        self._open_approvals.add(pending.id)
         try:
-            yield events.approval_required(
-                approval_id, kind, target, payload, self.resource_id, self.thread_id
-            )
-            decision = await future
+            yield events.approval_required(pending.id, kind, target, payload, self.resource_id, self.thread_id)
+            decision = await pending.future
         finally:
-            self._release(approval_id)
+            self._open_approvals.discard(pending.id)
+            self.engine.approvals.close(pending.id)
         box.decision = decision
-        yield events.approval_decision(approval_id, decision.outcome, decision.feedback)
-
-    def _release(self, approval_id: str) -> None:
-        self.runtime._approvals.pop(approval_id, None)
-        self.state.approvals.pop(approval_id, None)
-        self._open_approvals.discard(approval_id)
+        yield events.approval_decision(pending.id, decision.outcome, decision.feedback)
 
     def release_all(self) -> None:
         """Forget approvals this stream still waits on (it was closed or failed)."""
         for approval_id in list(self._open_approvals):
-            pending = self.runtime._approvals.get(approval_id)
-            if pending is not None and not pending.future.done():
-                pending.future.cancel()
-            self._release(approval_id)
+            self.engine.approvals.close(approval_id)
+        self._open_approvals.clear()
 
     # -- summary ---------------------------------------------------------------
 
@@ -307,32 +263,20 @@ class AgentRun:
 
     def __init__(self, execution: Execution, agent: AgentSpec, prompt: str) -> None:
         self.agent = agent
-        spec = execution.runtime.spec
+        spec = execution.spec
         provider_name = agent_provider(agent)
         self.request = StepRequest(
             agent=agent,
             provider=spec.providers.get(provider_name) if provider_name else None,
             system=agent.system_prompt,
             messages=[UserMessage(prompt)],
-            tools=execution.runtime._tool_definitions[agent.name],
+            tools=execution.engine.tool_definitions[agent.name],
         )
         #: the estimate of what the model has seen: system prompt, prompt, every tool result so far
         self.context_tokens = estimate_tokens(agent.system_prompt) + estimate_tokens(prompt)
         #: the run's text messages (consecutive text chunks of a step are one message)
         self.texts: list[str] = []
         self.finished = False
-
-
-def _being_cancelled() -> bool:
-    """Whether someone asked to cancel the running task (as opposed to a handler
-    raising ``CancelledError`` of its own accord)."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
-
-
-def _copy(value: Any) -> Any:
-    """Handlers and predicates get their own copy, so they cannot alter the events."""
-    return value.model_copy(deep=True) if isinstance(value, BaseModel) else copy.deepcopy(value)
 
 
 def _ms_since(started: float) -> float:

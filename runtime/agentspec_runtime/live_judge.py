@@ -45,7 +45,7 @@ def interpreter_completion(runtime: Any, agent: str | None = None) -> Complete:
         raise ValueError(f"no agent {agent!r} to take the judge's model from" if agent else "no coordinator to judge with")
     provider_name = agent_provider(chosen)
     provider = spec.providers.get(provider_name) if provider_name else None
-    interpreter = runtime._interpreter
+    interpreter = runtime.interpreter_instance
     judging = interpreter.for_judging() if hasattr(interpreter, "for_judging") else interpreter
 
     async def complete(system: str, user: str) -> str:

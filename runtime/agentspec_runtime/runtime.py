@@ -21,9 +21,8 @@ from contextlib import aclosing
 from typing import Any, AsyncIterator, Callable
 
 from . import events
-from .builtins import builtin_definitions
-from .context import MAPPING_ATTRIBUTES, RESERVED_KEYS
-from .conversation import ToolDefinition
+from .approvals import DECISIONS
+from .engine import Engine
 from .errors import StreamError
 from .evals import runner as eval_runner
 from .execution import Execution
@@ -31,11 +30,10 @@ from .handlers import DEFAULT_TOOL_TIMEOUT, check_timeout
 from .jsonable import NotJSONError, jsonable
 from .interpreters import INTERPRETER_NAMES, Interpreter, TestingInterpreter, interpreter_by_name
 from .policy import PolicyResolver
-from .specs import AgentSpec, ReferenceSpec, RuntimeSpec, ToolSpec
-from .state import Decision, StateStore, StoredReference
+from .specs import AgentSpec, ReferenceSpec, RuntimeSpec
+from .state import Decision, StoredReference
+from .tool_context import MAPPING_ATTRIBUTES, RESERVED_KEYS
 from .validation import validate_runtime_spec
-
-DECISIONS = ("approve", "reject", "revise")
 
 
 def _check_testing(testing: Any, interpreter: Any) -> TestingInterpreter | None:
@@ -70,32 +68,6 @@ def _pick_interpreter(interpreter: Any) -> Interpreter:
     raise TypeError(
         f"interpreter must be one of {', '.join(INTERPRETER_NAMES)} or an Interpreter, got {interpreter!r}"
     )
-
-
-def _tool_definitions(spec: RuntimeSpec) -> dict[str, tuple[ToolDefinition, ...]]:
-    """Per agent: every tool it may call, as an interpreter is shown it (built-ins last)."""
-    return {
-        agent.name: tuple(
-            [ToolDefinition(t.name, t.description, t.input_schema) for t in agent.all_tools()]
-            + builtin_definitions(spec, agent)
-        )
-        for agent in spec.agents
-    }
-
-
-def _tool_tables(spec: RuntimeSpec) -> dict[str, dict[str, ToolSpec | str]]:
-    """Per agent: tool name → ToolSpec, or the name of a built-in."""
-    tables: dict[str, dict[str, ToolSpec | str]] = {}
-    for agent in spec.agents:
-        table: dict[str, ToolSpec | str] = {tool.name: tool for tool in agent.all_tools()}
-        if agent.routes:
-            table["call_agent"] = "call_agent"
-        if agent.role == "planner":
-            table["storePlan"] = "storePlan"
-        if agent.role == "executor":
-            table["executePlan"] = "executePlan"
-        tables[agent.name] = table
-    return tables
 
 
 def create_runtime(
@@ -152,30 +124,23 @@ class Runtime:
         tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
     ) -> None:
         self.spec = spec
-        self._tool_timeout = tool_timeout
-        self._interpreter = interpreter
-        self._services = services
-        self._dispatcher = dispatcher
-        self._policies = policies
-        self._store = StateStore()
-        self._agent_tools = _tool_tables(spec)
-        self._tool_definitions = _tool_definitions(spec)
-        self._approvals: dict[str, Any] = {}
-        self._approval_ids = itertools.count(1)
+        self._engine = Engine(spec, interpreter, services, dispatcher, policies, tool_timeout)
         self._thread_ids = itertools.count(1)
         self._reference_ids: dict[str, itertools.count[int]] = {}
 
     @property
     def interpreter(self) -> str:
-        return self._interpreter.name
+        return self._engine.interpreter.name
+
+    @property
+    def interpreter_instance(self) -> Interpreter:
+        """The :class:`Interpreter` itself (``interpreter`` is its name), e.g. to ask it one step."""
+        return self._engine.interpreter
 
     @property
     def resource_id(self) -> str:
         """The tenant this runtime serves (``define_eval_request`` binds requests to it)."""
         return self.spec.tenant.resource_id
-
-    def _next_approval_id(self) -> str:
-        return f"approval-{next(self._approval_ids)}"
 
     # -- streams ---------------------------------------------------------------
 
@@ -198,7 +163,7 @@ class Runtime:
         return self._events(agent, prompt, thread_id or f"thread-{next(self._thread_ids)}")
 
     async def _events(self, agent: AgentSpec, prompt: str, thread_id: str) -> AsyncIterator[dict[str, Any]]:
-        execution = Execution(self, thread_id)
+        execution = Execution(self._engine, thread_id)
         try:
             try:
                 async with aclosing(execution.run_agent(agent, prompt)) as stream:
@@ -212,7 +177,7 @@ class Runtime:
                 terminal = events.finish("stop", execution.usage.as_event())
         finally:
             execution.release_all()
-        if self._interpreter.emits_summary:
+        if self._engine.interpreter.emits_summary:
             yield events.latency_summary(execution.summary())
         yield terminal
 
@@ -244,21 +209,11 @@ class Runtime:
             raise ValueError(f"decision must be one of {', '.join(DECISIONS)}, got {decision!r}")
         if feedback is not None and not isinstance(feedback, str):
             raise TypeError(f"feedback must be a str or None, got {type(feedback).__name__}")
-        pending = self._approvals.get(approval_id)
-        if pending is None:
-            waiting = ", ".join(sorted(self._approvals)) or "none"
-            raise ValueError(f"no pending approval {approval_id!r} (pending: {waiting})")
-        if pending.future.done():
-            raise ValueError(f"approval {approval_id!r} was already decided")
-        pending.future.set_result(Decision(decision, feedback, partial))
+        self._engine.approvals.decide(approval_id, Decision(decision, feedback, partial))
 
     def pending_approvals(self, thread_id: str | None = None) -> list[dict[str, str]]:
         """Approvals waiting for a decision (optionally of one thread), oldest first."""
-        return [
-            {"id": p.id, "kind": p.kind, "target": p.target, "threadId": p.thread_key[1]}
-            for p in self._approvals.values()
-            if not p.future.done() and (thread_id is None or p.thread_key[1] == thread_id)
-        ]
+        return self._engine.approvals.waiting(thread_id)
 
     # -- references and state ---------------------------------------------------
 
@@ -284,13 +239,13 @@ class Runtime:
             raise ValueError(f"payload does not match reference {kind!r}: {'; '.join(errors)}")
         counter = self._reference_ids.setdefault(kind, itertools.count(1))
         ref_id = f"{kind}-{next(counter)}"
-        state = self._store.thread(self.spec.tenant.resource_id, thread_id)
+        state = self._engine.store.thread(self.spec.tenant.resource_id, thread_id)
         state.references[(kind, ref_id)] = StoredReference(kind, ref_id, payload, ttl_ms=declared.ttl_ms)
         return {"kind": kind, "id": ref_id}
 
     def snapshot(self, thread_id: str) -> dict[str, Any]:
         """A JSON-friendly view of one thread's state: plans, references, pending approvals, history."""
-        state = self._store.peek(self.spec.tenant.resource_id, thread_id)
+        state = self._engine.store.peek(self.spec.tenant.resource_id, thread_id)
         return {
             "plans": {
                 plan_id: {"specName": plan.spec_name, "status": plan.status, "body": plan.body}

@@ -1,4 +1,4 @@
-"""Per-(tenant, thread) state: plans, references, pending approvals, history.
+"""Per-(tenant, thread) state: plans, references, history; and what an approval holds.
 
 One runtime serves many concurrent streams. Each stream works on the state of
 its ``(resource_id, thread_id)`` key only, so streams on different threads
@@ -71,7 +71,6 @@ class PendingApproval:
 class ThreadState:
     plans: dict[str, StoredPlan] = field(default_factory=dict)
     references: dict[tuple[str, str], StoredReference] = field(default_factory=dict)
-    approvals: dict[str, PendingApproval] = field(default_factory=dict)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 

@@ -24,7 +24,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..dispatch import DispatchError, normalize_actions
+from ..action_dispatcher import DispatchError, normalize_actions
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
