@@ -153,6 +153,9 @@ def valid_specs(draw) -> str:
         lines.append(f"tool {tool}({signature}) {{")
         lines.append(f"  description {spec_string(draw(hostile_text))}")
         lines.append(f"  returns {draw(_value())}")
+        timeout = draw(st.sampled_from([None, None, "1s", "250ms", "2.5s", "1h"]))
+        if timeout:
+            lines.append(f"  timeout {timeout}")
         lines.append("}")
         args = ", ".join(f"{p}: {_PARAM_TYPES[t](draw)}" for p, t in zip(params, types))
         calls.append(f"{tool}({args})")

@@ -200,3 +200,73 @@ def test_language_server_answers_completion_on_100k_unclosed_brackets() -> None:
     assert any("nested more than 64 levels" in d.message for d in analysis.diagnostics)
     assert complete(text, len(text), analysis) == []
     assert complete(text, len(PREAMBLE), analysis) != []  # a declaration may start here: keywords
+
+
+# ---- 7. a tool's timeout in the spec language ---------------------------------------
+
+TIMED = PREAMBLE + """
+tool slow(n: int) {
+  handler "slow_handlers:slow"
+  timeout 50ms
+}
+tool quick() {
+  returns { ok: true }
+  timeout 2.5s
+}
+specialist worker { model "claude-haiku-4-5"  tools [slow, quick] }
+scenario "slow then quick" {
+  agent worker
+  run { slow(n: 1) quick() }
+  expect { tool_call quick }
+}
+"""
+
+SLOW_HANDLERS = '''
+import time
+
+def slow(args, ctx):  # a blocking handler that outlives its timeout
+    time.sleep(2)
+    return {"late": True}
+'''
+
+
+def test_a_tools_timeout_is_checked() -> None:
+    from agentspec.checker import check
+    from agentspec.loader import load
+
+    text = PREAMBLE + "tool a() { timeout 0s returns 1 }\ntool b() { timeout 1s timeout 2s returns 1 }\n"
+    program = load(["t.agentspec"], overrides={"t.agentspec": text})
+    found = [(d.code, d.message, d.span.line) for d in list(program.diagnostics) + check(program) if d.is_error]
+    assert ("E210", "a tool's `timeout` must be longer than 0", 3) in found
+    assert ("E005", "`timeout` is set twice in tool `b`", 4) in found
+
+
+def test_a_tools_timeout_is_generated_and_a_slow_call_times_out(tmp_path: Path, monkeypatch) -> None:
+    import asyncio
+
+    from codegen_support import imported
+
+    write_spec(tmp_path, "timed.agentspec", TIMED)
+    (tmp_path / "slow_handlers.py").write_text(SLOW_HANDLERS)
+    result = run_cli("compile", "timed.agentspec", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    source = (tmp_path / "out/timed_runtime.py").read_text()
+    assert "timeout=0.05," in source and "timeout=2.5," in source
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with imported(tmp_path / "out", "timed_runtime") as (module,):
+        runtime = module.build_runtime(interpreter="scripted")
+
+        async def scenario() -> list[dict]:
+            prompt = '{"script": [{"tool": "slow", "args": {"n": 1}}, {"tool": "quick"}]}'
+            return [event async for event in runtime.run_specialist("worker", prompt)]
+
+        events = asyncio.run(scenario())
+    results = {e["toolName"]: e["result"] for e in events if e.get("state") == "result"}
+    assert results == {"slow": {"error": "tool 'slow' timed out after 0.05 s"}, "quick": {"ok": True}}
+
+
+def test_completion_offers_timeout_in_a_tool_block() -> None:
+    from agentspec.lsp.cursor import cursor_context
+
+    text = PREAMBLE + "tool t() {\n  "
+    assert "timeout" in cursor_context(text, len(text)).keywords

@@ -60,7 +60,7 @@ def test_top_level_offers_the_declaration_keywords(client):
 
 def test_tool_block_offers_tool_settings_only(client):
     items = complete(client, in_travel("tool t() {\n  ", "\n}\n"))
-    assert keywords(items) == {"description", "approval", "handler", "returns", "fails"}
+    assert keywords(items) == {"description", "approval", "handler", "returns", "fails", "timeout"}
 
 
 def test_expect_block_offers_expectations(client):

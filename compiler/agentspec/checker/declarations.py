@@ -14,6 +14,7 @@ import re
 from agentspec.syntax import nodes
 from agentspec import spectypes
 from agentspec.checker.file_context import FileContext, role_phrase
+from agentspec.checker.shared_rules import positive_duration
 from agentspec.symbols import BUILTIN_TOOLS
 
 IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -129,6 +130,7 @@ def check_tool(ctx: FileContext, tool: nodes.ToolDecl) -> None:
                 "override it per scenario with `given`",
             )
     check_import_path(ctx, tool.handler, "handler")
+    positive_duration(ctx, tool.timeout_ms, tool.settings.get("timeout"), "timeout", "a tool's `timeout`")
     if tool.approval is not None:
         check_import_path(ctx, tool.approval.predicate, "approval predicate")
 

@@ -287,6 +287,7 @@ def _tool(decl: nodes.ToolDecl, imports: Imports) -> Expr:
         spectypes.params_schema(decl.params),
         approval=approval,
         description=decl.description,
+        timeout=None if decl.timeout_ms is None else decl.timeout_ms / 1000,
     )
     return Call(definition, (handler,))
 

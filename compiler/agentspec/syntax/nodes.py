@@ -147,6 +147,7 @@ class ToolDecl(Node):
     has_returns: bool = False
     returns: Any = None
     fails: str | None = None
+    timeout_ms: float | None = None  # how long a call may run (the runtime's default when absent)
     settings: dict[str, Span] = {}
     span: Span
 

@@ -377,6 +377,7 @@ class _AstBuilder(Transformer):
             approval=_setting_value(found, "approval"),
             handler=_setting_value(found, "handler"),
             fails=_setting_value(found, "fails"),
+            timeout_ms=_setting_value(found, "timeout"),
             settings={k: s.span for k, s in found.items()},
             span=span_of(meta),
         )
