@@ -25,6 +25,8 @@ are made across the whole stream (a routed agent's calls continue the count).
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
@@ -113,11 +115,18 @@ def parse_script(prompt: str) -> list[ScriptedCall] | None:
     )
 
 
+@functools.lru_cache(maxsize=128)
+def _parsed(prompt: str) -> tuple[ScriptedCall, ...] | None:
+    """``parse_script``, once per prompt: a step asks for its call by index, not by parsing again."""
+    calls = parse_script(prompt)
+    return None if calls is None else tuple(calls)
+
+
 class ScriptedInterpreter(Interpreter):
     """Replays a scripted prompt (see module docstring).
 
     It keeps no state: the script is the prompt, and how far it has got is
-    the number of calls already in the conversation.
+    the step it is asked for.
     """
 
     name = "scripted"
@@ -125,16 +134,17 @@ class ScriptedInterpreter(Interpreter):
     emits_summary = True
 
     async def next_step(self, request: StepRequest) -> AsyncIterator[StepPart]:
-        calls = parse_script(request.prompt)
+        calls = _parsed(request.prompt)
         if calls is None:
             yield TextChunk(request.prompt)
             yield EndTurn()
             return
-        made = len(request.tool_calls())
+        made = request.step - 1  # each earlier step made exactly one call
         if made >= len(calls):
             return  # an empty script: no model turn at all
         call = calls[made]
-        yield ToolCall(call.tool, call.args)
+        # its own args: the parse is shared by every run of this prompt, the events are the consumer's
+        yield ToolCall(call.tool, copy.deepcopy(call.args))
         result = request.messages[-1]
         if isinstance(result, ToolResult) and not result.is_error:
             yield TextChunk(json_text(result.result))
