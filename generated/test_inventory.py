@@ -4,6 +4,13 @@
 """Scenarios of specs/inventory.agentspec: each runs on the harness and is checked with agentgate."""
 
 from agentgate import Scenario
+from agentspec_runtime import (
+    define_eval_config,
+    define_expected_action,
+    define_expected_actions,
+    define_test_case,
+    define_trajectory_scorer_config,
+)
 from agentspec_runtime.approval_script import ApprovalAnswer, ApprovalScript
 from agentspec_runtime.bridge import RuntimeAdapter
 from agentspec_runtime.expectations import (
@@ -12,6 +19,7 @@ from agentspec_runtime.expectations import (
     ExpectPlanStatus,
 )
 from agentspec_runtime.scenarios import failure_report, run_scenario
+from agentspec_runtime.scored import score_scenario
 from agentspec_runtime.scripts import agent_call, script, tool_call
 
 from inventory_runtime import build_runtime
@@ -69,7 +77,7 @@ def test_an_approved_plan_is_executed() -> None:
 
 
 def test_a_rejected_plan_is_never_dispatched() -> None:
-    """A rejected plan is never dispatched (specs/inventory.agentspec:90)"""
+    """A rejected plan is never dispatched (specs/inventory.agentspec:98)"""
     scenario = Scenario("A rejected plan is never dispatched", input="Restock SKU-1")
     scenario.expectations.append(ExpectDispatched([]))
     scenario.expectations.append(ExpectPlanStatus("p1", "rejected"))
@@ -80,11 +88,11 @@ def test_a_rejected_plan_is_never_dispatched() -> None:
         approvals=ApprovalScript(plans={"p1": ApprovalAnswer("reject", "too much stock already")}),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/inventory.agentspec:90")
+    assert result.passed, failure_report(result, "specs/inventory.agentspec:98")
 
 
 def test_a_revision_request_sends_the_plan_back() -> None:
-    """A revision request sends the plan back (specs/inventory.agentspec:101)"""
+    """A revision request sends the plan back (specs/inventory.agentspec:109)"""
     scenario = Scenario("A revision request sends the plan back", input="Restock SKU-1")
     scenario.expectations.append(ExpectDispatched([]))
     scenario.expectations.append(ExpectPlanStatus("p1", "revision_requested"))
@@ -98,4 +106,44 @@ def test_a_revision_request_sends_the_plan_back() -> None:
         ),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/inventory.agentspec:101")
+    assert result.passed, failure_report(result, "specs/inventory.agentspec:109")
+
+
+def test_an_approved_plan_is_executed_score() -> None:
+    """An approved plan is executed: score (specs/inventory.agentspec:90)"""
+    case = define_test_case(
+        "An approved plan is executed",
+        RUN_RESTOCK,
+        expected_trajectory=["storePlan", "executePlan"],
+        trajectory_mode="subsequence",
+        expected_actions=define_expected_actions(
+            planned_actions=[
+                define_expected_action("reorder", {"product_id": "SKU-1", "quantity": 5.0}),
+                define_expected_action("hold"),
+            ],
+            executed_actions=[
+                define_expected_action("reorder", {"quantity": 5}),
+                define_expected_action("hold", {"product_id": "SKU-9"}),
+            ],
+            payload_match="subset",
+        ),
+    )
+    config = define_eval_config(
+        target_agent_id="ops",
+        samples_per_case=1,
+        pass_threshold=1.0,
+        concurrency=1,
+        k_values=[1],
+        aggregation_strategy="meanScore",
+        score_weights={"trajectory": 1, "planned_actions": 1, "executed_actions": 2},
+        scorer_config=define_trajectory_scorer_config(
+            include_sub_agents=True, ignore_tools=["call_agent"]
+        ),
+    )
+    outcome = score_scenario(
+        lambda: build_runtime(interpreter="scripted"),
+        case,
+        config,
+        spec="specs/inventory.agentspec",
+    )
+    assert outcome.passed, outcome.report("specs/inventory.agentspec:90")

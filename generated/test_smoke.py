@@ -4,8 +4,15 @@
 """Scenarios of specs/smoke.agentspec: each runs on the harness and is checked with agentgate."""
 
 from agentgate import Scenario
+from agentspec_runtime import (
+    ResponseScorer,
+    define_eval_config,
+    define_final_response_eval,
+    define_test_case,
+)
 from agentspec_runtime.bridge import RuntimeAdapter
 from agentspec_runtime.scenarios import failure_report, run_scenario
+from agentspec_runtime.scored import score_scenario
 
 from smoke_runtime import build_runtime
 
@@ -28,7 +35,7 @@ def test_smoke_mocked_coordinator() -> None:
 
 
 def test_smoke_mocked_text_keeps_quotes_braces_and_unicode() -> None:
-    """smoke: mocked text keeps quotes, braces and unicode (specs/smoke.agentspec:35)"""
+    """smoke: mocked text keeps quotes, braces and unicode (specs/smoke.agentspec:49)"""
     scenario = Scenario(
         "smoke: mocked text keeps quotes, braces and unicode", input="say something tricky"
     )
@@ -45,4 +52,46 @@ def test_smoke_mocked_text_keeps_quotes_braces_and_unicode() -> None:
         )
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/smoke.agentspec:35")
+    assert result.passed, failure_report(result, "specs/smoke.agentspec:49")
+
+
+def test_smoke_mocked_coordinator_score() -> None:
+    """smoke: mocked coordinator: score (specs/smoke.agentspec:35)"""
+    case = define_test_case(
+        "smoke: mocked coordinator",
+        "hello",
+        expected_trajectory=[],
+        trajectory_mode="strict",
+        final_response=define_final_response_eval(
+            scorers=[
+                ResponseScorer.contains(
+                    id="contains_1",
+                    text="how can i help",
+                    case_sensitive=False,
+                    required=True,
+                    weight=2,
+                ),
+                ResponseScorer.regex(id="matches_2", pattern="trip\\s+today\\?$"),
+                ResponseScorer.exact(id="equals_3", expected="Hello!"),
+            ],
+            pass_threshold=0.5,
+        ),
+    )
+    config = define_eval_config(
+        samples_per_case=3,
+        pass_threshold=0.6,
+        concurrency=1,
+        k_values=[1, 2],
+        aggregation_strategy="passRate",
+        score_weights={"trajectory": 1, "final_response": 3.0},
+    )
+    outcome = score_scenario(
+        lambda: build_runtime(
+            testing={"mock_response": "Hello! How can I help with your trip today?"}
+        ),
+        case,
+        config,
+        spec="specs/smoke.agentspec",
+        pass_at=2,
+    )
+    assert outcome.passed, outcome.report("specs/smoke.agentspec:35")

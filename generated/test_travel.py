@@ -4,11 +4,19 @@
 """Scenarios of specs/travel.agentspec: each runs on the harness and is checked with agentgate."""
 
 from agentgate import Scenario
+from agentspec_runtime import (
+    ResponseScorer,
+    define_eval_config,
+    define_final_response_eval,
+    define_test_case,
+    define_trajectory_scorer_config,
+)
 from agentspec_runtime.approval_script import ApprovalAnswer, ApprovalScript
 from agentspec_runtime.bridge import RuntimeAdapter
 from agentspec_runtime.expectations import ExpectApprovalDecision, ExpectNoApproval
 from agentspec_runtime.fixtures import returns
 from agentspec_runtime.scenarios import failure_report, run_scenario
+from agentspec_runtime.scored import score_scenario
 from agentspec_runtime.scripts import agent_call, script, tool_call
 
 from travel_app.judges import confirms_booking
@@ -69,7 +77,7 @@ def test_book_sfo_to_nrt() -> None:
 
 
 def test_a_rejected_booking_is_never_made() -> None:
-    """A rejected booking is never made (specs/travel.agentspec:90)"""
+    """A rejected booking is never made (specs/travel.agentspec:95)"""
     scenario = Scenario("A rejected booking is never made", input="Book NH7")
     scenario.expect_tool_call("search_flights")
     scenario.expectations.append(ExpectApprovalDecision("book_flight", "reject", kind="tool"))
@@ -86,11 +94,11 @@ def test_a_rejected_booking_is_never_made() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:90")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:95")
 
 
 def test_no_flights_found_nothing_is_booked() -> None:
-    """No flights found: nothing is booked (specs/travel.agentspec:103)"""
+    """No flights found: nothing is booked (specs/travel.agentspec:108)"""
     scenario = Scenario("No flights found: nothing is booked", input="Book SFO to NRT tomorrow")
     scenario.expect_tool_call("search_flights", with_args={"date": "2025-01-01"})
     scenario.expect_no_tool_call("book_flight")
@@ -121,11 +129,11 @@ def test_no_flights_found_nothing_is_booked() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:103")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:108")
 
 
 def test_small_refunds_need_no_approval_large_ones_do() -> None:
-    """Small refunds need no approval, large ones do (specs/travel.agentspec:126)"""
+    """Small refunds need no approval, large ones do (specs/travel.agentspec:131)"""
     scenario = Scenario(
         "Small refunds need no approval, large ones do", input="Refund two bookings"
     )
@@ -145,4 +153,32 @@ def test_small_refunds_need_no_approval_large_ones_do() -> None:
     result = run_scenario(
         scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
     )
-    assert result.passed, failure_report(result, "specs/travel.agentspec:126")
+    assert result.passed, failure_report(result, "specs/travel.agentspec:131")
+
+
+def test_book_sfo_to_nrt_score() -> None:
+    """Book SFO to NRT: score (specs/travel.agentspec:88)"""
+    case = define_test_case(
+        "Book SFO to NRT",
+        script(agent_call("booker", BOOK_CHEAPEST)),
+        expected_trajectory=["search_flights", "book_flight"],
+        trajectory_mode="subsequence",
+        final_response=define_final_response_eval(
+            scorers=[ResponseScorer.contains(id="contains_1", text="NH7")]
+        ),
+    )
+    config = define_eval_config(
+        target_agent_id="front_desk",
+        samples_per_case=1,
+        pass_threshold=0.9,
+        concurrency=1,
+        k_values=[1],
+        aggregation_strategy="meanScore",
+        scorer_config=define_trajectory_scorer_config(
+            include_sub_agents=True, ignore_tools=["call_agent"]
+        ),
+    )
+    outcome = score_scenario(
+        lambda: build_runtime(interpreter="scripted"), case, config, spec="specs/travel.agentspec"
+    )
+    assert outcome.passed, outcome.report("specs/travel.agentspec:88")

@@ -141,6 +141,13 @@ EXPECTED = {
         "  |                                        ^^^^^^^^^\n"
         "  = hint: did you mean `Supplier`?"
     ),
+    "E109": (
+        "E109.agentspec:5:22: error[E109]: unknown trajectory mode `subsequense`\n"
+        "  |\n"
+        "5 |   score { trajectory subsequense [search_flights] }\n"
+        "  |                      ^^^^^^^^^^^\n"
+        "  = hint: did you mean `subsequence`?"
+    ),
     "E201": (
         "E201.agentspec:3:18: error[E201]: unknown type `strng`\n"
         "  |\n"
@@ -360,6 +367,27 @@ EXPECTED = {
         "  |            ^^^^^\n"
         '  = hint: add `using "package.module:function"` to judge with your own function, or select a live interpreter '
         "(AGENTSPEC_INTERPRETER=anthropic or openai) to have the provider's model judge; see docs/live.md"
+    ),
+    "E322": (
+        "E322.agentspec:5:48: error[E322]: `required` does not apply to a `trajectory` line\n"
+        "  |\n"
+        "5 |   score { trajectory superset [search_flights] required }\n"
+        "  |                                                ^^^^^^^^\n"
+        "  = hint: a `trajectory` line takes `ignore`, `sub_agents`, `weight`"
+    ),
+    "E323": (
+        "E323.agentspec:5:3: error[E323]: this score block scores nothing\n"
+        "  |\n"
+        "5 |   score { threshold 0.5 }\n"
+        "  |   ^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "  = hint: add a `trajectory`, `actions` or `response` line"
+    ),
+    "E324": (
+        "E324.agentspec:7:22: error[E324]: `actions` lines compare payloads both `exact` and `subset`\n"
+        "  |\n"
+        "7 |     actions executed subset [reorder]\n"
+        "  |                      ^^^^^^\n"
+        "  = hint: a case has one payload match for all its expected actions; use the same word on every line"
     ),
     "W101": (
         "W101.agentspec:3:12: warning[W101]: specialist `helper` is unreachable: no coordinator routes to it and no scenario starts at it\n"

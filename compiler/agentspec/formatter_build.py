@@ -59,13 +59,20 @@ BLOCK_RULES = frozenset(
         "run_block",
         "scenario_decl",
         "expect_block",
+        "score_block",
         "suite_decl",
     }
 )
 
 # Bracketed, comma-separated values: inline when they fit, else one item per line.
 # The line separator decides the flat spelling: `{ a: 1 }` but `[a, b]`.
-GROUP_RULES = {"list": SOFTLINE, "object": LINE, "name_list": SOFTLINE, "string_list": SOFTLINE}
+GROUP_RULES = {
+    "list": SOFTLINE,
+    "object": LINE,
+    "name_list": SOFTLINE,
+    "string_list": SOFTLINE,
+    "action_list": SOFTLINE,
+}
 
 # Rules whose optional trailing `,` is dropped (the layout decides the separators).
 DROP_COMMA_RULES = frozenset({"field", "action_decl"})

@@ -63,12 +63,15 @@ OTHER_KEYWORDS = (
     "forbidden_outputs", "approved", "rejected", "revised", "no_approval", "for",
     # suite
     "runs", "min_pass_rate", "scenario_timeout",
+    # score blocks
+    "score", "trajectory", "actions", "response", "response_threshold", "response_weight",
+    "threshold", "pass_at", "aggregate", "ignore", "sub_agents", "required", "ignore_case", "equals",
 )
 
 #: keywords whose operand is a tool name
 _TOOL_REF_KEYWORDS = ("given", "no_tool_call", "tool_call", "before", "after", "on_tool_failure", "tool")
 #: keywords whose operand is a list of tool names
-_TOOL_LIST_KEYWORDS = ("tools", "tool_order", "allowed", "mutating", "forbidden_tools", "required_tools")
+_TOOL_LIST_KEYWORDS = ("tools", "tool_order", "allowed", "mutating", "forbidden_tools", "required_tools", "ignore")
 _AGENT_ROLES = ("coordinator", "planner", "executor", "specialist")
 
 

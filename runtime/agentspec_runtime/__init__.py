@@ -79,6 +79,7 @@ from .interpreters import Interpreter
 from .outcomes import ToolOutcome
 from .runtime import Runtime, create_runtime
 from .scenarios import failure_report, run_scenario
+from .scored import ScoreOutcome, score_scenario
 from .schema import normalize_schema
 from .scripts import agent_call, script, tool_call
 from .specs import (
@@ -211,6 +212,8 @@ __all__ = [
     "override_handlers",
     "returns",
     "run_scenario",
+    "ScoreOutcome",
+    "score_scenario",
     "script",
     "tool_call",
 ]

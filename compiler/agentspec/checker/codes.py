@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "E106": "unknown plan status",
     "E107": "unknown plan action",
     "E108": "unknown reference kind",
+    "E109": "unknown score word",
     # types and values
     "E201": "unknown or malformed type",
     "E202": "default value does not match its type",
@@ -63,6 +64,9 @@ CODES: dict[str, str] = {
     "E319": "same name listed twice",
     "E320": "fixture or decision given twice",
     "E321": "judge without `using` in a scripted run",
+    "E322": "score option on the wrong line",
+    "E323": "score that scores nothing",
+    "E324": "conflicting payload match",
     # warnings
     "W101": "unreachable agent",
     "W102": "empty scenario",

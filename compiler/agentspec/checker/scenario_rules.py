@@ -12,6 +12,7 @@ from __future__ import annotations
 from agentspec.syntax import nodes
 from agentspec.checker.calls import check_args, signature
 from agentspec.checker.file_context import FileContext, role_phrase
+from agentspec.checker.scores import check_score
 from agentspec.checker.scripts import check_script_call, check_steps
 from agentspec.checker.shared_rules import at_least, positive_duration, tool_name
 from agentspec.checker.values import locate
@@ -51,6 +52,8 @@ def check_scenario(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
             check_steps(ctx, scenario.run.steps, entry, ())
     for expectation in scenario.expectations:
         check_expectation(ctx, expectation)
+    if scenario.score is not None:
+        check_score(ctx, scenario.score)
 
 
 def _check_entry(ctx: FileContext, scenario: nodes.ScenarioDecl) -> Symbol | None:
@@ -107,14 +110,15 @@ def _check_shape(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
             ctx.keyword_span(later[1], later[0]),
             "`mock_response` answers with fixed text and runs no script",
         )
-    if scenario.mock_response is None and scenario.run is None and not scenario.expectations:
+    checked = scenario.expectations or scenario.score is not None  # a score asserts its threshold
+    if scenario.mock_response is None and scenario.run is None and not checked:
         ctx.warning(
             "W102",
             f'scenario "{scenario.name}" is empty',
             scenario.name_span,
             "give it a `run { ... }` (or `mock_response`) and an `expect { ... }`",
         )
-    elif not scenario.expectations:
+    elif not checked:
         ctx.warning(
             "W103",
             f'scenario "{scenario.name}" has no expectations',

@@ -22,18 +22,25 @@ from agentspec.codegen.pyexpr import Call, DictOf, Lambda, ListOf, Name, is_dott
 #: group) follows ``--harness``; the rest are agentspec extensions and agentgate.
 HARNESS_NAMES = (
     "ModelSpec",
+    "ResponseScorer",
     "Runtime",
     "TestingConfig",
     "create_runtime",
     "define_coordinator",
+    "define_eval_config",
     "define_executor",
+    "define_expected_action",
+    "define_expected_actions",
+    "define_final_response_eval",
     "define_plan",
     "define_planner",
     "define_reference",
     "define_runtime",
     "define_specialist",
     "define_tenant",
+    "define_test_case",
     "define_tool",
+    "define_trajectory_scorer_config",
 )
 EXTENSION_NAMES = {
     "fails": "agentspec_runtime.fixtures",
@@ -49,6 +56,7 @@ EXTENSION_NAMES = {
     "provider_judge": "agentspec_runtime.judge",
     "failure_report": "agentspec_runtime.scenarios",
     "run_scenario": "agentspec_runtime.scenarios",
+    "score_scenario": "agentspec_runtime.scored",
     "agent_call": "agentspec_runtime.scripts",
     "script": "agentspec_runtime.scripts",
     "tool_call": "agentspec_runtime.scripts",

@@ -29,7 +29,7 @@ first); anything the checker should have rejected raises ``CodegenError``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agentspec.syntax import nodes
@@ -103,12 +103,25 @@ class TestCase:
 
 
 @dataclass
+class ScoreTest:
+    """A scenario's ``score`` block as a test: the eval case, its config, the scoring call."""
+
+    name: str
+    title: str
+    location: str
+    case: Expr
+    config: Expr
+    run: Expr
+
+
+@dataclass
 class TestModule:
     spec_path: str
     module: str
     imports: list[list[ImportLine]]
     scripts: list[Definition]
     tests: list[TestCase]
+    scores: list[ScoreTest] = field(default_factory=list)
 
 
 # ---- visible declarations ----------------------------------------------------------

@@ -17,14 +17,14 @@ from agentspec.syntax import nodes
 from agentspec.codegen import CodegenError
 from agentspec.constructs.expectations import EXPECTATIONS
 from agentspec.codegen.imports import Imports, used_names
-from agentspec.codegen.ir import Definition, TestCase, TestModule, where
+from agentspec.codegen.ir import Definition, ScoreTest, TestCase, TestModule, where
 from agentspec.codegen.names import Namespace, constant, snake
-from agentspec.codegen.pyexpr import Call, DictOf, Expr, Lambda, Name, call
+from agentspec.codegen.pyexpr import Call, DictOf, Expr, Lambda, ListOf, Name, call
 from agentspec.loader import Program
 from agentspec.symbols import Scope, scope_for
 
 #: Locals of every generated test function.
-TEST_LOCALS = ("scenario", "adapter", "result", "build_runtime")
+TEST_LOCALS = ("scenario", "adapter", "result", "build_runtime", "case", "config", "outcome")
 
 
 @dataclass
@@ -86,10 +86,13 @@ def build_test_module(
     suite = suites[0] if suites else None
 
     tests = [_test_case(builder, scenario, suite, build_runtime) for scenario in scenarios]
+    scores = [_score_test(builder, scenario, build_runtime) for scenario in scenarios if scenario.score is not None]
     scripts = list(builder.scripts.values())
     exprs: list[Any] = [d.value for d in scripts]
     for test in tests:
         exprs += [test.scenario, test.adapter, test.run, *test.expectations]
+    for score in scores:
+        exprs += [score.case, score.config, score.run]
     used = used_names(exprs) | {"failure_report"}
     return TestModule(
         spec_path=path,
@@ -97,6 +100,7 @@ def build_test_module(
         imports=imports.lines(used, frozenset({runtime_module})),
         scripts=scripts,
         tests=tests,
+        scores=scores,
     )
 
 
@@ -104,22 +108,8 @@ def _seconds(ms: float | None) -> float | None:
     return None if ms is None else ms / 1000
 
 
-def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.SuiteDecl | None, build_runtime: Name) -> TestCase:
-    name = builder.namespace.claim("test_" + snake(sc.name, "scenario"))
-    location = where(builder.path, sc.span)
-    timeout = _seconds(sc.timeout_ms)
-    scenario = call(
-        "Scenario",
-        sc.name,
-        input=sc.input,
-        timeout_seconds=timeout,
-        max_steps=sc.max_steps,
-        max_llm_calls=sc.max_llm_calls,
-    )
-    entry = sc.agent.name if sc.agent is not None else sc.via.name if sc.via is not None else None
-    builder.model_judge = call("provider_judge", build_runtime, agent=entry)  # the provider's model judges
-    expectations = [EXPECTATIONS[e.kind].emit(builder, e) for e in sc.expectations]
-
+def _runtime_factory(builder: _TestBuilder, sc: nodes.ScenarioDecl, build_runtime: Name) -> tuple[Expr, Expr | None]:
+    """A fresh runtime per run with the scenario's interpreter and fixtures, and the scripted prompt."""
     handlers = None
     if sc.givens:
         handlers = DictOf(
@@ -137,6 +127,25 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
         prompt = builder.named_script(sc.run.script) if sc.run.script is not None else builder.steps(sc.run.steps)
     runtime = call(build_runtime, interpreter=interpreter, testing=testing, handlers=handlers)
     factory: Expr = Lambda(runtime) if runtime.kwargs else build_runtime  # a fresh runtime per run
+    return factory, prompt
+
+
+def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.SuiteDecl | None, build_runtime: Name) -> TestCase:
+    name = builder.namespace.claim("test_" + snake(sc.name, "scenario"))
+    location = where(builder.path, sc.span)
+    timeout = _seconds(sc.timeout_ms)
+    scenario = call(
+        "Scenario",
+        sc.name,
+        input=sc.input,
+        timeout_seconds=timeout,
+        max_steps=sc.max_steps,
+        max_llm_calls=sc.max_llm_calls,
+    )
+    entry = sc.agent.name if sc.agent is not None else sc.via.name if sc.via is not None else None
+    builder.model_judge = call("provider_judge", build_runtime, agent=entry)  # the provider's model judges
+    expectations = [EXPECTATIONS[e.kind].emit(builder, e) for e in sc.expectations]
+    factory, prompt = _runtime_factory(builder, sc, build_runtime)
 
     approvals = None
     if sc.approvals:
@@ -179,3 +188,98 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
     return TestCase(name, sc.name, location, scenario, expectations, adapter, run)
 
 
+
+
+#: spec spelling -> EvalConfig.aggregation_strategy
+_AGGREGATIONS = {"mean_score": "meanScore", "pass_rate": "passRate"}
+#: a spec's default threshold is the harness's (EvalConfig.pass_threshold)
+DEFAULT_SCORE_THRESHOLD = 0.7
+
+
+def _score_test(builder: _TestBuilder, sc: nodes.ScenarioDecl, build_runtime: Name) -> ScoreTest:
+    """The eval test of a scenario's ``score`` block (see agentspec_runtime.scored)."""
+    score = sc.score
+    assert score is not None
+    name = builder.namespace.claim("test_" + snake(sc.name, "scenario") + "_score")
+    location = where(builder.path, score.span)
+    factory, prompt = _runtime_factory(builder, sc, build_runtime)
+    case = call(
+        "define_test_case",
+        sc.name,
+        prompt if prompt is not None else (sc.input or ""),
+        expected_trajectory=[t.name for t in score.trajectory.tools] if score.trajectory else None,
+        trajectory_mode=score.trajectory.mode.name if score.trajectory else None,
+        expected_actions=_expected_actions(score),
+        final_response=_final_response(score),
+    )
+    entry = sc.agent or sc.via
+    config = call(
+        "define_eval_config",
+        mode="specialist" if sc.agent is not None else None,
+        target_agent_id=entry.name if entry is not None else None,
+        samples_per_case=score.runs or 1,
+        pass_threshold=score.threshold if score.threshold is not None else DEFAULT_SCORE_THRESHOLD,
+        concurrency=1,
+        k_values=sorted({1, score.pass_at}) if score.pass_at else [1],
+        aggregation_strategy=_AGGREGATIONS[score.aggregate.name if score.aggregate else "mean_score"],
+        score_weights=_weights(score),
+        scorer_config=_trajectory_config(score),
+    )
+    run = call("score_scenario", factory, Name("case"), Name("config"), spec=builder.path, pass_at=score.pass_at)
+    return ScoreTest(name, sc.name, location, case, config, run)
+
+
+def _expected_actions(score: nodes.ScoreBlock) -> Call | None:
+    if not score.actions:
+        return None
+    buckets: dict[str, Expr] = {}
+    match = None
+    for line in score.actions:
+        buckets[f"{line.bucket.name}_actions"] = ListOf(
+            tuple(call("define_expected_action", a.type, a.payload) if a.payload else call("define_expected_action", a.type) for a in line.actions)
+        )
+        if line.match is not None:
+            match = line.match.name  # one payload match per case (the harness's rule); the last line's wins
+    return call("define_expected_actions", **buckets, payload_match=match)
+
+
+def _final_response(score: nodes.ScoreBlock) -> Call | None:
+    if not score.responses:
+        return None
+    scorers = []
+    for index, response in enumerate(score.responses, 1):
+        options = response.options
+        common = {"required": True if options.required else None, "weight": options.weight}
+        scorer_id = f"{response.method}_{index}"
+        if response.method == "contains":
+            scorers.append(call("ResponseScorer.contains", id=scorer_id, text=response.text, case_sensitive=False if options.ignore_case else None, **common))
+        elif response.method == "equals":
+            scorers.append(call("ResponseScorer.exact", id=scorer_id, expected=response.text, **common))
+        else:
+            scorers.append(call("ResponseScorer.regex", id=scorer_id, pattern=response.text, **common))
+    return call("define_final_response_eval", scorers=ListOf(tuple(scorers)), pass_threshold=score.response_threshold)
+
+
+def _weights(score: nodes.ScoreBlock) -> dict[str, float] | None:
+    """Explicit component weights when the block gives any (the others count 1); else the preset's."""
+    given = {}
+    if score.trajectory is not None:
+        given["trajectory"] = score.trajectory.options.weight
+    for line in score.actions:
+        given[f"{line.bucket.name}_actions"] = line.options.weight
+    if score.responses:
+        given["final_response"] = score.response_weight
+    if all(weight is None for weight in given.values()):
+        return None
+    return {key: (weight if weight is not None else 1) for key, weight in given.items()}
+
+
+def _trajectory_config(score: nodes.ScoreBlock) -> Call | None:
+    trajectory = score.trajectory
+    if trajectory is None or not (trajectory.options.sub_agents or trajectory.options.ignore):
+        return None
+    return call(
+        "define_trajectory_scorer_config",
+        include_sub_agents=True if trajectory.options.sub_agents else None,
+        ignore_tools=[t.name for t in trajectory.options.ignore] or None,
+    )

@@ -84,12 +84,24 @@ def test_source(module: TestModule) -> str:
         }
         for t in module.tests
     ]
+    scores = [
+        {
+            "name": t.name,
+            "docstring": docstring(f"{_title(t.title)}: score ({t.location})"),
+            "case": _assigned("case", t.case, 4),
+            "config": _assigned("config", t.config, 4),
+            "run": _assigned("outcome", t.run, 4),
+            "location": literal(t.location),
+        }
+        for t in module.scores
+    ]
     text = environment().get_template("test.py.j2").render(
         header=header(module.spec_path),
         spec_path=doc_text(module.spec_path),
         imports=_imports(module.imports),
         scripts=scripts,
         tests=tests,
+        scores=scores,
     )
     return text
 

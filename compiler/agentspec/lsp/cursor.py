@@ -42,6 +42,7 @@ _LIST_OF = {
     "mutating": "tool",
     "forbidden_tools": "tool",
     "required_tools": "tool",
+    "ignore": "tool",  # score: `trajectory MODE [..] ignore [..]`
 }
 _AFTER_KEYWORD = {
     "via": "agent",
@@ -260,6 +261,8 @@ def _name_slot(stack: list, text_after: str) -> CursorContext:
     before_is_name = isinstance(before, Token) and before.type == "NAME"
     if key == "[":
         ctx.name_kind = _LIST_OF.get(_word(before) or "")
+        if before_is_name and _word(before2) == "trajectory":  # score: `trajectory MODE [tools]`
+            ctx.name_kind = "tool"
         ctx.listed = set(names) | _names_after(text_after)
     elif key == "(":
         if before_is_name and _word(before2) != "tool":

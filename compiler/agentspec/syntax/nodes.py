@@ -466,6 +466,69 @@ Expectation = Annotated[
 ]
 
 
+class ScoreOptions(Node):
+    """The trailing options of a score line; ``settings`` keeps where each was written."""
+
+    ignore: list[Ident] = []
+    sub_agents: bool = False
+    weight: float | None = None
+    required: bool = False
+    ignore_case: bool = False
+    settings: dict[str, Span] = {}
+
+
+class ScoreTrajectory(Node):
+    """``trajectory MODE [tools] ...``: the trajectory scorer."""
+
+    mode: Ident
+    tools: list[Ident]
+    options: ScoreOptions
+    span: Span
+
+
+class ScoreAction(Node):
+    """One expected action: its type and (optional) payload."""
+
+    type: str
+    payload: dict[str, Any] = {}
+    span: Span
+
+
+class ScoreActions(Node):
+    """``actions BUCKET [MATCH] [actions] ...``: planned or executed actions."""
+
+    bucket: Ident
+    match: Ident | None = None
+    actions: list[ScoreAction]
+    options: ScoreOptions
+    span: Span
+
+
+class ScoreResponse(Node):
+    """``response contains|equals|matches VALUE ...``: one final-response scorer."""
+
+    method: Literal["contains", "equals", "matches"]
+    text: str
+    options: ScoreOptions
+    span: Span
+
+
+class ScoreBlock(Node):
+    """``score { ... }``: how a scenario is scored as an eval."""
+
+    trajectory: ScoreTrajectory | None = None
+    actions: list[ScoreActions] = []
+    responses: list[ScoreResponse] = []
+    response_threshold: float | None = None
+    response_weight: float | None = None
+    threshold: float | None = None
+    runs: int | None = None
+    pass_at: int | None = None
+    aggregate: Ident | None = None
+    settings: dict[str, Span] = {}
+    span: Span
+
+
 class ScenarioDecl(Node):
     kind: Literal["scenario"] = "scenario"
     name: str
@@ -481,6 +544,7 @@ class ScenarioDecl(Node):
     run: Run | None = None
     approvals: list[OnApproval] = []
     expectations: list[Expectation] = []
+    score: ScoreBlock | None = None
     settings: dict[str, Span] = {}
     span: Span
 

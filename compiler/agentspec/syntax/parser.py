@@ -588,6 +588,139 @@ class _AstBuilder(Transformer):
     def expect_block(self, meta, children):
         return self._setting("expect", meta, _values(children))
 
+    # -- scores ------------------------------------------------------------------
+
+    def _regex(self, token: Token) -> str:
+        """A ``/pattern/flags`` literal as a Python pattern; a pattern that does not compile is E004."""
+        raw = str(token)
+        close = raw.rindex("/")
+        pattern = raw[1:close].replace("\\/", "/")
+        flags = raw[close + 1 :]
+        if flags:
+            pattern = f"(?{flags}){pattern}"
+        try:
+            re.compile(pattern)
+        except (re.error, OverflowError, RecursionError) as exc:
+            # `re` reports a repeat count beyond its limit as OverflowError, and
+            # parses nested groups recursively (the E009 scan skips regexes).
+            reason = exc.msg if isinstance(exc, re.error) else "it is too large or nested too deeply"
+            self.diagnostics.append(
+                error(
+                    "E004",
+                    f"invalid regular expression: {reason}",
+                    self.path,
+                    span_of(token),
+                    "patterns use Python's `re` syntax",
+                )
+            )
+        return pattern
+
+    def _score_options(self, options: list) -> nodes.ScoreOptions:
+        found = nodes.ScoreOptions()
+        for key, value, span in options:
+            if key in found.settings:
+                self.diagnostics.append(
+                    error("E005", f"`{key}` is given twice on this line", self.path, span, "remove one of them")
+                )
+                continue
+            found.settings[key] = span
+            setattr(found, key, value)
+        return found
+
+    def score_ignore(self, meta, children):
+        return ("ignore", _values(children)[0], span_of(meta))
+
+    def score_sub_agents(self, meta, children):
+        return ("sub_agents", True, span_of(meta))
+
+    def score_weight(self, meta, children):
+        return ("weight", self._literal(_values(children)[0]).data, span_of(meta))
+
+    def score_required(self, meta, children):
+        return ("required", True, span_of(meta))
+
+    def score_ignore_case(self, meta, children):
+        return ("ignore_case", True, span_of(meta))
+
+    def score_trajectory(self, meta, children):
+        mode, tools, *options = _values(children)
+        node = nodes.ScoreTrajectory(mode=_ident(mode), tools=tools, options=self._score_options(options), span=span_of(meta))
+        return self._setting("trajectory", meta, node)
+
+    def action_list(self, meta, children):
+        return _values(children)
+
+    def action_item(self, meta, children):
+        values = _values(children)
+        kind = self._literal(values[0]).data
+        payload = values[1].data if len(values) > 1 else {}
+        return nodes.ScoreAction(type=kind, payload=payload, span=span_of(meta))
+
+    def score_actions(self, meta, children):
+        values = _values(children)
+        names = [v for v in values if isinstance(v, Token)]
+        actions = next(v for v in values if isinstance(v, list))
+        options = [v for v in values if isinstance(v, tuple)]
+        bucket = _ident(names[0])
+        node = nodes.ScoreActions(
+            bucket=bucket,
+            match=_ident(names[1]) if len(names) > 1 else None,
+            actions=actions,
+            options=self._score_options(options),
+            span=span_of(meta),
+        )
+        return self._setting(f"actions {bucket.name}", meta, node)
+
+    def response_contains(self, meta, children):
+        return ("contains", self._string(_values(children)[0]))
+
+    def response_equals(self, meta, children):
+        return ("equals", self._string(_values(children)[0]))
+
+    def response_matches(self, meta, children):
+        return ("matches", self._regex(_values(children)[0]))
+
+    def score_response(self, meta, children):
+        (method, text), *options = _values(children)
+        node = nodes.ScoreResponse(method=method, text=text, options=self._score_options(options), span=span_of(meta))
+        return self._setting("response", meta, node)
+
+    def score_response_threshold(self, meta, children):
+        return self._setting("response_threshold", meta, self._literal(_values(children)[0]).data)
+
+    def score_response_weight(self, meta, children):
+        return self._setting("response_weight", meta, self._literal(_values(children)[0]).data)
+
+    def score_threshold(self, meta, children):
+        return self._setting("threshold", meta, self._literal(_values(children)[0]).data)
+
+    def score_runs(self, meta, children):
+        return self._setting("runs", meta, int(_values(children)[0]))
+
+    def score_pass_at(self, meta, children):
+        return self._setting("pass_at", meta, int(_values(children)[0]))
+
+    def score_aggregate(self, meta, children):
+        return self._setting("aggregate", meta, _ident(_values(children)[0]))
+
+    def score_block(self, meta, children):
+        items = _values(children)
+        found = self._settings(items, "a score block", frozenset({"response"}))
+        block = nodes.ScoreBlock(
+            trajectory=_setting_value(found, "trajectory"),
+            actions=[s.value for k, s in found.items() if k.startswith("actions ")],
+            responses=[s.value for s in items if s.key == "response"],
+            response_threshold=_setting_value(found, "response_threshold"),
+            response_weight=_setting_value(found, "response_weight"),
+            threshold=_setting_value(found, "threshold"),
+            runs=_setting_value(found, "runs"),
+            pass_at=_setting_value(found, "pass_at"),
+            aggregate=_setting_value(found, "aggregate"),
+            settings={k: s.span for k, s in found.items()},
+            span=span_of(meta),
+        )
+        return self._setting("score", meta, block)
+
     def scenario_decl(self, meta, children):
         name, *settings = _values(children)
         repeatable = frozenset({"given", "on approval", "expect"})
@@ -606,6 +739,7 @@ class _AstBuilder(Transformer):
             givens=[s.value for s in settings if s.key == "given"],
             approvals=[s.value for s in settings if s.key == "on approval"],
             expectations=[e for s in settings if s.key == "expect" for e in s.value],
+            score=_setting_value(found, "score"),
             settings={k: s.span for k, s in found.items()},
             span=span_of(meta),
         )
@@ -666,27 +800,7 @@ class _AstBuilder(Transformer):
 
     def expect_output_matches(self, meta, children):
         (token,) = _values(children)
-        raw = str(token)
-        close = raw.rindex("/")
-        pattern = raw[1:close].replace("\\/", "/")
-        flags = raw[close + 1 :]
-        if flags:
-            pattern = f"(?{flags}){pattern}"
-        try:
-            re.compile(pattern)
-        except (re.error, OverflowError, RecursionError) as exc:
-            # `re` reports a repeat count beyond its limit as OverflowError, and
-            # parses nested groups recursively (the E009 scan skips regexes).
-            reason = exc.msg if isinstance(exc, re.error) else "it is too large or nested too deeply"
-            self.diagnostics.append(
-                error(
-                    "E004",
-                    f"invalid regular expression: {reason}",
-                    self.path,
-                    span_of(token),
-                    "patterns use Python's `re` syntax",
-                )
-            )
+        pattern = self._regex(token)
         return nodes.ExpectOutput(test="matches", text=pattern, span=span_of(meta))
 
     def expect_max_steps(self, meta, children):
