@@ -19,7 +19,7 @@ from agentspec_runtime.expectations import (
     ExpectPlanStatus,
 )
 from agentspec_runtime.scenarios import failure_report, run_scenario
-from agentspec_runtime.scored import score_scenario
+from agentspec_runtime.scored import score_report, score_scenario
 from agentspec_runtime.scripts import agent_call, script, tool_call
 
 from inventory_runtime import build_runtime
@@ -110,7 +110,7 @@ def test_a_revision_request_sends_the_plan_back() -> None:
 
 
 def test_an_approved_plan_is_executed_score() -> None:
-    """An approved plan is executed: score (specs/inventory.agentspec:90)"""
+    """An approved plan is executed: score (specs/inventory.agentspec:70)"""
     case = define_test_case(
         "An approved plan is executed",
         RUN_RESTOCK,
@@ -146,4 +146,4 @@ def test_an_approved_plan_is_executed_score() -> None:
         config,
         spec="specs/inventory.agentspec",
     )
-    assert outcome.passed, outcome.report("specs/inventory.agentspec:90")
+    assert outcome.passed, score_report(outcome, "specs/inventory.agentspec:70")

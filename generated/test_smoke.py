@@ -12,7 +12,7 @@ from agentspec_runtime import (
 )
 from agentspec_runtime.bridge import RuntimeAdapter
 from agentspec_runtime.scenarios import failure_report, run_scenario
-from agentspec_runtime.scored import score_scenario
+from agentspec_runtime.scored import score_report, score_scenario
 
 from smoke_runtime import build_runtime
 
@@ -56,7 +56,7 @@ def test_smoke_mocked_text_keeps_quotes_braces_and_unicode() -> None:
 
 
 def test_smoke_mocked_coordinator_score() -> None:
-    """smoke: mocked coordinator: score (specs/smoke.agentspec:35)"""
+    """smoke: mocked coordinator: score (specs/smoke.agentspec:22)"""
     case = define_test_case(
         "smoke: mocked coordinator",
         "hello",
@@ -94,4 +94,4 @@ def test_smoke_mocked_coordinator_score() -> None:
         spec="specs/smoke.agentspec",
         pass_at=2,
     )
-    assert outcome.passed, outcome.report("specs/smoke.agentspec:35")
+    assert outcome.passed, score_report(outcome, "specs/smoke.agentspec:22")

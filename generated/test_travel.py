@@ -16,7 +16,7 @@ from agentspec_runtime.bridge import RuntimeAdapter
 from agentspec_runtime.expectations import ExpectApprovalDecision, ExpectNoApproval
 from agentspec_runtime.fixtures import returns
 from agentspec_runtime.scenarios import failure_report, run_scenario
-from agentspec_runtime.scored import score_scenario
+from agentspec_runtime.scored import score_report, score_scenario
 from agentspec_runtime.scripts import agent_call, script, tool_call
 
 from travel_app.judges import confirms_booking
@@ -157,7 +157,7 @@ def test_small_refunds_need_no_approval_large_ones_do() -> None:
 
 
 def test_book_sfo_to_nrt_score() -> None:
-    """Book SFO to NRT: score (specs/travel.agentspec:88)"""
+    """Book SFO to NRT: score (specs/travel.agentspec:59)"""
     case = define_test_case(
         "Book SFO to NRT",
         script(agent_call("booker", BOOK_CHEAPEST)),
@@ -181,4 +181,4 @@ def test_book_sfo_to_nrt_score() -> None:
     outcome = score_scenario(
         lambda: build_runtime(interpreter="scripted"), case, config, spec="specs/travel.agentspec"
     )
-    assert outcome.passed, outcome.report("specs/travel.agentspec:88")
+    assert outcome.passed, score_report(outcome, "specs/travel.agentspec:59")

@@ -79,7 +79,7 @@ from .interpreters import Interpreter
 from .outcomes import ToolOutcome
 from .runtime import Runtime, create_runtime
 from .scenarios import failure_report, run_scenario
-from .scored import ScoreOutcome, score_scenario
+from .scored import ScoreOutcome, score_report, score_scenario
 from .schema import normalize_schema
 from .scripts import agent_call, script, tool_call
 from .specs import (
@@ -213,6 +213,7 @@ __all__ = [
     "returns",
     "run_scenario",
     "ScoreOutcome",
+    "score_report",
     "score_scenario",
     "script",
     "tool_call",

@@ -5,7 +5,7 @@ on a fresh runtime, writes the artifact as JSON under the results directory
 (``$AGENTSPEC_RESULTS_DIR``, else ``./agentspec-results``) and returns a
 :class:`ScoreOutcome`. The generated test asserts ``outcome.passed`` — the
 case's aggregate reaches the threshold (and pass@k does, with ``pass_at``) —
-and shows ``outcome.report(location)`` when it does not: every run's
+and shows ``score_report(outcome, location)`` when it does not: every run's
 aggregate and component scores, and where the artifact was written.
 """
 
@@ -119,6 +119,11 @@ def _why(details: dict[str, Any] | None) -> str:
     if details.get("error"):
         parts.append(str(details["error"]))
     return f" ({'; '.join(parts)})" if parts else ""
+
+
+def score_report(outcome: ScoreOutcome, location: str) -> str:
+    """The failure message of a generated score test (``outcome.report(location)``)."""
+    return outcome.report(location)
 
 
 def score_scenario(

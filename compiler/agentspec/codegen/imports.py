@@ -56,6 +56,7 @@ EXTENSION_NAMES = {
     "provider_judge": "agentspec_runtime.judge",
     "failure_report": "agentspec_runtime.scenarios",
     "run_scenario": "agentspec_runtime.scenarios",
+    "score_report": "agentspec_runtime.scored",
     "score_scenario": "agentspec_runtime.scored",
     "agent_call": "agentspec_runtime.scripts",
     "script": "agentspec_runtime.scripts",

@@ -93,7 +93,7 @@ def build_test_module(
         exprs += [test.scenario, test.adapter, test.run, *test.expectations]
     for score in scores:
         exprs += [score.case, score.config, score.run]
-    used = used_names(exprs) | {"failure_report"}
+    used = used_names(exprs) | {"failure_report"} | ({"score_report"} if scores else set())
     return TestModule(
         spec_path=path,
         module=module,
@@ -201,7 +201,7 @@ def _score_test(builder: _TestBuilder, sc: nodes.ScenarioDecl, build_runtime: Na
     score = sc.score
     assert score is not None
     name = builder.namespace.claim("test_" + snake(sc.name, "scenario") + "_score")
-    location = where(builder.path, score.span)
+    location = where(builder.path, sc.span)
     factory, prompt = _runtime_factory(builder, sc, build_runtime)
     case = call(
         "define_test_case",
