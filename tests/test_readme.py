@@ -44,8 +44,13 @@ def test_quickstart_has_two_commands_and_ci_runs_the_test_command():
     assert len(commands) == 2
     main_job, test_suite = commands
     assert "agentspec compile specs -o generated" in main_job and "pytest generated" in main_job
+    # the main job also renders the scored specs' artifacts as the HTML report
+    assert main_job.index("pytest generated") < main_job.index("agentspec report agentspec-results")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_suite in ci
+    # CI installs the browser the report's browser test needs before it runs the suite
+    assert "apt-get install -y -q chromium" in ci
+    assert ci.index("apt-get install -y -q chromium") < ci.index(test_suite)
 
 
 def test_tutorial_diagnostics_are_what_agentspec_check_prints(tmp_path, monkeypatch, capsys):

@@ -33,6 +33,7 @@ typical use:
   agentspec compile specs/ -o generated/ --check   in CI: fail if generated/ is stale
   agentspec fmt specs/                        rewrite specs in the canonical layout
   agentspec record specs/x.agentspec --scenario NAME --from run.jsonl   a run becomes a regression test
+  agentspec report agentspec-results          scored scenarios' results as an HTML page
 
 exit codes: 0 ok, 1 spec errors / stale outputs, 2 usage error, 3 internal error.
 Language reference: docs/language.md
@@ -109,6 +110,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     record.add_argument("--run", type=int, metavar="N", help="which run of the log to record (default: the first that passed)")
 
+    report = commands.add_parser(
+        "report",
+        help="render saved eval results as an HTML page (or JSON / Markdown)",
+        description=(
+            "Read the eval artifacts scored scenarios wrote (RESULTS_DIR, and each subdirectory as an earlier "
+            "saved result set) and render the latest set: per case and run the aggregate and component scores, "
+            "pass@k, tokens, cost and latency, and each case's score trend across the sets. See docs/evals.md."
+        ),
+    )
+    report.add_argument("results", metavar="RESULTS_DIR", help="the results directory (AGENTSPEC_RESULTS_DIR)")
+    report.add_argument("--format", choices=("html", "json", "markdown"), default="html", help="default: html")
+    report.add_argument(
+        "-o", "--out", metavar="FILE", help="where to write (default: RESULTS_DIR/report.html for html, stdout otherwise)"
+    )
+
     commands.add_parser(
         "lsp",
         help="run the language server on stdio",
@@ -141,6 +157,10 @@ def run(argv: list[str]) -> int:
         from agentspec.commands.record import record_command
 
         return record_command(args.spec, args.scenario, source=args.source, run=args.run)
+    if args.command == "report":
+        from agentspec.report import report_command
+
+        return report_command(args.results, output_format=args.format, out=args.out)
     if args.command == "lsp":
         from agentspec.commands.lsp import lsp_command
 

@@ -222,6 +222,8 @@ def _summary(plan: Plan, cases: list[TestCaseArtifact]) -> EvalArtifactSummary:
             ],
         ),
         latency=aggregate.latency_summary([s.duration_ms for s in samples]),
+        # what "passed" was measured against, so a report can show it next to the score
+        metadata={"passThreshold": config.pass_threshold, "aggregationStrategy": config.aggregation_strategy},
     )
 
 
