@@ -217,3 +217,25 @@ def test_filters_select_cases_by_id_and_tag() -> None:
     assert [tc.test_case_id for tc in by_tag.test_cases] == ["a", "c"]
     by_id = run_eval_sync(rt, request_for(rt, cases, test_case_ids=["b"]))
     assert [tc.test_case_id for tc in by_id.test_cases] == ["b"]
+
+
+def test_the_eval_modules_need_only_pydantic_and_the_runtime_core() -> None:
+    """No agentgate (nor the compiler) from evals: only the stdlib, pydantic and the pydantic-only runtime layers."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    import agentspec_runtime.evals as evals
+
+    allowed_relative = {"", "_base", "cases", "config", "artifacts", "trajectory", "actions", "responses",
+                        "scoring", "aggregate", "capture", "runner", "dispatch", "validation", "runtime", "specs"}
+    for path in sorted(Path(evals.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert (node.module or "").split(".")[-1] in allowed_relative, (path.name, node.module)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+                for name in names:
+                    top = name.split(".")[0]
+                    assert top == "pydantic" or top in sys.stdlib_module_names, (path.name, name)
