@@ -109,7 +109,7 @@ def prepare(runtime: "Runtime", request: EvalRequest | Mapping[str, Any]) -> Pla
     return Plan(request, agent, cases, preset, weights, not drop_empty, ScorerConfig.parse(request.config.scorer_config))
 
 
-def _judge_unavailable(runtime: "Runtime", plan: Plan, case: EvalTestCase) -> dict[str, Any]:
+def _judge_unavailable(plan: Plan, case: EvalTestCase) -> dict[str, Any]:
     """Fail-closed verdicts for the case's judge scorers: no interpreter here can judge."""
     judges = [s for s in (case.final_response.scorers if case.final_response else []) if s.method == "judge"]
     if not judges:
@@ -175,7 +175,7 @@ async def _sample(runtime: "Runtime", plan: Plan, run_id: str, case: EvalTestCas
             capture, error = await run_sample(runtime, plan.agent, case.input, thread_id, plan.request.config.timeout_per_sample_secs), None
         except SampleFailed as failed:
             capture, error = failed.capture, str(failed)
-        verdicts = _judge_unavailable(runtime, plan, case) if error is None else {}
+        verdicts = _judge_unavailable(plan, case) if error is None else {}
         return _sample_artifact(plan, run_id, case, index, capture, verdicts, error)
 
 
