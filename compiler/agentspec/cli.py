@@ -158,7 +158,7 @@ def run(argv: list[str]) -> int:
 
         return record_command(args.spec, args.scenario, source=args.source, run=args.run)
     if args.command == "report":
-        from agentspec.report import report_command
+        from agentspec.commands.report import report_command
 
         return report_command(args.results, output_format=args.format, out=args.out)
     if args.command == "lsp":
