@@ -19,7 +19,7 @@ from agentspec_runtime import (
     define_tenant,
     define_tool,
 )
-from agentspec_runtime.fixtures import override_handlers, returns
+from agentspec_runtime.testing.fixtures import override_handlers, returns
 
 from travel_app.services import make_ledger
 

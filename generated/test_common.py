@@ -4,9 +4,9 @@
 """Scenarios of specs/common.agentspec: each runs on the harness and is checked with agentgate."""
 
 from agentgate import Scenario
-from agentspec_runtime.bridge import RuntimeAdapter
-from agentspec_runtime.scenarios import failure_report, run_scenario
-from agentspec_runtime.scripts import script, tool_call
+from agentspec_runtime.testing.bridge import RuntimeAdapter
+from agentspec_runtime.testing.runner import failure_report, run_scenario
+from agentspec_runtime.testing.scripts import script, tool_call
 
 from common_runtime import build_runtime
 

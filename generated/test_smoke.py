@@ -10,9 +10,9 @@ from agentspec_runtime import (
     define_final_response_eval,
     define_test_case,
 )
-from agentspec_runtime.bridge import RuntimeAdapter
-from agentspec_runtime.scenarios import failure_report, run_scenario
 from agentspec_runtime.scored import score_report, score_scenario
+from agentspec_runtime.testing.bridge import RuntimeAdapter
+from agentspec_runtime.testing.runner import failure_report, run_scenario
 
 from smoke_runtime import build_runtime
 

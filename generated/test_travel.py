@@ -11,13 +11,13 @@ from agentspec_runtime import (
     define_test_case,
     define_trajectory_scorer_config,
 )
-from agentspec_runtime.approval_script import ApprovalAnswer, ApprovalScript
-from agentspec_runtime.bridge import RuntimeAdapter
-from agentspec_runtime.expectations import ExpectApprovalDecision, ExpectNoApproval
-from agentspec_runtime.fixtures import returns
-from agentspec_runtime.scenarios import failure_report, run_scenario
 from agentspec_runtime.scored import score_report, score_scenario
-from agentspec_runtime.scripts import agent_call, script, tool_call
+from agentspec_runtime.testing.approval_script import ApprovalAnswer, ApprovalScript
+from agentspec_runtime.testing.bridge import RuntimeAdapter
+from agentspec_runtime.testing.expectations import ExpectApprovalDecision, ExpectNoApproval
+from agentspec_runtime.testing.fixtures import returns
+from agentspec_runtime.testing.runner import failure_report, run_scenario
+from agentspec_runtime.testing.scripts import agent_call, script, tool_call
 
 from travel_app.judges import confirms_booking
 

@@ -248,7 +248,7 @@ def test_harness_option_changes_the_runtime_import_only(project: Path) -> None:
     runtime = (project / "out/ping_runtime.py").read_text()
     assert "from acme_harness.api import (" in runtime
     assert "from agentspec_runtime import" not in runtime
-    assert "from agentspec_runtime.fixtures import override_handlers, returns" in runtime
+    assert "from agentspec_runtime.testing.fixtures import override_handlers, returns" in runtime
     tests = (project / "out/test_ping.py").read_text()
     assert "acme_harness" not in tests
 

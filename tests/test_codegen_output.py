@@ -65,7 +65,7 @@ def test_colliding_names_get_aliases_never_shadowing(tmp_path: Path) -> None:
     tests = imports_of(out / "test_c.py")
     assert tests["judges_script"] == "app_one.judges:script"
     assert tests["judges_test_judge"] == "app_two.judges:test_judge", "a test_* import would be collected by pytest"
-    assert tests["script"] == "agentspec_runtime.scripts:script"
+    assert tests["script"] == "agentspec_runtime.testing.scripts:script"
     ast.parse(source)
 
 
@@ -115,7 +115,7 @@ def test_harness_names_come_from_the_harness_module(tmp_path: Path) -> None:
     runtime = imports_of(out / "h_runtime.py")
     assert runtime["define_specialist"] == "other_harness:define_specialist"
     assert runtime["create_runtime"] == "other_harness:create_runtime"
-    assert runtime["override_handlers"] == "agentspec_runtime.fixtures:override_handlers"
+    assert runtime["override_handlers"] == "agentspec_runtime.testing.fixtures:override_handlers"
     assert "returns" not in runtime, "no fixture is used, so none is imported"
 
 
@@ -153,7 +153,7 @@ def test_no_approval_is_emitted_as_a_harness_fact_and_checks_the_run(tmp_path: P
     assert "scenario.expectations.append(ExpectNoApproval())" in source
     assert 'ExpectNoApproval("book", kind="tool")' in source
     assert 'ExpectNoApproval("*", kind="plan")' in source
-    assert imports_of(out / "test_desk.py")["ExpectNoApproval"] == "agentspec_runtime.expectations:ExpectNoApproval"
+    assert imports_of(out / "test_desk.py")["ExpectNoApproval"] == "agentspec_runtime.testing.expectations:ExpectNoApproval"
     with imported(out, "desk_runtime", "test_desk") as (_, tests):
         tests.test_only_searches()
         with pytest.raises(AssertionError) as failed:

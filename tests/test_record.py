@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from agentgate.mock import MockAgent
 
-from agentspec_runtime.bridge import events_to_trace
+from agentspec_runtime.testing.bridge import events_to_trace
 from agentspec_runtime.eventlog import load as load_log
 
 from codegen_support import run_cli, write_spec

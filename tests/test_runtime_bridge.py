@@ -9,14 +9,12 @@ import pytest
 import agentgate
 from agentgate import AgentTrace, Scenario, StepKind, TokenUsage
 
-from agentspec_runtime import (
+from agentspec_runtime import Interpreter, StreamTimeout, create_runtime
+from agentspec_runtime.testing import (
     ApprovalAnswer,
     ApprovalScript,
-    Interpreter,
     RuntimeAdapter,
-    StreamTimeout,
     agent_call,
-    create_runtime,
     events_to_trace,
     script,
     tool_call,

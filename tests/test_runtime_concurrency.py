@@ -6,7 +6,6 @@ import asyncio
 from typing import Any
 
 from agentspec_runtime import (
-    agent_call,
     create_runtime,
     define_coordinator,
     define_executor,
@@ -15,9 +14,8 @@ from agentspec_runtime import (
     define_specialist,
     define_tenant,
     define_tool,
-    script,
-    tool_call,
 )
+from agentspec_runtime.testing import agent_call, script, tool_call
 from runtime_support import INVENTORY_PLAN, results
 
 STREAMS = 500

@@ -10,15 +10,7 @@ import pytest
 from agentgate import AgentStep, AgentTrace, Scenario, StepKind
 
 from agentspec_runtime import (
-    ApprovalAnswer,
-    ApprovalScript,
-    ExpectApprovalDecision,
-    ExpectDispatched,
-    ExpectNoApproval,
-    ExpectPlanStatus,
-    RuntimeAdapter,
     ToolFailure,
-    agent_call,
     create_runtime,
     define_coordinator,
     define_runtime,
@@ -26,6 +18,16 @@ from agentspec_runtime import (
     define_tenant,
     define_tool,
     define_toolkit,
+)
+from agentspec_runtime.testing import (
+    ApprovalAnswer,
+    ApprovalScript,
+    ExpectApprovalDecision,
+    ExpectDispatched,
+    ExpectNoApproval,
+    ExpectPlanStatus,
+    RuntimeAdapter,
+    agent_call,
     fails,
     failure_report,
     override_handlers,
@@ -34,7 +36,7 @@ from agentspec_runtime import (
     script,
     tool_call,
 )
-from agentspec_runtime.approval_script import UNANSWERED_FEEDBACK
+from agentspec_runtime.testing.approval_script import UNANSWERED_FEEDBACK
 from runtime_support import Recorder, inventory_runtime, run, store_plan_call
 
 # -- scripts ---------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from agentspec_runtime import create_runtime, script, tool_call
+from agentspec_runtime import create_runtime
+from agentspec_runtime.testing import script, tool_call
 from runtime_support import (
     INVENTORY_PLAN,
     Recorder,

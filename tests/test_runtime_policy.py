@@ -14,9 +14,8 @@ from agentspec_runtime import (
     define_specialist,
     define_tenant,
     define_tool,
-    script,
-    tool_call,
 )
+from agentspec_runtime.testing import script, tool_call
 from runtime_support import (
     Recorder,
     collect,

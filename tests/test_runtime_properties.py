@@ -24,7 +24,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentspec_runtime import (
-    agent_call,
     create_runtime,
     define_coordinator,
     define_executor,
@@ -34,9 +33,8 @@ from agentspec_runtime import (
     define_specialist,
     define_tenant,
     define_tool,
-    script,
-    tool_call,
 )
+from agentspec_runtime.testing import agent_call, script, tool_call
 
 PLAN = define_plan("Loose", {"type": "object", "properties": {"actions": {"type": "array"}}, "required": ["actions"]})
 

@@ -18,9 +18,8 @@ from agentspec_runtime import (
     define_specialist,
     define_tenant,
     define_tool,
-    script,
-    tool_call,
 )
+from agentspec_runtime.testing import script, tool_call
 from agentspec_runtime.interpreters import EndTurn, ModelUsage, TextChunk, ToolCall
 from agentspec_runtime.usage import estimate_tokens, json_text
 from runtime_support import collect, results, run, texts, types

@@ -299,7 +299,7 @@ def _insertion_point(text: str, scenario: Any) -> int:
 
 
 def _approval_lines(scenario: Any, recorded: tj.Trajectory, notes: list[str]) -> list[str]:
-    from agentspec_runtime.approval_script import UNANSWERED_FEEDBACK
+    from agentspec_runtime.testing.approval_script import UNANSWERED_FEEDBACK
 
     lines: list[str] = []
     seen: dict[tuple[str, str], str] = {}

@@ -9,9 +9,11 @@ only the import changed, plus the agentspec extensions that generated tests use:
   ``define_executor`` / ``define_specialist``, ``define_runtime``, the spec models;
 * running: ``create_runtime`` → :class:`Runtime` (``query``, ``run_specialist``,
   ``respond_to_approval``, ``create_reference``);
-* testing (agentspec extensions): ``scripts``, ``fixtures``, ``approval_script``,
-  ``bridge`` (events → agentgate traces, ``RuntimeAdapter``), ``expectations``,
-  ``scenarios``;
+* testing support lives in :mod:`agentspec_runtime.testing` (the agentgate
+  bridge, expectations, the scenario runner, approval scripts, script builders,
+  handler fixtures). Importing this package never imports agentgate or pytest;
+  the old top-level names (``RuntimeAdapter``, ``run_scenario``, …) still
+  resolve, lazily, from there;
 * evaluating: ``score_sample``, ``define_test_case`` and the rest of the eval
   surface, ``Runtime.run_eval`` / ``stream_eval`` and ``run_eval_sync``
   (see docs/evals.md).
@@ -19,9 +21,9 @@ only the import changed, plus the agentspec extensions that generated tests use:
 See docs/runtime.md for the event model, the interpreters and the bridge's mapping.
 """
 
-from .approval_script import ApprovalAnswer, ApprovalScript
-from .bridge import RuntimeAdapter, events_to_trace
-from .tool_context import ToolContext
+import importlib
+from typing import Any
+
 from .action_dispatcher import normalize_actions
 from .errors import ScriptError, StreamError, StreamTimeout, ToolFailure
 from .evals import (
@@ -73,15 +75,11 @@ from .evals import (
     run_eval_sync,
     score_sample,
 )
-from .expectations import ExpectApprovalDecision, ExpectDispatched, ExpectNoApproval, ExpectPlanStatus
-from .fixtures import fails, override_handlers, returns
 from .interpreters import Interpreter
 from .outcomes import ToolOutcome
 from .runtime import Runtime, create_runtime
-from .scenarios import failure_report, run_scenario
 from .scored import ScoreOutcome, score_report, score_scenario
 from .schema import normalize_schema
-from .scripts import agent_call, script, tool_call
 from .specs import (
     AgentSpec,
     ApprovalPolicies,
@@ -107,6 +105,7 @@ from .specs import (
     define_tool,
     define_toolkit,
 )
+from .tool_context import ToolContext
 from .validation import infer_provider
 
 __version__ = "0.1.0"
@@ -196,25 +195,20 @@ __all__ = [
     "final_response_judge_verdicts_extra",
     "run_eval_sync",
     "score_sample",
-    # testing extensions
-    "ApprovalAnswer",
-    "ApprovalScript",
-    "ExpectApprovalDecision",
-    "ExpectNoApproval",
-    "ExpectDispatched",
-    "ExpectPlanStatus",
-    "RuntimeAdapter",
     "StreamTimeout",
-    "agent_call",
-    "events_to_trace",
-    "fails",
-    "failure_report",
-    "override_handlers",
-    "returns",
-    "run_scenario",
+    # generated tests' score blocks
     "ScoreOutcome",
     "score_report",
     "score_scenario",
-    "script",
-    "tool_call",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The testing names this package used to export, now in :mod:`agentspec_runtime.testing`.
+
+    Resolved on first use, so ``import agentspec_runtime`` stays free of agentgate.
+    """
+    testing = importlib.import_module(f"{__name__}.testing")  # not `from . import`: that would call back here
+    if name in testing.EXPORTS:
+        return getattr(testing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

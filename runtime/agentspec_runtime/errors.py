@@ -5,7 +5,7 @@ Only two of them are meant for users:
 * ``ToolFailure`` — raise it from a tool handler to make the tool fail with
   exactly your message (any other exception fails the tool too, but its message
   is prefixed with the exception type).
-* ``StreamTimeout`` — raised by :class:`agentspec_runtime.bridge.RuntimeAdapter`
+* ``StreamTimeout`` — raised by :class:`agentspec_runtime.testing.bridge.RuntimeAdapter`
   when a stream does not finish in time, so a hung run fails a test instead of
   hanging it.
 

@@ -2,7 +2,7 @@
 
 Each scenario becomes an agentgate ``Scenario`` with one call per expectation
 (``scenario.expect_tool_call(...)``, as its entry in ``agentspec.constructs.expectations`` emits it; harness facts are appended as
-``agentspec_runtime.expectations``), a ``RuntimeAdapter`` that creates a fresh
+``agentspec_runtime.testing.expectations``), a ``RuntimeAdapter`` that creates a fresh
 runtime with the scenario's interpreter and fixtures, sends the script as the
 prompt and answers approvals, and ``run_scenario`` with the file's suite
 settings. Named scripts become module constants, defined before their first use.

@@ -80,7 +80,7 @@ def _names(idents: list[nodes.Ident] | None) -> list[str] | None:
 
 
 def _fact(expr: Expr) -> Expr:
-    """A harness fact (an ``agentspec_runtime.expectations`` class) appended to the scenario."""
+    """A harness fact (an ``agentspec_runtime.testing.expectations`` class) appended to the scenario."""
     return call("scenario.expectations.append", expr)
 
 

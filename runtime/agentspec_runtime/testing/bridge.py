@@ -41,12 +41,12 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from agentgate import AgentAdapter, AgentStep, AgentTrace, StepKind
 
-from . import events as ev
+from .. import events as ev
 from .approval_script import UNANSWERED_FEEDBACK, ApprovalScript
-from .errors import StreamTimeout
+from ..errors import StreamTimeout
 
 if TYPE_CHECKING:
-    from .runtime import Runtime
+    from ..runtime import Runtime
 
 DISPATCHED = "dispatched"
 APPROVAL_REQUEST = "approval_request"

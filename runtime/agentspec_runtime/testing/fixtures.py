@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from .errors import ToolFailure
-from .specs import AgentSpec, RuntimeSpec, ToolkitSpec, ToolSpec
+from ..errors import ToolFailure
+from ..specs import AgentSpec, RuntimeSpec, ToolkitSpec, ToolSpec
 
 Handler = Callable[..., Any]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from agentgate import AgentAdapter, Scenario, ScenarioResult, TestSuite
 
-from . import eventlog, live_summary
+from .. import eventlog, live_summary
 
 
 def run_scenario(

@@ -2,7 +2,7 @@
 
 They read only the ``AgentTrace`` — the ``STATE_CHANGE`` and ``HUMAN_HANDOFF``
 steps the bridge makes — so they work on any trace built by
-:func:`agentspec_runtime.bridge.events_to_trace`. A failure says what was
+:func:`agentspec_runtime.testing.bridge.events_to_trace`. A failure says what was
 expected and what the trace shows.
 """
 
