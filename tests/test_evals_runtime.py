@@ -228,7 +228,7 @@ def test_the_eval_modules_need_only_pydantic_and_the_runtime_core() -> None:
     import agentspec_runtime.evals as evals
 
     allowed_relative = {"", "_base", "cases", "config", "artifacts", "trajectory", "actions", "responses",
-                        "scoring", "aggregate", "capture", "runner", "action_dispatcher", "validation", "runtime", "specs"}
+                        "scoring", "aggregate", "capture", "runner", "action_dispatcher", "validation", "runtime", "specs", "live_summary"}
     for path in sorted(Path(evals.__file__).parent.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -239,3 +239,25 @@ def test_the_eval_modules_need_only_pydantic_and_the_runtime_core() -> None:
                 for name in names:
                     top = name.split(".")[0]
                     assert top == "pydantic" or top in sys.stdlib_module_names, (path.name, name)
+
+
+def test_live_runs_are_priced_from_the_price_table_and_stand_ins_are_not() -> None:
+    from agentspec_runtime.interpreters.mock_response import TestingInterpreter
+
+    class LiveLike(TestingInterpreter):  # a live interpreter's name; answers like the testing one
+        name = "live-like"
+
+    case = define_test_case("c", "hi", final_response=define_final_response_eval(scorers=[ResponseScorer.contains(id="c", text="hi")]))
+    live = runtime(interpreter=LiveLike("hi there"))
+    artifact = run_eval_sync(live, request_for(live, [case]))
+    sample = artifact.test_cases[0].samples[0]
+    usage = sample.token_usage
+    expected = usage.input_tokens * 3.0 / 1e6 + usage.output_tokens * 15.0 / 1e6  # claude-sonnet-4 list price
+    assert sample.model_invocations[0].estimated_cost_usd == pytest.approx(expected)
+    assert sample.cost.total_cost_usd == pytest.approx(expected)
+    assert artifact.summary.cost.estimated_cost_usd == pytest.approx(expected)
+    assert artifact.summary.cost.per_agent[0].estimated_cost_usd == pytest.approx(expected)
+
+    stand_in = runtime(testing={"mock_response": "hi there"})
+    artifact = run_eval_sync(stand_in, request_for(stand_in, [case]))
+    assert artifact.test_cases[0].samples[0].cost is None and artifact.summary.cost.estimated_cost_usd == 0.0

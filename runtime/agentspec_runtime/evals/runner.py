@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..live_summary import PriceTableError, load_prices, price_of
 from ..validation import agent_provider
 from . import aggregate
 from .artifacts import (
@@ -32,6 +33,7 @@ from .artifacts import (
     EvalArtifactSummary,
     ModelInvocation,
     SampleArtifact,
+    SampleCost,
     SampleLatency,
     SummaryCost,
     TestCaseArtifact,
@@ -58,6 +60,11 @@ class Plan:
     weights: dict[str, float]
     keep_empty_trajectory: bool
     scorer_config: ScorerConfig
+    prices: dict[str, dict[str, float]] | None  # only for live interpreters: stand-ins cost nothing
+
+
+#: interpreters that call no model: their token counts are estimates and cost nothing
+DETERMINISTIC_INTERPRETERS = frozenset({"noop", "scripted", "testing"})
 
 
 def _agent_under_test(runtime: "Runtime", request: EvalRequest) -> "AgentSpec":
@@ -106,7 +113,22 @@ def prepare(runtime: "Runtime", request: EvalRequest | Mapping[str, Any]) -> Pla
     weights = resolve_weights(preset, explicit, cases)
     # executor defaults add trajectory only because some case authored one: the others drop it
     drop_empty = explicit is None and preset == "executor" and any(c.expected_trajectory for c in cases)
-    return Plan(request, agent, cases, preset, weights, not drop_empty, ScorerConfig.parse(request.config.scorer_config))
+    prices = None
+    if runtime.interpreter not in DETERMINISTIC_INTERPRETERS:
+        try:
+            prices = load_prices()
+        except PriceTableError as exc:
+            raise ValueError(str(exc)) from None
+    scorer_config = ScorerConfig.parse(request.config.scorer_config)
+    return Plan(request, agent, cases, preset, weights, not drop_empty, scorer_config, prices)
+
+
+def _estimated_cost(plan: Plan, model: str, input_tokens: int, output_tokens: int) -> float | None:
+    """USD at the price table's rates, for live runs of a priced model; else unknown (None)."""
+    price = price_of(model, plan.prices) if plan.prices is not None else None
+    if price is None:
+        return None
+    return input_tokens * price["input"] / 1_000_000 + output_tokens * price["output"] / 1_000_000
 
 
 def _judge_unavailable(plan: Plan, case: EvalTestCase) -> dict[str, Any]:
@@ -138,6 +160,7 @@ def _sample_artifact(
         aggregate_score, components = 0.0, []
     final = next((c.details for c in components if c.scorer_name == "final_response"), None)
     agent = plan.agent
+    cost = _estimated_cost(plan, agent.model_id, capture.input_tokens, capture.output_tokens)
     invocation = ModelInvocation(
         agent=agent.name,
         provider=agent_provider(agent),
@@ -145,6 +168,7 @@ def _sample_artifact(
         input_tokens=capture.input_tokens,
         output_tokens=capture.output_tokens,
         cached_tokens=0,
+        estimated_cost_usd=cost,
     )
     thread_id = f"{run_id}-{case.id}-{index}"
     return SampleArtifact(
@@ -160,7 +184,7 @@ def _sample_artifact(
         duration_ms=capture.duration_ms,
         model_invocations=[invocation],
         token_usage=TokenUsageSummary(input_tokens=capture.input_tokens, output_tokens=capture.output_tokens),
-        cost=None,  # the deterministic interpreters call no priced model
+        cost=SampleCost(llm_cost_usd=cost, total_cost_usd=cost) if cost is not None else None,
         latency=SampleLatency(total_ms=capture.duration_ms),
         thread_id=thread_id,
         metadata=extra,
@@ -198,12 +222,15 @@ def _summary(plan: Plan, cases: list[TestCaseArtifact]) -> EvalArtifactSummary:
     samples = [s for c in cases for s in c.samples]
     usage = TokenUsageSummary()
     per_agent: dict[tuple[str, str | None, str], TokenUsageSummary] = {}
+    agent_cost: dict[tuple[str, str | None, str], float | None] = {}
     for sample in samples:
         usage = usage.plus(sample.token_usage)
         for inv in sample.model_invocations:
             key = (inv.agent, inv.provider, inv.model)
             tokens = TokenUsageSummary(input_tokens=inv.input_tokens, output_tokens=inv.output_tokens, cached_tokens=inv.cached_tokens)
             per_agent[key] = per_agent.get(key, TokenUsageSummary()).plus(tokens)
+            known = agent_cost.get(key, 0.0)
+            agent_cost[key] = None if known is None or inv.estimated_cost_usd is None else known + inv.estimated_cost_usd
     known = [s.cost.total_cost_usd for s in samples if s.cost is not None and s.cost.total_cost_usd is not None]
     return EvalArtifactSummary(
         total_test_cases=len(cases),
@@ -217,7 +244,10 @@ def _summary(plan: Plan, cases: list[TestCaseArtifact]) -> EvalArtifactSummary:
         cost=SummaryCost(
             estimated_cost_usd=sum(known),
             per_agent=[
-                CostAgentBreakdown(agent=agent, provider=provider, model=model, usage=tokens)
+                CostAgentBreakdown(
+                    agent=agent, provider=provider, model=model, usage=tokens,
+                    estimated_cost_usd=agent_cost[(agent, provider, model)],
+                )
                 for (agent, provider, model), tokens in per_agent.items()
             ],
         ),
