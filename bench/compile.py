@@ -6,15 +6,15 @@ Writes FILES spec files of SCENARIOS scenarios each (plus a shared imported
 file) into a temporary directory and prints:
 
 - parse + check throughput (lines per second), in-process;
-- full compile throughput (parse, check, generate, black, write), in-process;
+- full compile throughput (parse, check, generate, write), in-process;
 - a no-op recompile (every output unchanged), in-process;
 - an incremental recompile after editing one scenario of one file, in-process;
 - the same full compile and no-op recompile as `agentspec compile` processes,
   i.e. including interpreter start-up and imports;
-- code generation (templates + black, no caches) with black run serially and
-  in parallel worker processes, side by side in the same run, and their ratio.
+- code generation alone (templates and layout; no black: the output is
+  black-stable by construction).
 
-Caches (compile records, black results) go to a fresh temporary directory, so
+Compile records go to a fresh temporary directory, so
 the first compile is cold. Run it on an idle machine: the figures are wall time.
 
 Figures only; nothing is asserted (timings belong in notes, not in tests).
@@ -32,7 +32,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import agentspec.codegen.render as render
 from agentspec.checker import check
 from agentspec.codegen import generate
 from agentspec.commands.compile import compile_command
@@ -232,21 +231,12 @@ def main() -> None:
         seconds = timed(lambda: process("out2", "--check"))
         print(f"  --check, as a process:{seconds:6.3f} s")
         seconds = timed(lambda: process("out3"))
-        print(f"  into an empty OUTDIR: {seconds:6.3f} s  (black's results cached: parse, check, generate, write)")
+        print(f"  into an empty OUTDIR: {seconds:6.3f} s  (a full compile in a fresh process, record of another OUTDIR)")
 
-        # Same program, same machine, back to back: black serially vs in worker processes.
         os.environ["AGENTSPEC_NO_CACHE"] = "1"
         program = load(discover(["specs"]))
-        default_threshold = render.PARALLEL_THRESHOLD
-        render.PARALLEL_THRESHOLD = 10**9
-        serial = timed(lambda: generate(program))
-        render.PARALLEL_THRESHOLD = default_threshold
-        parallel = timed(lambda: generate(program))
-        print(
-            f"generate, black serial:   {serial:6.3f} s\n"
-            f"generate, black parallel: {parallel:6.3f} s  ({os.cpu_count()} CPUs; {serial / parallel:.2f}x)"
-        )
-
+        seconds = timed(lambda: generate(program))
+        print(f"generate (templates + layout): {seconds:6.3f} s")
 
 if __name__ == "__main__":
     main()

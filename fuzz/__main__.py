@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.minutes is None and args.count is None:
         parser.error("give --minutes, --count, or both")
-    # Fuzzing must not fill the user's cache with black results for throwaway code.
+    # Fuzzing must not fill the user's cache with records of throwaway compiles.
     os.environ["AGENTSPEC_NO_CACHE"] = "1"
     targets = args.target or NAMES
     per_target = args.minutes * 60 / len(targets) if args.minutes is not None else None

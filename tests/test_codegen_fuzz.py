@@ -1,9 +1,12 @@
 """Whatever the checker accepts, code generation compiles: mutated example specs
-either get diagnostics or produce valid Python (never an exception)."""
+either get diagnostics or produce valid Python (never an exception), already
+in black's layout (black, the verifier, changes nothing)."""
 
 from __future__ import annotations
 
 import ast
+
+import black
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -15,6 +18,7 @@ from agentspec.loader import load
 from codegen_support import REPO
 
 SOURCES = {p.name: p.read_text(encoding="utf-8") for p in sorted((REPO / "specs").glob("*.agentspec"))}
+BLACK = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
 NAMES = ["class", "None", "def", "build_runtime", "RUNTIME_SPEC", "scenario", "script", "returns", "x" * 80, "T"]
 
 
@@ -54,3 +58,4 @@ def test_checked_specs_always_compile(tmp_path_factory, case: tuple[str, str]) -
     event("compiled")
     for output in generate(program):
         ast.parse(output.content)
+        assert black.format_str(output.content, mode=BLACK) == output.content, f"black would reformat {output.name}"

@@ -1,34 +1,31 @@
-"""The compiler's one cache: compile records and formatted output.
+"""The compiler's one cache: compile records.
 
-Two kinds of entry, both only ever an optimisation:
+A **compile record** (one per OUTDIR) is only ever an optimisation. A
+compile is a pure function of (a) the compiler — agentspec's own files, the
+versions of the libraries that shape its output, the Python version — (b) the
+``--harness`` option, (c) the spec paths as given and (d) the text of every
+spec file read, imports included.
+After a successful compile we record all four, with the hash of every output
+written and what was reported. If next time every one of them is unchanged
+and every output in OUTDIR still has exactly the recorded bytes, a full
+compile would write the very same bytes, so ``agentspec compile`` reports
+what it reported and stops, without parsing, checking or rendering.
 
-* **Compile record** (one per OUTDIR): a compile is a pure function of (a) the
-  compiler — agentspec's own files, the versions of the libraries that shape
-  its output, the Python version — (b) the ``--harness`` option, (c) the spec
-  paths as given and (d) the text of every spec file read, imports included.
-  After a successful compile we record all four, with the hash of every output
-  written and what was reported. If next time every one of them is unchanged
-  and every output in OUTDIR still has exactly the recorded bytes, a full
-  compile would write the very same bytes, so ``agentspec compile`` reports
-  what it reported and stops, without parsing, checking or rendering.
-* **Formatted output** (one per unformatted text): black's result for a
-  generated module, so that recompiling after one edit formats one file.
+**Every record is validated before use.** It must have exactly the expected
+shape (field names and types, hex digests), and it vouches only for what it
+hashes: the spec texts and the output files, both re-hashed on every use.
+A record never supplies content — it can only let a compile skip work whose
+result is already in OUTDIR — so a corrupt, truncated, foreign or stale
+record costs a full compile (time), never a wrong output. (black's results
+were cached here too until the output became black-stable by construction.)
 
-**Every entry is validated before use.** A record must have exactly the
-expected shape (field names and types, hex digests), and it vouches only for
-what it hashes: the spec texts and the output files, both re-hashed on every
-use. A formatted-output entry names the hash of the text it was made from and
-carries the hash of its own content; an entry for another text, a truncated
-one, or one whose content was replaced is not used. So a corrupt, truncated,
-foreign or planted entry costs a full compile (time), never a wrong output.
-
-Entries live in the user's cache directory (never in OUTDIR, so they cannot
+Records live in the user's cache directory (never in OUTDIR, so they cannot
 change the outputs): ``$AGENTSPEC_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/agentspec``, else ``~/.cache/agentspec``. Set
 ``AGENTSPEC_NO_CACHE=1`` to always compile in full. Failing to read or write
-an entry only costs time.
+a record only costs time.
 
-This module imports nothing heavy (no lark, pydantic, jinja2 or black), and
+This module imports nothing heavy (no lark, pydantic or jinja2), and
 nothing from the pipeline's stages: a no-op recompile must answer without them.
 """
 
@@ -51,7 +48,7 @@ from agentspec.interpreter_mode import live_interpreter
 #: Bumped whenever an entry's layout changes: entries of another format are ignored.
 FORMAT = 2
 #: Third-party packages whose code shapes the output.
-OUTPUT_LIBRARIES = ("black", "jinja2", "lark", "pydantic")
+OUTPUT_LIBRARIES = ("jinja2", "lark", "pydantic")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
@@ -80,7 +77,7 @@ def directory() -> Path | None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Store an entry atomically (a concurrent reader sees the old entry or the
+    """Store a record atomically (a concurrent reader sees the old entry or the
     new one, never half of one); best effort."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,14 +87,11 @@ def _write(path: Path, text: str) -> None:
 
 
 def _read_json(path: Path) -> Any:
-    """The entry's JSON value, or None if it cannot be read or parsed."""
+    """The file's JSON value, or None if it cannot be read or parsed."""
     try:
         return json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return None
-
-
-# ---- compile records -----------------------------------------------------------
 
 
 def fingerprint(harness: str) -> str:
@@ -217,39 +211,3 @@ def unchanged(outdir: str, roots: list[str], compiler: str) -> CompileRecord | N
         except OSError:
             return None
     return record
-
-
-# ---- formatted output ----------------------------------------------------------
-
-
-def _formatted_path(source_hash: str) -> Path | None:
-    base = directory()
-    return None if base is None else base / "formatted" / f"{source_hash}.json"
-
-
-def formatted(formatter: str, text: str) -> str | None:
-    """What ``formatter`` (a string naming the formatter, its version and
-    options) made of ``text`` last time, if a valid entry says so."""
-    source_hash = text_hash(f"{formatter}\0{text}")
-    path = _formatted_path(source_hash)
-    entry = None if path is None else _read_json(path)
-    if not isinstance(entry, dict) or set(entry) != {"format", "source", "output", "output_sha256"}:
-        return None
-    output = entry["output"]
-    if (
-        entry["format"] != FORMAT
-        or entry["source"] != source_hash  # an entry made for another text
-        or not isinstance(output, str)
-        or entry["output_sha256"] != text_hash(output)  # truncated or altered
-    ):
-        return None
-    return output
-
-
-def remember_formatted(formatter: str, text: str, output: str) -> None:
-    """Store ``formatter``'s result for ``text`` (best effort)."""
-    source_hash = text_hash(f"{formatter}\0{text}")
-    path = _formatted_path(source_hash)
-    if path is not None:
-        entry = {"format": FORMAT, "source": source_hash, "output": output, "output_sha256": text_hash(output)}
-        _write(path, json.dumps(entry, sort_keys=True))

@@ -4,8 +4,9 @@ parses, imports, and is the same every time.
 Inputs are specs built to check cleanly (``strategies.valid_specs``) with
 hostile names and strings in every slot that reaches Python, under hostile
 file names; and the example specs with strings swapped for hostile ones.
-black is skipped on most inputs (it is most of the cost and only re-lays out
-valid Python) and run on one in ``BLACK_EVERY``; one in ``DETERMINISM_EVERY``
+One input in ``BLACK_EVERY`` is also checked with black, which must leave
+every generated file as it is (the output is black-stable by construction;
+black is the costly part, so not on every input); one in ``DETERMINISM_EVERY``
 is generated twice from scratch and compared. Both are chosen by the input's
 hash, so a replayed input does exactly what it did.
 """
@@ -19,11 +20,11 @@ import zlib
 from fuzz.targets import Target, Violation
 
 DIRECTORY = "fuzz-virtual/gen"
-BLACK_EVERY = 20
+BLACK_EVERY = 5
 DETERMINISM_EVERY = 5  # generating twice doubles the cost; one input in five is enough to catch drift
 
 
-def _generate(path: str, text: str, formatted: bool):
+def _generate(path: str, text: str):
     from agentspec.checker import check
     from agentspec.codegen import generate
     from agentspec.diagnostics import has_errors
@@ -33,7 +34,7 @@ def _generate(path: str, text: str, formatted: bool):
     program = load([path], overrides={path: text, f"{DIRECTORY}/common.agentspec": common_spec()})
     if has_errors(list(program.diagnostics) + list(check(program))):
         return None
-    return generate(program, formatted=formatted)
+    return generate(program)
 
 
 def _import(outputs) -> None:
@@ -64,16 +65,27 @@ def check(case: dict) -> str:
     path = f"{DIRECTORY}/{case['stem']}.agentspec"
     text = case["text"]
     digest = zlib.crc32(text.encode("utf-8", "surrogatepass"))
-    formatted = digest % BLACK_EVERY == 0
-    outputs = _generate(path, text, formatted)
+    with_black = digest % BLACK_EVERY == 0
+    outputs = _generate(path, text)
     if outputs is None:
         return "rejected by the checker"
     if digest % DETERMINISM_EVERY == 0:
-        again = _generate(path, text, formatted)
+        again = _generate(path, text)
         if again is None or [(o.name, o.content) for o in again] != [(o.name, o.content) for o in outputs]:
             raise Violation("code generation is not deterministic")
+    if with_black:
+        _black_stable(outputs)
     _import(outputs)
-    return "compiled + imported (black)" if formatted else "compiled + imported"
+    return "compiled + imported (black)" if with_black else "compiled + imported"
+
+
+def _black_stable(outputs) -> None:
+    import black
+
+    mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=100)
+    for output in outputs:
+        if black.format_str(output.content, mode=mode) != output.content:
+            raise Violation(f"black would reformat {output.name}: the layout differs from black's")
 
 
 def _warm_up() -> None:

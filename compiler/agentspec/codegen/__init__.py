@@ -3,11 +3,12 @@
 ``generate(program, harness=...)`` returns one ``GeneratedFile`` per output,
 for every root file of the program: ``<name>_runtime.py`` (when the file can
 see an agent) and ``test_<name>.py`` (when it has scenarios). Stages:
-``ir`` (resolve everything), ``layout`` + ``render`` (templates, then black);
-writing is ``agentspec.writer``'s job.
+``ir`` (resolve everything), ``layout`` + ``render`` (templates over
+expressions laid out as black would: the output is black-stable without
+running black); writing is ``agentspec.writer``'s job.
 
-This module imports nothing heavy: ``ir`` and ``render`` (which load jinja2
-and black) are imported when ``generate`` runs, so that a no-op recompile
+This module imports nothing heavy: ``ir`` and ``render`` (which load jinja2)
+are imported when ``generate`` runs, so that a no-op recompile
 (``agentspec.cache``) never pays for them.
 """
 
@@ -37,16 +38,12 @@ class GeneratedFile:
     spec_path: str  # the spec it was generated from
 
 
-def generate(program: Program, harness: str = DEFAULT_HARNESS, formatted: bool = True) -> list[GeneratedFile]:
-    """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``.
-
-    ``formatted=False`` skips black (the same Python, laid out as the templates
-    leave it): the fuzzer's fast path, since black is most of the cost.
-    """
+def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[GeneratedFile]:
+    """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
     from agentspec.codegen.ir import build_runtime_module
     from agentspec.codegen.names import module_names
     from agentspec.codegen.pytest_module import build_test_module
-    from agentspec.codegen.render import format_many, runtime_source, test_source
+    from agentspec.codegen.render import runtime_source, test_source
 
     if not is_dotted_name(harness):
         raise CodegenError(f"--harness must be a module name such as agentspec_runtime, not {harness!r}")
@@ -57,7 +54,7 @@ def generate(program: Program, harness: str = DEFAULT_HARNESS, formatted: bool =
         if module.endswith("_runtime")
     )
     names = module_names(program.roots, reserved)
-    sources: list[tuple[str, str, str]] = []  # (file name, unformatted source, spec path)
+    sources: list[tuple[str, str, str]] = []  # (file name, source, spec path)
     for path in program.roots:
         if path not in program.files:
             continue
@@ -71,11 +68,7 @@ def generate(program: Program, harness: str = DEFAULT_HARNESS, formatted: bool =
                 raise CodegenError(f"{path}: scenarios need an agent to run")
             sources.append((f"test_{stem}.py", test_source(tests), path))
     _refuse_shared_outputs(sources)
-    # black is most of the work and each file is independent: format them together.
-    texts = [source for _, source, _ in sources]
-    if formatted:
-        texts = format_many(texts)
-    files = [GeneratedFile(name, text, path) for (name, _, path), text in zip(sources, texts)]
+    files = [GeneratedFile(name, text, path) for name, text, path in sources]
     return sorted(files, key=lambda f: f.name)
 
 

@@ -8,8 +8,8 @@ name through :class:`Name`, whose identifiers come from
 :mod:`agentspec.codegen.names` and are checked here once more. So whatever a
 spec contains, the generated module means what the spec says and nothing else.
 
-The IR builds expressions from these few node types; templates place the
-rendered source. black lays it out afterwards.
+The IR builds expressions from these few node types; ``layout`` splits them
+over lines as black would, and templates place the result.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _expr(value: Any) -> Expr:
 
 
 def source(expr: Expr) -> str:
-    """Python source for ``expr`` (one line; black splits it later)."""
+    """Python source for ``expr`` on one line (``layout`` splits it where needed)."""
     if isinstance(expr, Lit):
         return literal(expr.value)
     if isinstance(expr, Name):
@@ -134,7 +134,7 @@ def literal(value: Any) -> str:
             return 'float("nan")'
         if math.isinf(value):
             return 'float("inf")' if value > 0 else '-float("inf")'
-        return repr(float(value))
+        return repr(float(value)).replace("e+", "e")  # 1e+16 → 1e16, as black writes it
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, (list, tuple)):

@@ -1,31 +1,30 @@
-"""IR → Python source: Jinja2 templates, then black.
+"""IR → Python source: Jinja2 templates over expressions laid out as black would.
 
 The templates (``agentspec/templates/*.py.j2``) look like the modules they
-produce; this module hands them source text for every expression
-(``pyexpr.source``), every docstring and comment (escaped here, so spec text
-can never leave the string or comment it is in), and formats the result with
-black in-process, once per file, with fixed options. black's major version is
-pinned in pyproject.toml, so the output is byte-identical from run to run.
+produce; this module hands them source text for every expression (laid out by
+``layout``, from ``pyexpr.source``), every docstring and comment (escaped
+here, so spec text can never leave the string or comment it is in). The
+result is already black's fixed point (black's stable style, line length
+100): the compiler does not run black, or depend on it, and a test checks
+every kind of generated file with black. So the output is the same whichever
+black (if any) a project has installed.
 """
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
-import black
 import jinja2
 
 from agentspec.codegen.header import escape, header
 from agentspec.codegen.imports import ImportLine
 from agentspec.codegen.ir import RuntimeModule, TestModule
-from agentspec.codegen.layout import layout
-from agentspec.codegen.pyexpr import Expr, literal
-from agentspec import cache
+from agentspec.codegen.layout import assigned, layout
+from agentspec.codegen.pyexpr import Expr, Name, call
+from agentspec.codegen.textwidth import str_width
 
+#: black's line length for the output (a test checks the output with black at this length)
 LINE_LENGTH = 100
-BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
 TITLE_LIMIT = 72
 
 
@@ -42,7 +41,7 @@ def environment() -> jinja2.Environment:
 
 
 def runtime_source(module: RuntimeModule) -> str:
-    """The runtime module from its template, before black."""
+    """The runtime module, from its template."""
     notes = []
     if module.dispatcher is not None:
         notes.append("action dispatcher")
@@ -67,20 +66,23 @@ def runtime_source(module: RuntimeModule) -> str:
 
 
 def test_source(module: TestModule) -> str:
-    """The test module from its template, before black."""
+    """The test module, from its template."""
     scripts = [
         {"name": d.name, "value": _assigned(d.name, d.value), "comment": escape(f"script {d.script} ({d.origin})")}
         for d in module.scripts
     ]
     tests = [
         {
-            "name": t.name,
-            "docstring": docstring(f"{_title(t.title)} ({t.location})"),
+            "signature": _signature(t.name),
+            # an empty title leaves no leading space (black strips it from a docstring)
+            "docstring": docstring(" ".join(filter(None, [_title(t.title), f"({t.location})"]))),
             "scenario": _assigned("scenario", t.scenario, 4),
             "expectations": [layout(e, LINE_LENGTH, 4) for e in t.expectations],
             "adapter": _assigned("adapter", t.adapter, 4),
             "run": _assigned("result", t.run, 4),
-            "location": literal(t.location),
+            "report": layout(
+                call("failure_report", Name("result"), t.location), LINE_LENGTH, 4, 4 + len("assert result.passed, ")
+            ),
         }
         for t in module.tests
     ]
@@ -106,64 +108,9 @@ def test_source(module: TestModule) -> str:
     return text
 
 
-# Below this many files to format, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 8
-
-
-def format_many(texts: list[str]) -> list[str]:
-    """``format_python`` of each text, in order; cache misses are formatted in
-    parallel worker processes when there are enough of them. Each file is
-    formatted on its own, so the result is the same as formatting one by one."""
-    results: list[str | None] = [_cached(text) for text in texts]
-    missing = [i for i, result in enumerate(results) if result is None]
-    workers = min(os.cpu_count() or 1, len(missing))
-    if len(missing) >= PARALLEL_THRESHOLD and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            formatted = list(pool.map(_black, [texts[i] for i in missing], chunksize=4))
-    else:
-        formatted = [_black(texts[i]) for i in missing]
-    for i, result in zip(missing, formatted):
-        results[i] = result
-        _remember_formatted(texts[i], result)
-    return results  # type: ignore[return-value]
-
-
-def format_python(text: str) -> str:
-    """black's formatting of ``text``, remembered by content.
-
-    black is deterministic: the same version, options and input always give the
-    same output, so a result found under the hash of all three is exactly what
-    black would return. This keeps recompiling a large tree after editing one
-    spec fast; a cold compile formats everything.
-    """
-    cached = _cached(text)
-    if cached is not None:
-        return cached
-    result = _black(text)
-    _remember_formatted(text, result)
-    return result
-
-
-def _black(text: str) -> str:
-    return black.format_str(text, mode=BLACK_MODE)
-
-
-#: Names black, its version and its options: a formatted-output entry is only used
-#: for the very formatter that made it.
-FORMATTER = f"black {black.__version__} {BLACK_MODE!r}"
-
-
-def _cached(text: str) -> str | None:
-    return cache.formatted(FORMATTER, text)
-
-
-def _remember_formatted(text: str, result: str) -> None:
-    cache.remember_formatted(FORMATTER, text, result)
-
-
 def _assigned(name: str, value: Expr, indent: int = 0) -> str:
     """``value`` laid out to follow ``name = `` on a line indented by ``indent``."""
-    return layout(value, LINE_LENGTH, indent, indent + len(name) + 3)
+    return assigned(value, LINE_LENGTH, indent, indent + len(name) + 3)
 
 
 def _definitions(definitions: list) -> list[dict[str, str]]:
@@ -177,9 +124,15 @@ def _imports(groups: list[list[ImportLine]]) -> list[list[str]]:
 def _import_line(line: ImportLine) -> str:
     names = [name if name == alias else f"{name} as {alias}" for name, alias in line.names]
     flat = f"from {line.module} import {', '.join(names)}"
-    if len(flat) <= LINE_LENGTH:
+    if str_width(flat) <= LINE_LENGTH:  # names may be any Python identifiers, wide characters too
         return flat
     return f"from {line.module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+
+
+def _signature(name: str) -> str:
+    """A test function's first line; too long, black splits its return annotation."""
+    line = f"def {name}() -> None:"
+    return line if str_width(line) <= LINE_LENGTH else f"def {name}() -> (\n    None\n):"
 
 
 def doc_text(text: str) -> str:

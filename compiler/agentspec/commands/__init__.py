@@ -11,7 +11,7 @@
 
 Each command is a function from its options to an exit code; ``agentspec.cli``
 parses arguments and calls it. Every file a command writes goes through
-``agentspec.atomic``. Heavy modules (the parser, the checker, jinja2, black)
+``agentspec.atomic``. Heavy modules (the parser, the checker, jinja2)
 are imported inside the functions that need them, so that a no-op recompile
 never loads them.
 """

@@ -3,7 +3,7 @@
 compile = load → check → (only if there are no errors) generate → write.
 Nothing is written when any spec has errors. A compile whose inputs, compiler
 and outputs are all unchanged since the last one is answered from the compile
-record (``agentspec.cache``) without loading the parser, checker or black;
+record (``agentspec.cache``) without loading the parser, checker or templates;
 that is why the heavy imports below are inside functions.
 """
 
