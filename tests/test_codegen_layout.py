@@ -94,6 +94,12 @@ scenario {t} {{
   agent {agent}
   run {{ {tool}(value: {s}) }}
   expect {{ tool_call {tool}(value: {t}) }}
+  score {{
+    trajectory strict [{tool}]
+    response contains {spec_string(a + "!")} weight 2
+    response equals {spec_string(b + "?")}
+    threshold 0.5
+  }}
 }}
 """
 

@@ -88,12 +88,14 @@ def test_source(module: TestModule) -> str:
     ]
     scores = [
         {
-            "name": t.name,
+            "signature": _signature(t.name),
             "docstring": docstring(f"{_title(t.title)}: score ({t.location})"),
             "case": _assigned("case", t.case, 4),
             "config": _assigned("config", t.config, 4),
             "run": _assigned("outcome", t.run, 4),
-            "location": literal(t.location),
+            "report": layout(
+                call("score_report", Name("outcome"), t.location), LINE_LENGTH, 4, 4 + len("assert outcome.passed, ")
+            ),
         }
         for t in module.scores
     ]
