@@ -236,7 +236,7 @@ def test_the_provider_judge_asks_the_entry_agents_model_through_the_runtimes_int
 
     monkeypatch.setenv("AGENTSPEC_INTERPRETER", "openai")
     model = JudgeModel(TextChunk('{"pass": true, '), TextChunk('"score": 1, "reason": "offers help"}'))
-    judge_fn = provider_judge(lambda: _runtime_with(model.interpreter), agent="helper")
+    judge_fn = provider_judge(lambda **options: _runtime_with(model.interpreter), agent="helper")
     assert judge_fn("offers help", "Input: hi\nFinal output: Happy to help") == (True, "offers help (score 1)")
     (request,) = model.requests
     assert request.model == "gpt-4o-mini" and request.provider.name == "openai"
@@ -244,7 +244,7 @@ def test_the_provider_judge_asks_the_entry_agents_model_through_the_runtimes_int
     assert request.messages == [UserMessage(judge_request("offers help", "Input: hi\nFinal output: Happy to help"))]
 
     coordinator = JudgeModel(TextChunk('{"pass": false, "score": 0.2, "reason": "rude"}'))
-    assert provider_judge(lambda: _runtime_with(coordinator.interpreter))("polite", "t")[0] is False
+    assert provider_judge(lambda **options: _runtime_with(coordinator.interpreter))("polite", "t")[0] is False
     assert coordinator.requests[0].model == "claude-sonnet-4-6"
 
 
@@ -254,9 +254,9 @@ def test_the_provider_judge_fails_closed_on_tool_calls_and_unknown_agents(monkey
 
     monkeypatch.setenv("AGENTSPEC_INTERPRETER", "anthropic")
     calling = JudgeModel(ToolCall("search", {}))
-    passed, reason = provider_judge(lambda: _runtime_with(calling.interpreter), agent="helper")("c", "t")
+    passed, reason = provider_judge(lambda **options: _runtime_with(calling.interpreter), agent="helper")("c", "t")
     assert not passed and "the judge model called a tool (search)" in reason
-    passed, reason = provider_judge(lambda: _runtime_with(calling.interpreter), agent="ghost")("c", "t")
+    passed, reason = provider_judge(lambda **options: _runtime_with(calling.interpreter), agent="ghost")("c", "t")
     assert not passed and "no agent 'ghost'" in reason
 
 
@@ -267,5 +267,5 @@ def test_an_interpreter_offering_a_judging_mode_is_asked_through_it(monkeypatch)
     monkeypatch.setenv("AGENTSPEC_INTERPRETER", "anthropic")
     judging = JudgeModel(TextChunk('{"pass": true, "reason": "ok"}'))
     agent_steps = JudgeModel(TextChunk("not a verdict"), judging=judging.interpreter)
-    assert provider_judge(lambda: _runtime_with(agent_steps.interpreter))("c", "t") == (True, "ok")
+    assert provider_judge(lambda **options: _runtime_with(agent_steps.interpreter))("c", "t") == (True, "ok")
     assert agent_steps.requests == [] and len(judging.requests) == 1

@@ -142,12 +142,14 @@ def unavailable_judge(reason: str) -> Callable[[str, str], tuple[bool, str]]:
 
 
 
-def provider_judge(runtime_factory: Callable[[], object], agent: str | None = None) -> Callable[[str, str], tuple[bool, str]]:
+def provider_judge(runtime_factory: Callable[..., object], agent: str | None = None) -> Callable[[str, str], tuple[bool, str]]:
     """The ``judge_fn`` generated for ``judge "..."`` without ``using``: the model of the
     scenario's entry agent (``agent``, else the coordinator) judges, through its provider.
 
     Which interpreter runs is decided when the test runs (``AGENTSPEC_INTERPRETER``);
-    in a scripted run there is no model, and the expectation fails saying so.
+    in a scripted run there is no model, and the expectation fails saying so. In a
+    live run the judge builds ``runtime_factory(interpreter=NAME)`` (the generated
+    ``build_runtime``) and asks its interpreter's ``for_judging()`` mode.
     """
 
     def judge_fn(criteria: str, trace_text: str) -> tuple[bool, str]:

@@ -62,7 +62,7 @@ def interpreter_completion(runtime: Any, agent: str | None = None) -> Complete:
     return complete
 
 
-def completion_for(runtime_factory: Callable[[], Any], agent: str | None) -> tuple[Complete | None, str]:
+def completion_for(runtime_factory: Callable[..., Any], agent: str | None) -> tuple[Complete | None, str]:
     """A ``complete(system, user)`` for the entry agent's model in a live run, or (None, why not)."""
     interpreter = selected_interpreter()
     if interpreter not in LIVE_INTERPRETERS:
@@ -71,6 +71,7 @@ def completion_for(runtime_factory: Callable[[], Any], agent: str | None) -> tup
             f"set {ENV_VAR}=anthropic or openai, or give the judge a function with `using`"
         )
     try:
-        return interpreter_completion(runtime_factory(), agent), ""
+        # the generated `build_runtime`: a runtime of this spec with the selected live interpreter
+        return interpreter_completion(runtime_factory(interpreter=interpreter), agent), ""
     except Exception as exc:  # a runtime that cannot be built or has no such agent: the judge fails, saying why
         return None, f"judge without `using`: cannot ask the model ({type(exc).__name__}: {exc})"
