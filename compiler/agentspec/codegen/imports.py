@@ -54,6 +54,7 @@ EXTENSION_NAMES = {
     "ExpectNoApproval": "agentspec_runtime.testing.expectations",
     "ExpectPlanStatus": "agentspec_runtime.testing.expectations",
     "provider_judge": "agentspec_runtime.judge",
+    "live_or": "agentspec_runtime.live.selection",
     "failure_report": "agentspec_runtime.testing.runner",
     "run_scenario": "agentspec_runtime.testing.runner",
     "agent_call": "agentspec_runtime.testing.scripts",

@@ -104,7 +104,7 @@ class _Layout:
         return flat  # a name: nothing to split
 
     def call(self, expr: Call, indent: int, column: int, tail: int) -> str:
-        items = [_Item(a) for a in expr.args] + [_Item(v, f"{k}=") for k, v in expr.kwargs]
+        items = [_Item(a) for a in expr.args] + [_Item(v, "**" if k == "**" else f"{k}=") for k, v in expr.kwargs]
         if isinstance(expr.func, Call):
             # define_tool(...)(handler): black first splits the last brackets, if what
             # comes before them fits on the line; else it splits the first call and

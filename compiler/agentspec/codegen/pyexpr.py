@@ -45,7 +45,10 @@ class Lit:
 
 @dataclass(frozen=True)
 class Call:
-    """``func(*args, **kwargs)``; ``kwargs`` is an ordered list of (keyword, value)."""
+    """``func(*args, **kwargs)``; ``kwargs`` is an ordered list of (keyword, value).
+
+    The keyword ``"**"`` unpacks its value (``func(**value)``).
+    """
 
     func: Expr
     args: tuple[Expr, ...] = ()
@@ -105,6 +108,9 @@ def source(expr: Expr) -> str:
     if isinstance(expr, Call):
         parts = [source(a) for a in expr.args]
         for key, value in expr.kwargs:
+            if key == "**":
+                parts.append(f"**{source(value)}")
+                continue
             if not key.isidentifier() or keyword.iskeyword(key):
                 raise ValueError(f"not a keyword argument name: {key!r}")
             parts.append(f"{key}={source(value)}")

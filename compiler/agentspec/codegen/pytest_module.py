@@ -3,8 +3,9 @@
 Each scenario becomes an agentgate ``Scenario`` with one call per expectation
 (``scenario.expect_tool_call(...)``, as its entry in ``agentspec.constructs.expectations`` emits it; harness facts are appended as
 ``agentspec_runtime.testing.expectations``), a ``RuntimeAdapter`` that creates a fresh
-runtime with the scenario's interpreter and fixtures, sends the script as the
-prompt and answers approvals, and ``run_scenario`` with the file's suite
+runtime with the scenario's interpreter (``live_or``: a live one when selected)
+and fixtures, gives it the script (sent only to the scripted interpreter) and
+answers approvals, and ``run_scenario`` with the file's suite
 settings. Named scripts become module constants, defined before their first use.
 """
 
@@ -108,8 +109,15 @@ def _seconds(ms: float | None) -> float | None:
     return None if ms is None else ms / 1000
 
 
-def _runtime_factory(builder: _TestBuilder, sc: nodes.ScenarioDecl, build_runtime: Name) -> tuple[Expr, Expr | None]:
-    """A fresh runtime per run with the scenario's interpreter and fixtures, and the scripted prompt."""
+def _runtime_factory(
+    builder: _TestBuilder, sc: nodes.ScenarioDecl, build_runtime: Name, *, live: bool = True
+) -> tuple[Expr, Expr | None]:
+    """A fresh runtime per run with the scenario's interpreter and fixtures, and the scripted prompt.
+
+    With ``live`` the interpreter is the scenario's unless a live one is selected
+    (AGENTSPEC_INTERPRETER, --agentspec-interpreter): ``live_or()`` then gives
+    ``{"interpreter": NAME}``, and the adapter does not send the script.
+    """
     handlers = None
     if sc.givens:
         handlers = DictOf(
@@ -118,16 +126,19 @@ def _runtime_factory(builder: _TestBuilder, sc: nodes.ScenarioDecl, build_runtim
                 for g in sc.givens
             )
         )
-    prompt: Expr | None = None
-    interpreter = testing = None
+    script: Expr | None = None
+    options: dict[str, Any] = {}
     if sc.mock_response is not None:
-        testing = {"mock_response": sc.mock_response}
+        options = {"testing": {"mock_response": sc.mock_response}}
     elif sc.run is not None:
-        interpreter = "scripted"
-        prompt = builder.named_script(sc.run.script) if sc.run.script is not None else builder.steps(sc.run.steps)
-    runtime = call(build_runtime, interpreter=interpreter, testing=testing, handlers=handlers)
-    factory: Expr = Lambda(runtime) if runtime.kwargs else build_runtime  # a fresh runtime per run
-    return factory, prompt
+        options = {"interpreter": "scripted"}
+        script = builder.named_script(sc.run.script) if sc.run.script is not None else builder.steps(sc.run.steps)
+    if not live:
+        runtime = call(build_runtime, **options, handlers=handlers)
+        return (Lambda(runtime) if runtime.kwargs else build_runtime), script
+    runtime = call(build_runtime, handlers=handlers)
+    runtime = Call(runtime.func, runtime.args, (("**", call("live_or", **options)), *runtime.kwargs))
+    return Lambda(runtime), script
 
 
 def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.SuiteDecl | None, build_runtime: Name) -> TestCase:
@@ -145,7 +156,7 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
     entry = sc.agent.name if sc.agent is not None else sc.via.name if sc.via is not None else None
     builder.model_judge = call("provider_judge", build_runtime, agent=entry)  # the provider's model judges
     expectations = [EXPECTATIONS[e.kind].emit(builder, e) for e in sc.expectations]
-    factory, prompt = _runtime_factory(builder, sc, build_runtime)
+    factory, script = _runtime_factory(builder, sc, build_runtime)
 
     approvals = None
     if sc.approvals:
@@ -172,7 +183,7 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
         "RuntimeAdapter",
         factory,
         agent=sc.agent.name if sc.agent is not None else None,
-        prompt=prompt,
+        script=script,
         approvals=approvals,
         timeout_seconds=timeout,
     )
@@ -202,7 +213,8 @@ def _score_test(builder: _TestBuilder, sc: nodes.ScenarioDecl, build_runtime: Na
     assert score is not None
     name = builder.namespace.claim("test_" + snake(sc.name, "scenario") + "_score")
     location = where(builder.path, sc.span)
-    factory, prompt = _runtime_factory(builder, sc, build_runtime)
+    # score blocks run scripted: the eval case's input is the script
+    factory, prompt = _runtime_factory(builder, sc, build_runtime, live=False)
     case = call(
         "define_test_case",
         sc.name,

@@ -20,6 +20,7 @@ from ..usage import json_text
 from .failures import ProviderFailure, retryable_status
 from .reply import ModelReply, tool_arguments
 from .settings import ProviderSettings
+from .transport import http_client
 
 
 class AnthropicAdapter:
@@ -36,6 +37,7 @@ class AnthropicAdapter:
             base_url=self.settings.base_url,
             timeout=self.settings.timeout,
             max_retries=0,  # the loop retries (see retry.py)
+            http_client=http_client(anthropic),
         )
 
     def request(self, model: str, system: str, messages: Sequence[Any], tools: Sequence[Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from ..usage import json_text
 from .failures import ProviderFailure, retryable_status
 from .reply import ModelReply, tool_arguments
 from .settings import ProviderSettings
+from .transport import http_client
 
 #: Chat Completions finish reasons in the neutral words the loop uses.
 _STOP_REASONS = {"stop": "end_turn", "tool_calls": "tool_use", "function_call": "tool_use", "length": "max_tokens", "content_filter": "refusal"}
@@ -40,6 +41,7 @@ class OpenAIAdapter:
             base_url=self.settings.base_url,
             timeout=self.settings.timeout,
             max_retries=0,  # the loop retries (see retry.py)
+            http_client=http_client(openai),
         )
 
     def request(self, model: str, system: str, messages: Sequence[Any], tools: Sequence[Any]) -> dict[str, Any]:

@@ -220,6 +220,12 @@ class RuntimeAdapter(AgentAdapter):
     returns the trace with ``trace.input`` = the scenario input. A stream that
     has not finished after ``timeout_seconds`` raises :class:`StreamTimeout`,
     which agentgate reports as a failed run.
+
+    ``script`` is the scripted interpreter's decisions (a scenario's ``run``
+    block): it is sent instead of the input only when the runtime's
+    interpreter is ``scripted``. Any other interpreter — a live model above
+    all — gets the scenario's input (or ``prompt``), so one adapter serves a
+    scenario in scripted and in live mode.
     """
 
     def __init__(
@@ -228,12 +234,14 @@ class RuntimeAdapter(AgentAdapter):
         *,
         agent: str | None = None,
         prompt: str | None = None,
+        script: str | None = None,
         approvals: ApprovalScript | None = None,
         timeout_seconds: float = 60.0,
     ) -> None:
         self.runtime_factory = runtime_factory
         self.agent = agent
         self.prompt = prompt
+        self.script = script
         self.approvals = approvals or ApprovalScript()
         self.timeout_seconds = timeout_seconds
         self._runs = itertools.count(1)
@@ -251,7 +259,10 @@ class RuntimeAdapter(AgentAdapter):
         """The async form of :meth:`run`."""
         runtime = self.runtime_factory()
         thread_id = f"agentgate-run-{next(self._runs)}"
-        prompt = self.prompt if self.prompt is not None else input_text
+        if self.script is not None and runtime.interpreter == "scripted":
+            prompt = self.script
+        else:
+            prompt = self.prompt if self.prompt is not None else input_text
         collected: list[dict[str, Any]] = []
         started = time.perf_counter()
         try:
