@@ -68,11 +68,19 @@ class ModelSpec(_SpecModel):
 
 
 class ProviderSpec(_SpecModel):
-    """A model provider declared to the runtime (keys are never shown in reprs)."""
+    """A model provider declared to the runtime (keys are never shown in reprs or dumps).
+
+    ``base_url``, ``timeout`` (seconds per request) and ``retries`` (for rate
+    limits and server errors) are used by the live interpreters; unset, they
+    fall back to the SDK's environment variable and the runtime's defaults.
+    """
 
     name: str = Field(min_length=1)
-    api_key: str | None = Field(default=None, repr=False)
+    api_key: str | None = Field(default=None, repr=False, exclude=True)
     api_key_env: str | None = None
+    base_url: str | None = None
+    timeout: float | None = Field(default=None, gt=0)
+    retries: int | None = Field(default=None, ge=0, le=10)
 
 
 class ApprovalRule(_SpecModel):
@@ -345,8 +353,18 @@ def define_reference(kind: str, payload_model: Any, ttl_ms: int | None = None) -
     return ReferenceSpec(kind=kind, payload_schema=compiled.json_schema, payload_model=compiled.model, ttl_ms=ttl_ms)
 
 
-def define_provider(name: str, *, api_key: str | None = None, api_key_env: str | None = None) -> ProviderSpec:
-    return ProviderSpec(name=name, api_key=api_key, api_key_env=api_key_env)
+def define_provider(
+    name: str,
+    *,
+    api_key: str | None = None,
+    api_key_env: str | None = None,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    retries: int | None = None,
+) -> ProviderSpec:
+    return ProviderSpec(
+        name=name, api_key=api_key, api_key_env=api_key_env, base_url=base_url, timeout=timeout, retries=retries
+    )
 
 
 def _model(model: str | ModelSpec | Mapping[str, Any]) -> str | ModelSpec:

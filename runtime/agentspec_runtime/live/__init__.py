@@ -12,7 +12,7 @@ for generated tests without editing specs).
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from typing import Any
 
 #: Live interpreter name → (the SDK module it needs, the extra that installs it).
@@ -28,11 +28,13 @@ class MissingExtra(ImportError):
 
 def require_sdk(name: str) -> None:
     module, extra = LIVE_INTERPRETERS[name]
-    if importlib.util.find_spec(module) is None:
+    try:
+        importlib.import_module(module)
+    except ImportError:
         raise MissingExtra(
             f"interpreter {name!r} needs the official {module!r} SDK, which is not installed; "
             f"install it with: pip install '{extra}'"
-        )
+        ) from None
 
 
 def live_interpreter(name: str, declared: Any = None, **options: Any) -> Any:

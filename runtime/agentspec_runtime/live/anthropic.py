@@ -87,7 +87,7 @@ class AnthropicAdapter:
                 "anthropic", "provider_unreachable", f"cannot connect: {_cause(exc)}", retryable=True
             ) from None
         except httpx2.HTTPError as exc:  # the transport failed mid-stream
-            raise ProviderFailure("anthropic", "provider_stream_cut", f"the stream broke off: {exc}") from None
+            raise ProviderFailure("anthropic", "provider_stream_cut", f"the stream broke off: {exc}", retryable=True) from None
 
     async def _streamed(self, client: anthropic.AsyncAnthropic, params: dict[str, Any]) -> AsyncIterator[TextChunk | ModelReply]:
         stream = await client.messages.create(**params, stream=True)
@@ -96,7 +96,7 @@ class AnthropicAdapter:
         tools: dict[int, dict[str, Any]] = {}
         complete = False
         try:
-            async for event in stream:
+            async for event in _guarded(stream, request_id, self.settings.timeout):
                 if event.type == "message_start":
                     reply.model = event.message.model or reply.model
                     reply.input_tokens = event.message.usage.input_tokens
@@ -129,6 +129,7 @@ class AnthropicAdapter:
                 "provider_stream_cut",
                 "the stream ended before message_stop (incomplete response)",
                 request_id=request_id,
+                retryable=True,
             )
         reply.tool_calls = [
             ToolCall(tool["name"], tool_arguments(tool["json"]), tool["id"]) for _, tool in sorted(tools.items())
@@ -192,6 +193,25 @@ def _body_message(body: object) -> str | None:
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return error["message"]
     return None
+
+
+async def _guarded(stream: Any, request_id: str | None, timeout: float) -> AsyncIterator[Any]:
+    """The stream's events; a transport failure once the response has begun is a cut stream."""
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            event = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        except anthropic.APITimeoutError:
+            raise ProviderFailure(
+                "anthropic", "provider_timeout", f"the stream stalled: nothing for {timeout:g} s", request_id=request_id, retryable=True
+            ) from None
+        except (anthropic.APIConnectionError, httpx2.HTTPError) as exc:
+            raise ProviderFailure(
+                "anthropic", "provider_stream_cut", f"the stream broke off: {_cause(exc)}", request_id=request_id, retryable=True
+            ) from None
+        yield event
 
 
 def _retry_after(response: httpx2.Response) -> float | None:

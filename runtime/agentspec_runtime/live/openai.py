@@ -90,7 +90,7 @@ class OpenAIAdapter:
         except openai.APIConnectionError as exc:
             raise ProviderFailure("openai", "provider_unreachable", f"cannot connect: {_cause(exc)}", retryable=True) from None
         except httpx2.HTTPError as exc:  # the transport failed mid-stream
-            raise ProviderFailure("openai", "provider_stream_cut", f"the stream broke off: {exc}") from None
+            raise ProviderFailure("openai", "provider_stream_cut", f"the stream broke off: {exc}", retryable=True) from None
 
     async def _streamed(self, client: openai.AsyncOpenAI, params: dict[str, Any]) -> AsyncIterator[TextChunk | ModelReply]:
         stream = await client.chat.completions.create(**params, stream=True, stream_options={"include_usage": True})
@@ -99,7 +99,7 @@ class OpenAIAdapter:
         calls: dict[int, dict[str, Any]] = {}
         finished = False
         try:
-            async for chunk in stream:
+            async for chunk in _guarded(stream, request_id, self.settings.timeout):
                 reply.model = chunk.model or reply.model
                 if chunk.usage is not None:
                     reply.input_tokens = chunk.usage.prompt_tokens
@@ -125,6 +125,7 @@ class OpenAIAdapter:
                 "provider_stream_cut",
                 "the stream ended before a finish_reason (incomplete response)",
                 request_id=request_id,
+                retryable=True,
             )
         reply.tool_calls = [
             ToolCall(call["name"], tool_arguments(call["arguments"]), call["id"] or f"call_{index}")
@@ -171,6 +172,25 @@ def _status_failure(exc: openai.APIStatusError) -> ProviderFailure:
         retryable=retryable_status(exc.status_code),
         retry_after=_retry_after(exc.response),
     )
+
+
+async def _guarded(stream: Any, request_id: str | None, timeout: float) -> AsyncIterator[Any]:
+    """The stream's events; a transport failure once the response has begun is a cut stream."""
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            event = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        except openai.APITimeoutError:
+            raise ProviderFailure(
+                "openai", "provider_timeout", f"the stream stalled: nothing for {timeout:g} s", request_id=request_id, retryable=True
+            ) from None
+        except (openai.APIConnectionError, httpx2.HTTPError) as exc:
+            raise ProviderFailure(
+                "openai", "provider_stream_cut", f"the stream broke off: {_cause(exc)}", request_id=request_id, retryable=True
+            ) from None
+        yield event
 
 
 def _retry_after(response: httpx2.Response) -> float | None:

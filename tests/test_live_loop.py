@@ -1,0 +1,182 @@
+"""The live agent loop, through the real ``anthropic`` and ``openai`` SDKs, against local fakes.
+
+Every test runs on both wire formats; the main ones also without streaming.
+The fake (tests/fake_providers.py) is real HTTP on 127.0.0.1 and records what
+the SDK sent, so the tests check both sides: what the model was shown
+(system prompt, tools with schemas, results with ``is_error``) and what the
+stream's consumer saw (the same event shapes as under the scripted interpreter).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from agentspec_runtime.bridge import events_to_trace
+from fake_providers import FakeProvider, Replies, ToolUse, Turn, always
+from live_support import drain, live_runtime, of_type, text_of
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+WIRES = ["anthropic", "openai"]
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "json"])
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_tool_loop_streams_text_dispatches_calls_and_reports_real_usage(wire: str, stream: bool) -> None:
+    replies = Replies(
+        Turn(text="Checking stock.", tool_calls=(ToolUse("lookup", {"sku": "A-1"}),), input_tokens=120, output_tokens=30),
+        Turn(text="There are 3 of A-1.", input_tokens=160, output_tokens=12),
+    )
+    with FakeProvider(wire, replies) as fake:
+        events = drain(live_runtime(wire, fake, stream=stream), "How many A-1?", agent="clerk")
+
+    assert [e["type"] for e in events if e["type"] not in ("text",)] == [
+        "step-start",
+        "tool-invocation",
+        "tool-invocation",
+        "step-start",
+        "data-latency-summary",
+        "finish",
+    ]
+    calls = of_type(events, "tool-invocation")
+    assert calls[0]["state"] == "call" and calls[0]["args"] == {"sku": "A-1"}
+    assert calls[1]["result"] == {"sku": "A-1", "stock": 3}
+    assert calls[0]["toolInvocationId"] == f"{wire}-tool-1"
+    assert text_of(events) == "Checking stock.There are 3 of A-1."
+    if stream:  # streamed: several text events per message
+        assert len(of_type(events, "text")) > 2
+    # usage is what the provider counted, summed over the two model calls
+    assert events[-1]["usage"] == {"promptTokens": 280, "completionTokens": 42, "totalTokens": 322}
+    turns = events[-2]["data"]["turns"]
+    assert [t["usage"]["promptTokens"] for t in turns] == [120, 160]
+
+    # what the model was shown: the agent's prompt as the system prompt, its tools as JSON schema
+    first, second = (entry.request for entry in fake.requests)
+    assert first.system == "Answer stock questions with lookup."
+    assert first.model == {"anthropic": "claude-haiku-4-5", "openai": "gpt-4.1-mini"}[wire]
+    assert first.tools == ["lookup", "refund"]
+    assert first.tool_schemas["lookup"]["properties"] == {"sku": {"type": "string"}}
+    assert first.stream is stream
+    # the second call carries the first answer and the tool's result
+    assert [m["role"] for m in second.messages] == ["user", "assistant", "tool"]
+    assert json.loads(second.messages[2]["content"]) == {"sku": "A-1", "stock": 3}
+    assert second.messages[2]["is_error"] is False
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_the_models_mistakes_go_back_to_it_as_tool_errors(wire: str) -> None:
+    replies = Replies(
+        Turn(tool_calls=(ToolUse("delete_everything", {}), ToolUse("lookup", {"sku": 7}))),
+        Turn(text="Sorry."),
+    )
+    with FakeProvider(wire, replies) as fake:
+        events = drain(live_runtime(wire, fake), "Do it", agent="clerk")
+
+    results = [e["result"] for e in of_type(events, "tool-invocation") if e["state"] == "result"]
+    assert "has no tool 'delete_everything'" in results[0]["error"]
+    assert "$.sku" in results[1]["error"]
+    assert events[-1]["type"] == "finish"
+    sent = fake.requests[1].request.tool_results
+    assert [r["is_error"] for r in sent] == [True, True]
+    assert "delete_everything" in sent[0]["content"]
+
+
+def test_arguments_that_are_not_a_json_object_fail_the_schema_check_and_the_model_is_told() -> None:
+    # only Chat Completions sends arguments as a string (Anthropic sends a JSON object)
+    replies = Replies(Turn(tool_calls=(ToolUse("lookup", '{"sku": "A'),)), Turn(text="Oops."))
+    with FakeProvider("openai", replies) as fake:
+        events = drain(live_runtime("openai", fake), "Look up A", agent="clerk")
+    call, result = of_type(events, "tool-invocation")
+    assert call["args"] == {"unparsed_arguments": '{"sku": "A'}
+    assert "unparsed_arguments" in result["result"]["error"]
+    assert fake.requests[1].request.tool_results[0]["is_error"] is True
+    assert events[-1]["type"] == "finish"
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_routed_agent_runs_its_own_loop_on_the_prompt_the_model_wrote(wire: str) -> None:
+    def responder(request):
+        if request.system.startswith("Route"):
+            if not request.tool_results:
+                return Turn(tool_calls=(ToolUse("call_agent", {"agent": "clerk", "prompt": "Stock of B-2?"}),))
+            return Turn(text="The clerk says: " + json.loads(request.tool_results[-1]["content"])["text"])
+        if not request.tool_results:
+            return Turn(tool_calls=(ToolUse("lookup", {"sku": "B-2"}),))
+        return Turn(text="3 left")
+
+    with FakeProvider(wire, responder) as fake:
+        events = drain(live_runtime(wire, fake), "How is B-2 doing?")
+
+    kinds = [(e["type"], e.get("agentName") or e.get("toolName") or "") for e in events if e["type"] in ("tool-agent", "tool-invocation")]
+    assert kinds == [
+        ("tool-invocation", "call_agent"),
+        ("tool-agent", "clerk"),
+        ("tool-invocation", "lookup"),
+        ("tool-invocation", "lookup"),
+        ("tool-agent", "clerk"),
+        ("tool-invocation", "call_agent"),
+    ]
+    assert of_type(events, "tool-invocation")[-1]["result"] == {"agent": "clerk", "text": "3 left"}
+    assert text_of(events).endswith("The clerk says: 3 left")
+    # the clerk's conversation starts with the prompt the coordinator's model wrote
+    clerk_calls = [e.request for e in fake.requests if e.request.system.startswith("Answer")]
+    assert clerk_calls[0].first_user_text == "Stock of B-2?"
+    # the coordinator was offered call_agent over its routes
+    desk = fake.requests[0].request
+    assert "call_agent" in desk.tools
+    assert desk.tool_schemas["call_agent"]["properties"]["agent"]
+    # four model calls: LLM_CALL steps in the trace, one per step-start
+    trace = events_to_trace(events, input="How is B-2 doing?")
+    assert sum(1 for s in trace.steps if s.kind.name == "LLM_CALL") == len(fake.requests) == 4
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_approvals_gate_the_models_calls_as_they_do_scripted_ones(wire: str) -> None:
+    replies = Replies(Turn(tool_calls=(ToolUse("refund", {"order": "O-1", "amount": 5.0}),)), Turn(text="Refunded."))
+    with FakeProvider(wire, replies) as fake:
+        events = drain(live_runtime(wire, fake), "Refund O-1", agent="clerk")
+    kinds = [e["type"] for e in events]
+    assert kinds.index("approval-required") < kinds.index("approval-decision")
+    assert of_type(events, "approval-required")[0]["data"]["target"] == "refund"
+    assert of_type(events, "tool-invocation")[-1]["result"] == {"refunded": "O-1", "amount": 5.0}
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_plans_are_stored_and_executed_through_the_built_ins(wire: str) -> None:
+    body = {"actions": [{"kind": "reorder", "sku": "A-1", "qty": 5}]}
+
+    def responder(request):
+        done = len(request.tool_results)
+        if request.system.startswith("Route"):
+            steps = [
+                ToolUse("call_agent", {"agent": "planner", "prompt": "Plan a restock of A-1"}),
+                ToolUse("call_agent", {"agent": "executor", "prompt": "Execute plan p1"}),
+            ]
+            return Turn(tool_calls=(steps[done],)) if done < 2 else Turn(text="Restocked.")
+        if request.system.startswith("Plan"):
+            assert "storePlan" in request.tools
+            return Turn(tool_calls=(ToolUse("storePlan", {"specName": "Restock", "planId": "p1", "body": body}),)) if not done else Turn(text="stored")
+        assert "executePlan" in request.tools
+        return Turn(tool_calls=(ToolUse("executePlan", {"planId": "p1"}),)) if not done else Turn(text="executed")
+
+    with FakeProvider(wire, responder) as fake:
+        events = drain(live_runtime(wire, fake), "Restock A-1")
+    statuses = [e["data"]["to"] for e in of_type(events, "plan-status-change")]
+    assert statuses == ["draft", "pending_approval", "approved", "executed"]
+    assert events[-1]["type"] == "finish"
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_model_that_never_stops_calling_tools_hits_the_turn_limit(wire: str) -> None:
+    with FakeProvider(wire, always(Turn(tool_calls=(ToolUse("lookup", {"sku": "A"}),)))) as fake:
+        events = drain(live_runtime(wire, fake, max_turns=4), "Loop forever", agent="clerk")
+    assert events[-1] == {
+        "type": "error",
+        "error": {
+            "message": "agent 'clerk' was still calling tools after 4 model turns (the live interpreter's turn limit)",
+            "code": "turn_limit",
+        },
+    }
+    assert len(fake.requests) == 4
