@@ -19,11 +19,9 @@ from typing import Any
 
 from agentgate import AgentAdapter, AgentTrace, Scenario, ScenarioResult, TestSuite
 
-from .errors import StreamTimeout
-from .live import selection
-
 from .. import eventlog, live_summary
-
+from ..errors import StreamTimeout
+from ..live import selection
 
 def run_scenario(
     scenario: Scenario,
@@ -37,11 +35,12 @@ def run_scenario(
     """Run ``scenario`` through agentgate's ``TestSuite.run`` and return its result."""
     suite = TestSuite(scenario.name)
     suite.add(scenario)
+    runner: AgentAdapter = adapter
     if runs > 1 and selection.is_live() and hasattr(adapter, "arun"):
         limit = min(scenario.timeout_seconds, scenario_timeout, timeout_seconds)
-        adapter = _concurrent_runs(adapter, scenario.input, runs, limit, selection.concurrency())
+        runner = _concurrent_runs(adapter, scenario.input, runs, limit, selection.concurrency())
     result = suite.run(
-        adapter,
+        runner,
         runs=runs,
         min_pass_rate=min_pass_rate,
         timeout_seconds=timeout_seconds,
