@@ -249,6 +249,10 @@ def test_tool_call_expectation_arguments_are_partial(tmp_path):
         ("suite { min_pass_rate -0.5 }", "`min_pass_rate` is a fraction between 0 and 1, got -0.5"),
         ("suite { scenario_timeout 0s }", "`scenario_timeout` must be longer than 0"),
         ("reference Supplier { name: str ttl 0s }", "`ttl` must be longer than 0"),
+        ("provider local { timeout 0s }", "`timeout` must be longer than 0"),
+        ("provider local { retries 11 }", "`retries` must be between 0 and 10, got 11"),
+        ("provider local { retries -1 }", "`retries` must be between 0 and 10, got -1"),
+        ('provider local { base_url "api.example.com" }', "`base_url` must be an http:// or https:// URL, got 'api.example.com'"),
     ],
 )
 def test_values_out_of_range(tmp_path, snippet, message):

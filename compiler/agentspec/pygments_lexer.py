@@ -48,7 +48,7 @@ OTHER_KEYWORDS = (
     # scripts and scenario flow
     "run", "call", "expect", "on",
     # tool, agent, provider and approval settings
-    "version", "api_key", "api_key_env", "description", "approval", "handler", "returns",
+    "version", "api_key", "api_key_env", "base_url", "retries", "description", "approval", "handler", "returns",
     "fails", "never", "always", "when", "default", "plans", "tools", "ttl", "model", "prompt",
     "routes", "stateful",
     # scenario settings

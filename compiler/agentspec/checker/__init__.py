@@ -18,6 +18,7 @@ from agentspec.checker.file_context import FileContext, Reporter
 from agentspec.checker.declarations import (
     check_agent,
     check_dispatcher,
+    check_provider,
     check_plan,
     check_reference,
     check_service,
@@ -39,6 +40,7 @@ _DECLARATION_CHECKS = {
     "plan": check_plan,
     "reference": check_reference,
     "service": check_service,
+    "provider": check_provider,
     "dispatcher": check_dispatcher,
     "agent": check_agent,
     "script": check_script_decl,

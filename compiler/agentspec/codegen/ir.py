@@ -229,6 +229,12 @@ def build_runtime_module(program: Program, path: str, module: str, harness: str)
             config["api_key"] = decl.api_key
         if decl.api_key_env is not None:
             config["api_key_env"] = decl.api_key_env
+        if decl.base_url is not None:
+            config["base_url"] = decl.base_url
+        if decl.timeout_ms is not None:
+            config["timeout"] = decl.timeout_ms / 1000
+        if decl.retries is not None:
+            config["retries"] = decl.retries
         providers[decl.name.name] = config
 
     floor: dict[str, str] = {}

@@ -111,6 +111,9 @@ class ProviderDecl(Node):
     name: Ident
     api_key: str | None = None
     api_key_env: str | None = None
+    base_url: str | None = None
+    timeout_ms: float | None = None
+    retries: int | None = None
     settings: dict[str, Span] = {}
     span: Span
 

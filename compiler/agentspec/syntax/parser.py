@@ -306,6 +306,15 @@ class _AstBuilder(Transformer):
     def api_key_env(self, meta, children):
         return self._setting("api_key_env", meta, self._string(_values(children)[0]))
 
+    def base_url(self, meta, children):
+        return self._setting("base_url", meta, self._string(_values(children)[0]))
+
+    def provider_timeout(self, meta, children):
+        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]))
+
+    def retries(self, meta, children):
+        return self._setting("retries", meta, int(_values(children)[0]))
+
     def provider_decl(self, meta, children):
         name, *settings = _values(children)
         found = self._settings(settings, f"provider `{name}`")
@@ -313,6 +322,9 @@ class _AstBuilder(Transformer):
             name=_ident(name),
             api_key=_setting_value(found, "api_key"),
             api_key_env=_setting_value(found, "api_key_env"),
+            base_url=_setting_value(found, "base_url"),
+            timeout_ms=_setting_value(found, "timeout"),
+            retries=_setting_value(found, "retries"),
             settings={k: s.span for k, s in found.items()},
             span=span_of(meta),
         )
