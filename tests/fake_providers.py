@@ -220,19 +220,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "invalid_request_error", f"fake {wire}: bad request: {exc}", request_id)
             return
         reply = self.fake.responder(request)
+        # recorded on arrival (a client that times out still made the request)
+        status = (reply.status or 200) if isinstance(reply, Fault) else 200
+        self.fake.record(Recorded(request, status, reply, request_id))
         turn: Turn | None = reply if isinstance(reply, Turn) else None
         cut_after = None
         if isinstance(reply, Fault):
             if reply.delay:
                 time.sleep(reply.delay)
             if reply.status is not None:
-                self.fake.record(Recorded(request, reply.status, reply, request_id))
                 self._error(reply.status, _error_type(reply.status), reply.message, request_id, reply.retry_after)
                 return
             turn = reply.then or Turn()
             cut_after = reply.cut_after
         assert turn is not None
-        self.fake.record(Recorded(request, 200, reply, request_id))
         if request.stream:
             events = (_anthropic_events if wire == "anthropic" else _openai_events)(turn, request.model, request_id)
             self._stream(events, request_id, cut_after)
