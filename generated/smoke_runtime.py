@@ -68,7 +68,12 @@ RUNTIME_SPEC = define_runtime(
     agents=[CONCIERGE, TRANSLATOR, GREETER],
     providers={
         "anthropic": {"api_key_env": "ANTHROPIC_API_KEY"},
-        "openai": {"api_key": "sk-test-only-not-a-secret"},
+        "openai": {
+            "api_key": "sk-test-only-not-a-secret",
+            "base_url": "https://api.openai.com/v1",
+            "timeout": 30.0,
+            "retries": 1,
+        },
     },
 )
 

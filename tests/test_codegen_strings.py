@@ -90,8 +90,8 @@ def test_strings_survive_compilation(tmp_path_factory, value: str) -> None:
         scenario = next(c for c in calls if c.func.id == "Scenario")
         assert ast.literal_eval(scenario.args[0]) == value
         assert _keyword(scenario, "input") == value
-        factory = next(c for c in calls if c.func.id == "build_runtime" and c.keywords[0].arg == "testing")
-        assert _keyword(factory, "testing") == {"mock_response": value}
+        mode = next(c for c in calls if c.func.id == "live_or" and c.keywords and c.keywords[0].arg == "testing")
+        assert _keyword(mode, "testing") == {"mock_response": value}
 
         # and the runtime sees exactly the same text: both generated tests pass
         test_functions = [getattr(tests, name) for name in dir(tests) if name.startswith("test_")]

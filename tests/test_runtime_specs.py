@@ -273,7 +273,14 @@ def test_runtime_spec_wire_shape() -> None:
     wire = spec.model_dump(by_alias=True, mode="json")
 
     assert wire["tenant"] == {"resourceId": "acme", "version": "v1"}
-    assert wire["providers"]["openai"] == {"name": "openai", "apiKey": None, "apiKeyEnv": None}
+    # the API key is never dumped (it would reach logs and reports); the live settings are
+    assert wire["providers"]["openai"] == {
+        "name": "openai",
+        "apiKeyEnv": None,
+        "baseUrl": None,
+        "timeout": None,
+        "retries": None,
+    }
     assert wire["plans"] == [
         {
             "name": "P",
