@@ -37,6 +37,7 @@ from agentspec_runtime.testing import (
     tool_call,
 )
 from agentspec_runtime.testing.approval_script import UNANSWERED_FEEDBACK
+from agentspec_runtime.live.selection import live_or
 from runtime_support import Recorder, inventory_runtime, run, store_plan_call
 
 # -- scripts ---------------------------------------------------------------------------------
@@ -250,8 +251,8 @@ def test_book_sfo_to_nrt() -> None:
     scenario.expectations.append(ExpectDispatched([]))
     scenario.expectations.append(ExpectApprovalDecision("book_flight", "approve", kind="tool"))
     adapter = RuntimeAdapter(
-        lambda: build_runtime(handlers={"search_flights": returns({"flights": []})}),
-        prompt=script(
+        lambda: build_runtime(**live_or(interpreter="scripted"), handlers={"search_flights": returns({"flights": []})}),
+        script=script(
             agent_call("booker", script(tool_call("search_flights", {"origin": "SFO"}), tool_call("book_flight", {"flight_id": "NH7"})))
         ),
         approvals=ApprovalScript(tools={"book_flight": ApprovalAnswer("approve", "looks right")}),

@@ -367,11 +367,15 @@ def test_unknown_interpreter_lists_the_valid_ones() -> None:
     assert "'gpt'" in message and all(name in message for name in ("noop", "scripted", "anthropic"))
 
 
-def test_anthropic_is_accepted_but_its_streams_say_not_available_yet() -> None:
+def test_anthropic_is_a_live_interpreter_and_says_what_it_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     runtime = create_runtime(coordinator_only_spec(), interpreter="anthropic")
 
     events = run(collect(runtime.query("hello", thread_id="t")))
 
-    assert types(events) == ["error"]
-    assert events[0]["error"]["code"] == "interpreter_unavailable"
-    assert "not available yet" in events[0]["error"]["message"]
+    assert types(events) == ["data-latency-summary", "error"]  # no model turn was made
+    assert events[1]["error"] == {
+        "message": "provider 'anthropic': no API key: the spec's provider 'anthropic' has no api_key "
+        "and environment variable ANTHROPIC_API_KEY is not set",
+        "code": "provider_config",
+    }

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from .live import selection
+
+# pytest is imported where it is needed, not here: importing it loads pygments, and the runtime's
+# modules import no compiler dependency (tests/test_runtime_imports.py)
 
 
 def pytest_addoption(parser: Any) -> None:
@@ -42,6 +43,8 @@ def pytest_configure(config: Any) -> None:
         selection.selected_interpreter()  # a bad environment value is a usage error now, not in every test
         selection.concurrency()
     except ValueError as exc:
+        import pytest
+
         raise pytest.UsageError(str(exc)) from None
 
 

@@ -7,8 +7,8 @@ agent) return async iterators of event dicts; a stream paused on an
 with that approval's id — typically from inside the consumer's ``async for``.
 
 Whatever goes wrong inside a run, the consumer sees events, not exceptions: a
-malformed script or unavailable interpreter ends the stream with an ``error``
-event (nothing follows it), and an unexpected bug becomes an ``error`` event
+malformed script or a provider that cannot be reached ends the stream with an
+``error`` event (nothing follows it), and an unexpected bug becomes an ``error`` event
 with code ``internal_error``. Mistakes in *calling* the API (an unknown agent,
 a wrong decision string) raise ``ValueError``/``TypeError`` immediately.
 """
@@ -58,13 +58,13 @@ def _check_testing(testing: Any, interpreter: Any) -> TestingInterpreter | None:
     return TestingInterpreter(response)
 
 
-def _pick_interpreter(interpreter: Any) -> Interpreter:
+def _pick_interpreter(interpreter: Any, spec: RuntimeSpec) -> Interpreter:
     if interpreter is None:
         return interpreter_by_name("noop")
     if isinstance(interpreter, Interpreter):
         return interpreter
     if isinstance(interpreter, str):
-        return interpreter_by_name(interpreter)
+        return interpreter_by_name(interpreter, spec.providers)
     raise TypeError(
         f"interpreter must be one of {', '.join(INTERPRETER_NAMES)} or an Interpreter, got {interpreter!r}"
     )
@@ -81,17 +81,18 @@ def create_runtime(
 ) -> "Runtime":
     """Build a runtime; every option is checked here, before anything runs.
 
-    ``interpreter`` is ``"noop"`` (default), ``"scripted"``, ``"anthropic"``
-    (accepted; its streams end with an ``interpreter_unavailable`` error until
-    live models land) or an :class:`Interpreter` instance. ``testing`` selects
-    the testing interpreter and cannot be combined with another interpreter.
+    ``interpreter`` is ``"noop"`` (default), ``"scripted"``, ``"anthropic"`` or
+    ``"openai"`` (live: every step calls that provider's API, with the spec's
+    settings for it; see ``agentspec_runtime.live``), or an
+    :class:`Interpreter` instance. ``testing`` selects the testing interpreter
+    and cannot be combined with another interpreter.
     ``tool_timeout`` (an extension) is how many seconds a tool call may run
     unless its tool says otherwise (``define_tool(..., timeout=)``); None: no limit.
     """
     if not isinstance(spec, RuntimeSpec):
         raise TypeError(f"create_runtime needs a RuntimeSpec (see define_runtime), got {type(spec).__name__}")
     validate_runtime_spec(spec)
-    chosen = _check_testing(testing, interpreter) or _pick_interpreter(interpreter)
+    chosen = _check_testing(testing, interpreter) or _pick_interpreter(interpreter, spec)
     if services is None:
         services = {}
     if not isinstance(services, Mapping):

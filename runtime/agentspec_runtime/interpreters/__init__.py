@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ..conversation import (
     AssistantMessage,
     EndTurn,
@@ -19,19 +22,21 @@ from .base import Interpreter
 from .noop import NoopInterpreter
 from .scripted import ScriptedCall, ScriptedInterpreter, parse_script
 from .mock_response import TestingInterpreter
-from .unavailable import UnavailableInterpreter
 
-#: Names accepted by ``create_runtime(interpreter=...)``.
-INTERPRETER_NAMES = ("noop", "scripted", "anthropic")
+#: Names accepted by ``create_runtime(interpreter=...)``; the last two call a real model.
+INTERPRETER_NAMES = ("noop", "scripted", "anthropic", "openai")
 
 
-def interpreter_by_name(name: str) -> Interpreter:
+def interpreter_by_name(name: str, providers: Mapping[str, Any] | None = None) -> Interpreter:
+    """The interpreter ``name``; a live one gets the spec's declaration of its provider from ``providers``."""
     if name == "noop":
         return NoopInterpreter()
     if name == "scripted":
         return ScriptedInterpreter()
-    if name == "anthropic":
-        return UnavailableInterpreter("anthropic")
+    if name in ("anthropic", "openai"):
+        from ..live import live_interpreter  # imports the SDK, or says which extra to install
+
+        return live_interpreter(name, (providers or {}).get(name))
     raise ValueError(
         f"unknown interpreter {name!r}; valid interpreters: {', '.join(INTERPRETER_NAMES)} "
         "(for mocked responses pass testing={'mock_response': ...} instead)"
@@ -56,7 +61,6 @@ __all__ = [
     "ScriptedCall",
     "ScriptedInterpreter",
     "TestingInterpreter",
-    "UnavailableInterpreter",
     "interpreter_by_name",
     "parse_script",
 ]
