@@ -68,12 +68,8 @@ RUNTIME_SPEC = define_runtime(
     agents=[CONCIERGE, TRANSLATOR, GREETER],
     providers={
         "anthropic": {"api_key_env": "ANTHROPIC_API_KEY"},
-        "openai": {
-            "api_key": "sk-test-only-not-a-secret",
-            "base_url": "https://api.openai.com/v1",
-            "timeout": 30.0,
-            "retries": 1,
-        },
+        "openai": {"api_key": "sk-test-only-not-a-secret", "timeout": 30.0, "retries": 1},
+        "local": {"api_key_env": "LOCAL_MODEL_KEY", "base_url": "http://127.0.0.1:8080/v1"},
     },
 )
 
