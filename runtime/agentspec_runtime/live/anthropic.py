@@ -17,7 +17,7 @@ import httpx2
 
 from ..conversation import TextChunk, ToolCall
 from ..usage import json_text
-from .failures import ProviderFailure, retryable_status
+from .failures import ProviderFailure, cause, guarded, retry_after, retryable_status
 from .reply import ModelReply, tool_arguments
 from .settings import ProviderSettings
 from .transport import http_client
@@ -74,7 +74,6 @@ class AnthropicAdapter:
                     ],
                     input_tokens=message.usage.input_tokens,
                     output_tokens=message.usage.output_tokens,
-                    request_id=getattr(message, "_request_id", None),
                 )
         except anthropic.APIStatusError as exc:
             raise _status_failure(exc) from None
@@ -84,7 +83,7 @@ class AnthropicAdapter:
             ) from None
         except anthropic.APIConnectionError as exc:
             raise ProviderFailure(
-                "anthropic", "provider_unreachable", f"cannot connect: {_cause(exc)}", retryable=True
+                "anthropic", "provider_unreachable", f"cannot connect: {cause(exc)}", retryable=True
             ) from None
         except httpx2.HTTPError as exc:  # the transport failed mid-stream
             raise ProviderFailure("anthropic", "provider_stream_cut", f"the stream broke off: {exc}", retryable=True) from None
@@ -92,11 +91,11 @@ class AnthropicAdapter:
     async def _streamed(self, client: anthropic.AsyncAnthropic, params: dict[str, Any]) -> AsyncIterator[TextChunk | ModelReply]:
         stream = await client.messages.create(**params, stream=True)
         request_id = stream.response.headers.get("request-id")
-        reply = ModelReply(model=params["model"], stop_reason="", request_id=request_id)
+        reply = ModelReply(model=params["model"], stop_reason="")
         tools: dict[int, dict[str, Any]] = {}
         complete = False
         try:
-            async for event in _guarded(stream, request_id, self.settings.timeout):
+            async for event in guarded(stream, "anthropic", anthropic, httpx2.HTTPError, request_id, self.settings.timeout):
                 if event.type == "message_start":
                     reply.model = event.message.model or reply.model
                     reply.input_tokens = event.message.usage.input_tokens
@@ -183,7 +182,7 @@ def _status_failure(exc: anthropic.APIStatusError) -> ProviderFailure:
         status=exc.status_code,
         request_id=exc.request_id,
         retryable=retryable_status(exc.status_code),
-        retry_after=_retry_after(exc.response),
+        retry_after=retry_after(exc.response),
     )
 
 
@@ -193,37 +192,3 @@ def _body_message(body: object) -> str | None:
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return error["message"]
     return None
-
-
-async def _guarded(stream: Any, request_id: str | None, timeout: float) -> AsyncIterator[Any]:
-    """The stream's events; a transport failure once the response has begun is a cut stream."""
-    iterator = stream.__aiter__()
-    while True:
-        try:
-            event = await iterator.__anext__()
-        except StopAsyncIteration:
-            return
-        except anthropic.APITimeoutError:
-            raise ProviderFailure(
-                "anthropic", "provider_timeout", f"the stream stalled: nothing for {timeout:g} s", request_id=request_id, retryable=True
-            ) from None
-        except (anthropic.APIConnectionError, httpx2.HTTPError) as exc:
-            raise ProviderFailure(
-                "anthropic", "provider_stream_cut", f"the stream broke off: {_cause(exc)}", request_id=request_id, retryable=True
-            ) from None
-        yield event
-
-
-def _retry_after(response: httpx2.Response) -> float | None:
-    try:
-        return float(response.headers.get("retry-after", ""))
-    except ValueError:
-        return None
-
-
-def _cause(exc: BaseException) -> str:
-    cause = exc.__cause__ or exc.__context__
-    return f"{type(cause).__name__}: {cause}" if cause else str(exc)
-
-
-__all__ = ["AnthropicAdapter", "to_messages"]

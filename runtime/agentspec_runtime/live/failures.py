@@ -11,7 +11,7 @@ redacted of the API key before they leave.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, AsyncIterator, Callable
 
 from ..errors import StreamError
 
@@ -49,3 +49,40 @@ class ProviderFailure(Exception):
 
     def as_stream_error(self, attempts: int, redact: Callable[[str], str] = str) -> StreamError:
         return StreamError(redact(self.describe(attempts)), code=self.code)
+
+
+def retry_after(response: Any) -> float | None:
+    """The ``retry-after`` header of a response, in seconds, if it is a number."""
+    try:
+        return float(response.headers.get("retry-after", ""))
+    except (AttributeError, ValueError):
+        return None
+
+
+def cause(exc: BaseException) -> str:
+    """What is behind an SDK connection error, e.g. ``ConnectError: All connection attempts failed``."""
+    behind = exc.__cause__ or exc.__context__
+    return f"{type(behind).__name__}: {behind}" if behind else str(exc)
+
+
+async def guarded(
+    stream: Any, provider: str, sdk: Any, transport_error: type[BaseException], request_id: str | None, timeout: float
+) -> AsyncIterator[Any]:
+    """A response stream's events; a failure once the response has begun is a stalled or cut stream."""
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            event = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        except sdk.APITimeoutError:
+            raise ProviderFailure(
+                provider, "provider_timeout", f"the stream stalled: nothing for {timeout:g} s",
+                request_id=request_id, retryable=True,
+            ) from None
+        except (sdk.APIConnectionError, transport_error) as exc:
+            raise ProviderFailure(
+                provider, "provider_stream_cut", f"the stream broke off: {cause(exc)}",
+                request_id=request_id, retryable=True,
+            ) from None
+        yield event

@@ -18,7 +18,7 @@ import openai
 
 from ..conversation import TextChunk, ToolCall
 from ..usage import json_text
-from .failures import ProviderFailure, retryable_status
+from .failures import ProviderFailure, cause, guarded, retry_after, retryable_status
 from .reply import ModelReply, tool_arguments
 from .settings import ProviderSettings
 from .transport import http_client
@@ -79,7 +79,6 @@ class OpenAIAdapter:
                     ],
                     input_tokens=completion.usage.prompt_tokens if completion.usage else None,
                     output_tokens=completion.usage.completion_tokens if completion.usage else None,
-                    request_id=getattr(completion, "_request_id", None),
                 )
         except openai.APIStatusError as exc:
             raise _status_failure(exc) from None
@@ -88,18 +87,18 @@ class OpenAIAdapter:
                 "openai", "provider_timeout", f"no answer within {self.settings.timeout:g} s", retryable=True
             ) from None
         except openai.APIConnectionError as exc:
-            raise ProviderFailure("openai", "provider_unreachable", f"cannot connect: {_cause(exc)}", retryable=True) from None
+            raise ProviderFailure("openai", "provider_unreachable", f"cannot connect: {cause(exc)}", retryable=True) from None
         except httpx2.HTTPError as exc:  # the transport failed mid-stream
             raise ProviderFailure("openai", "provider_stream_cut", f"the stream broke off: {exc}", retryable=True) from None
 
     async def _streamed(self, client: openai.AsyncOpenAI, params: dict[str, Any]) -> AsyncIterator[TextChunk | ModelReply]:
         stream = await client.chat.completions.create(**params, stream=True, stream_options={"include_usage": True})
         request_id = stream.response.headers.get("x-request-id")
-        reply = ModelReply(model=params["model"], stop_reason="", request_id=request_id)
+        reply = ModelReply(model=params["model"], stop_reason="")
         calls: dict[int, dict[str, Any]] = {}
         finished = False
         try:
-            async for chunk in _guarded(stream, request_id, self.settings.timeout):
+            async for chunk in guarded(stream, "openai", openai, httpx2.HTTPError, request_id, self.settings.timeout):
                 reply.model = chunk.model or reply.model
                 if chunk.usage is not None:
                     reply.input_tokens = chunk.usage.prompt_tokens
@@ -170,36 +169,5 @@ def _status_failure(exc: openai.APIStatusError) -> ProviderFailure:
         status=exc.status_code,
         request_id=exc.request_id,
         retryable=retryable_status(exc.status_code),
-        retry_after=_retry_after(exc.response),
+        retry_after=retry_after(exc.response),
     )
-
-
-async def _guarded(stream: Any, request_id: str | None, timeout: float) -> AsyncIterator[Any]:
-    """The stream's events; a transport failure once the response has begun is a cut stream."""
-    iterator = stream.__aiter__()
-    while True:
-        try:
-            event = await iterator.__anext__()
-        except StopAsyncIteration:
-            return
-        except openai.APITimeoutError:
-            raise ProviderFailure(
-                "openai", "provider_timeout", f"the stream stalled: nothing for {timeout:g} s", request_id=request_id, retryable=True
-            ) from None
-        except (openai.APIConnectionError, httpx2.HTTPError) as exc:
-            raise ProviderFailure(
-                "openai", "provider_stream_cut", f"the stream broke off: {_cause(exc)}", request_id=request_id, retryable=True
-            ) from None
-        yield event
-
-
-def _retry_after(response: httpx2.Response) -> float | None:
-    try:
-        return float(response.headers.get("retry-after", ""))
-    except ValueError:
-        return None
-
-
-def _cause(exc: BaseException) -> str:
-    cause = exc.__cause__ or exc.__context__
-    return f"{type(cause).__name__}: {cause}" if cause else str(exc)

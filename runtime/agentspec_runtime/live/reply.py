@@ -20,7 +20,6 @@ class ModelReply:
     tool_calls: list[ToolCall] = field(default_factory=list)
     input_tokens: int | None = None
     output_tokens: int | None = None
-    request_id: str | None = None
 
 
 def tool_arguments(raw: str | dict[str, Any] | None) -> dict[str, Any]:
