@@ -14,7 +14,7 @@ import json
 import pytest
 
 from agentspec_runtime.bridge import events_to_trace
-from fake_providers import FakeProvider, Replies, ToolUse, Turn, always
+from fake_providers import Fault, FakeProvider, Replies, ToolUse, Turn, always
 from live_support import drain, live_runtime, of_type, text_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -180,3 +180,24 @@ def test_a_model_that_never_stops_calling_tools_hits_the_turn_limit(wire: str) -
         },
     }
     assert len(fake.requests) == 4
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_plain_completion_for_the_judge_returns_the_text_and_fails_clearly(wire: str) -> None:
+    import asyncio
+
+    from agentspec_runtime.errors import StreamError
+    from agentspec_runtime.live.complete import completion
+    from live_support import shop
+
+    replies = Replies(Turn(text='{"passed": true}'), Fault(status=400, message="no"))
+    with FakeProvider(wire, replies) as fake:
+        declared = shop(wire, base_url=fake.base_url).providers[wire]
+        complete = completion(wire, "judge-model", declared)
+        assert asyncio.run(complete("You judge.", "Did it work?")) == '{"passed": true}'
+        with pytest.raises(StreamError, match=f"{wire} API, HTTP 400, request id req_fake_0002: invalid_request_error: no"):
+            asyncio.run(complete("You judge.", "Again?"))
+    sent = fake.requests[0].request
+    assert (sent.system, sent.first_user_text, sent.model, sent.tools) == ("You judge.", "Did it work?", "judge-model", [])
+    # Chat Completions takes a temperature; the Messages API (anthropic SDK 2.x) has none
+    assert sent.body.get("temperature") == (0 if wire == "openai" else None)

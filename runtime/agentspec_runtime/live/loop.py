@@ -82,15 +82,6 @@ class LiveInterpreter(Interpreter):
         except ProviderConfigError as exc:
             raise StreamError(str(exc), code="provider_config") from None
 
-    def _adapter(self, settings: ProviderSettings) -> Any:
-        if self.provider == "anthropic":
-            from .anthropic import AnthropicAdapter
-
-            return AnthropicAdapter(settings, max_tokens=self.max_tokens, stream=self.stream)
-        from .openai import OpenAIAdapter
-
-        return OpenAIAdapter(settings, max_tokens=self.max_tokens, stream=self.stream)
-
     async def next_step(self, request: StepRequest) -> AsyncIterator[StepPart]:
         if request.step > self.max_turns:
             raise StreamError(
@@ -99,29 +90,51 @@ class LiveInterpreter(Interpreter):
                 code="turn_limit",
             )
         settings = self.settings(request)
-        adapter = self._adapter(settings)
+        adapter = adapter_for(settings, max_tokens=self.max_tokens, stream=self.stream)
         params = adapter.request(request.model, request.system, request.messages, request.tools)
-        policy = RetryPolicy(settings.retries, initial_delay=self.initial_retry_delay)
         reply: ModelReply | None = None
-        async with adapter.client() as client:
-            for attempt in range(1, policy.retries + 2):
-                streamed = False
-                try:
-                    async for part in adapter.step(client, params):
-                        if isinstance(part, TextChunk):
-                            streamed = True
-                            yield part
-                        else:
-                            reply = part
-                    break
-                except ProviderFailure as failure:
-                    # text already streamed cannot be taken back: only a call that showed nothing is retried
-                    if streamed or not failure.retryable or attempt > policy.retries:
-                        raise failure.as_stream_error(attempt, settings.redact) from None
-                    await asyncio.sleep(policy.delay(attempt - 1, failure.retry_after))
+        async for part in model_call(adapter, params, settings, self.initial_retry_delay):
+            if isinstance(part, TextChunk):
+                yield part
+            else:
+                reply = part
         assert reply is not None
         yield ModelUsage(model=reply.model, input_tokens=reply.input_tokens, output_tokens=reply.output_tokens)
         for call in reply.tool_calls:
             yield call
         if not reply.tool_calls:
             yield EndTurn(reply.stop_reason)
+
+
+def adapter_for(settings: ProviderSettings, *, max_tokens: int = DEFAULT_MAX_TOKENS, stream: bool = True) -> Any:
+    """The adapter that speaks ``settings.provider``'s API (imports its SDK)."""
+    if settings.provider == "anthropic":
+        from .anthropic import AnthropicAdapter
+
+        return AnthropicAdapter(settings, max_tokens=max_tokens, stream=stream)
+    from .openai import OpenAIAdapter
+
+    return OpenAIAdapter(settings, max_tokens=max_tokens, stream=stream)
+
+
+async def model_call(
+    adapter: Any, params: dict[str, Any], settings: ProviderSettings, initial_retry_delay: float = 0.5
+) -> AsyncIterator[TextChunk | ModelReply]:
+    """One model call with retries: its text chunks as they stream, then its :class:`ModelReply`.
+
+    Raises ``StreamError`` (redacted of the key) when the call fails for good.
+    """
+    policy = RetryPolicy(settings.retries, initial_delay=initial_retry_delay)
+    async with adapter.client() as client:
+        for attempt in range(1, policy.retries + 2):
+            streamed = False
+            try:
+                async for part in adapter.step(client, params):
+                    streamed = streamed or isinstance(part, TextChunk)
+                    yield part
+                return
+            except ProviderFailure as failure:
+                # text already streamed cannot be taken back: only a call that showed nothing is retried
+                if streamed or not failure.retryable or attempt > policy.retries:
+                    raise failure.as_stream_error(attempt, settings.redact) from None
+                await asyncio.sleep(policy.delay(attempt - 1, failure.retry_after))
