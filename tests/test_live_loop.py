@@ -183,21 +183,19 @@ def test_a_model_that_never_stops_calling_tools_hits_the_turn_limit(wire: str) -
 
 
 @pytest.mark.parametrize("wire", WIRES)
-def test_a_plain_completion_for_the_judge_returns_the_text_and_fails_clearly(wire: str) -> None:
+def test_the_model_backed_judge_asks_the_live_model_once_and_fails_clearly(wire: str) -> None:
     import asyncio
 
     from agentspec_runtime.errors import StreamError
-    from agentspec_runtime.live.complete import completion
-    from live_support import shop
+    from agentspec_runtime.live_judge import interpreter_completion
 
     replies = Replies(Turn(text='{"passed": true}'), Fault(status=400, message="no"))
     with FakeProvider(wire, replies) as fake:
-        declared = shop(wire, base_url=fake.base_url).providers[wire]
-        complete = completion(wire, "judge-model", declared)
+        complete = interpreter_completion(live_runtime(wire, fake), agent="clerk")
         assert asyncio.run(complete("You judge.", "Did it work?")) == '{"passed": true}'
         with pytest.raises(StreamError, match=f"{wire} API, HTTP 400, request id req_fake_0002: invalid_request_error: no"):
             asyncio.run(complete("You judge.", "Again?"))
     sent = fake.requests[0].request
-    assert (sent.system, sent.first_user_text, sent.model, sent.tools) == ("You judge.", "Did it work?", "judge-model", [])
+    assert (sent.system, sent.first_user_text, sent.tools, sent.stream) == ("You judge.", "Did it work?", [], False)
     # Chat Completions takes a temperature; the Messages API (anthropic SDK 2.x) has none
     assert sent.body.get("temperature") == (0 if wire == "openai" else None)

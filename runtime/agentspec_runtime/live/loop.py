@@ -58,6 +58,7 @@ class LiveInterpreter(Interpreter):
         max_tokens: int = DEFAULT_MAX_TOKENS,
         stream: bool = True,
         initial_retry_delay: float = 0.5,
+        temperature: float | None = None,
     ) -> None:
         if provider not in ("anthropic", "openai"):
             raise ValueError(f"no live interpreter for provider {provider!r} (live: anthropic, openai)")
@@ -71,6 +72,18 @@ class LiveInterpreter(Interpreter):
         self.max_tokens = max_tokens
         self.stream = stream
         self.initial_retry_delay = initial_retry_delay
+        self.temperature = temperature
+
+    def for_judging(self) -> "LiveInterpreter":
+        """The same provider, for one plain answer (the model-backed judge): temperature 0, no streaming.
+
+        The Messages API of the ``anthropic`` SDK this runtime supports (2.x)
+        takes no temperature, so there it is left out.
+        """
+        return LiveInterpreter(
+            self.provider, self.declared, max_turns=1, max_tokens=1024, stream=False,
+            initial_retry_delay=self.initial_retry_delay, temperature=0.0,
+        )
 
     def __repr__(self) -> str:
         return f"LiveInterpreter({self.provider!r}, max_turns={self.max_turns}, stream={self.stream})"
@@ -92,6 +105,8 @@ class LiveInterpreter(Interpreter):
         settings = self.settings(request)
         adapter = adapter_for(settings, max_tokens=self.max_tokens, stream=self.stream)
         params = adapter.request(request.model, request.system, request.messages, request.tools)
+        if self.temperature is not None and self.provider == "openai":
+            params["temperature"] = self.temperature
         reply: ModelReply | None = None
         async for part in model_call(adapter, params, settings, self.initial_retry_delay):
             if isinstance(part, TextChunk):
