@@ -60,7 +60,7 @@ def test_the_key_is_in_no_event_trace_report_repr_or_log(wire: str, caplog: pyte
         "failure report": failure_report(result, "here:1"),
         "result": repr(result),
         "runtime": repr(runtime) + repr(runtime.__dict__),
-        "interpreter": repr(runtime._interpreter) + repr(vars(runtime._interpreter)),
+        "interpreter": repr(runtime.interpreter_instance) + repr(vars(runtime.interpreter_instance)),
         "spec": repr(runtime.spec) + runtime.spec.model_dump_json(by_alias=True),
         "provider": repr(runtime.spec.providers[wire]) + str(runtime.spec.providers[wire].model_dump()),
         "settings": repr(settings) + str(settings),

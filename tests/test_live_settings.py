@@ -80,7 +80,7 @@ def test_live_mode_comes_from_the_option_then_the_environment(monkeypatch: pytes
 def test_live_interpreters_are_chosen_by_name() -> None:
     runtime = create_runtime(shop("openai"), interpreter="openai")
     assert runtime.interpreter == "openai"
-    assert KEY not in repr(runtime._interpreter)
+    assert KEY not in repr(runtime.interpreter_instance)
 
 
 CHECK_WITHOUT_SDKS = """
