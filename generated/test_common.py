@@ -4,6 +4,7 @@
 """Scenarios of specs/common.agentspec: each runs on the harness and is checked with agentgate."""
 
 from agentgate import Scenario
+from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.testing.bridge import RuntimeAdapter
 from agentspec_runtime.testing.runner import failure_report, run_scenario
 from agentspec_runtime.testing.scripts import script, tool_call
@@ -18,9 +19,9 @@ def test_concierge_looks_the_customer_up() -> None:
     scenario.expect_output(contains="gold")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
-        lambda: build_runtime(interpreter="scripted"),
+        lambda: build_runtime(**live_or(interpreter="scripted")),
         agent="concierge",
-        prompt=script(tool_call("lookup_customer", {"customer_id": "C-42"})),
+        script=script(tool_call("lookup_customer", {"customer_id": "C-42"})),
     )
     result = run_scenario(scenario, adapter)
     assert result.passed, failure_report(result, "specs/common.agentspec:27")

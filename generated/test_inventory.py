@@ -11,6 +11,7 @@ from agentspec_runtime import (
     define_test_case,
     define_trajectory_scorer_config,
 )
+from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.scored import score_report, score_scenario
 from agentspec_runtime.testing.approval_script import ApprovalAnswer, ApprovalScript
 from agentspec_runtime.testing.bridge import RuntimeAdapter
@@ -68,8 +69,8 @@ def test_an_approved_plan_is_executed() -> None:
     scenario.expect_milestone("executed", state_key="executed", weight=0.5)
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
-        lambda: build_runtime(interpreter="scripted"),
-        prompt=RUN_RESTOCK,
+        lambda: build_runtime(**live_or(interpreter="scripted")),
+        script=RUN_RESTOCK,
         approvals=ApprovalScript(plans={"p1": ApprovalAnswer("approve", "ok")}),
     )
     result = run_scenario(scenario, adapter)
@@ -83,8 +84,8 @@ def test_a_rejected_plan_is_never_dispatched() -> None:
     scenario.expectations.append(ExpectPlanStatus("p1", "rejected"))
     scenario.expectations.append(ExpectApprovalDecision("p1", "reject", kind="plan"))
     adapter = RuntimeAdapter(
-        lambda: build_runtime(interpreter="scripted"),
-        prompt=RUN_RESTOCK,
+        lambda: build_runtime(**live_or(interpreter="scripted")),
+        script=RUN_RESTOCK,
         approvals=ApprovalScript(plans={"p1": ApprovalAnswer("reject", "too much stock already")}),
     )
     result = run_scenario(scenario, adapter)
@@ -99,8 +100,8 @@ def test_a_revision_request_sends_the_plan_back() -> None:
     scenario.expectations.append(ExpectApprovalDecision("p1", "revise", kind="plan"))
     scenario.expect_output(contains="should_revise")
     adapter = RuntimeAdapter(
-        lambda: build_runtime(interpreter="scripted"),
-        prompt=RUN_RESTOCK,
+        lambda: build_runtime(**live_or(interpreter="scripted")),
+        script=RUN_RESTOCK,
         approvals=ApprovalScript(
             plans={"*": ApprovalAnswer("revise", "order 3, not 5", partial={"quantity": 3})}
         ),

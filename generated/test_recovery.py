@@ -4,6 +4,7 @@
 """Scenarios of specs/recovery.agentspec: each runs on the harness and is checked with agentgate."""
 
 from agentgate import Scenario
+from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.testing.bridge import RuntimeAdapter
 from agentspec_runtime.testing.fixtures import fails, returns
 from agentspec_runtime.testing.runner import failure_report, run_scenario
@@ -22,9 +23,9 @@ def test_a_failing_tool_is_retried_then_the_fallback_answers() -> None:
     scenario.expect_tool_call("cached_rates", after="fetch_rates")
     scenario.expect_output(contains="151.2")
     adapter = RuntimeAdapter(
-        lambda: build_runtime(interpreter="scripted"),
+        lambda: build_runtime(**live_or(interpreter="scripted")),
         agent="treasurer",
-        prompt=script(
+        script=script(
             tool_call("fetch_rates", {"currency": "JPY"}),
             tool_call("fetch_rates", {"currency": "JPY"}),
             tool_call("cached_rates", {"currency": "JPY"}),
@@ -45,11 +46,11 @@ def test_when_the_live_service_is_back_no_fallback_is_needed() -> None:
     scenario.expect_output(contains="150.9")
     adapter = RuntimeAdapter(
         lambda: build_runtime(
-            interpreter="scripted",
+            **live_or(interpreter="scripted"),
             handlers={"fetch_rates": returns({"currency": "JPY", "rate": 150.9, "stale": False})},
         ),
         agent="treasurer",
-        prompt=script(tool_call("fetch_rates", {"currency": "JPY"})),
+        script=script(tool_call("fetch_rates", {"currency": "JPY"})),
     )
     result = run_scenario(scenario, adapter)
     assert result.passed, failure_report(result, "specs/recovery.agentspec:38")
@@ -66,10 +67,10 @@ def test_when_the_cache_is_empty_too_nothing_stale_is_quoted() -> None:
     scenario.expect_output(matches="^$")
     adapter = RuntimeAdapter(
         lambda: build_runtime(
-            interpreter="scripted", handlers={"cached_rates": fails("cache is empty")}
+            **live_or(interpreter="scripted"), handlers={"cached_rates": fails("cache is empty")}
         ),
         agent="treasurer",
-        prompt=script(
+        script=script(
             tool_call("fetch_rates", {"currency": "JPY"}),
             tool_call("cached_rates", {"currency": "JPY"}),
         ),

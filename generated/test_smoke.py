@@ -10,6 +10,7 @@ from agentspec_runtime import (
     define_final_response_eval,
     define_test_case,
 )
+from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.scored import score_report, score_scenario
 from agentspec_runtime.testing.bridge import RuntimeAdapter
 from agentspec_runtime.testing.runner import failure_report, run_scenario
@@ -18,7 +19,7 @@ from smoke_runtime import build_runtime
 
 
 def test_smoke_mocked_coordinator() -> None:
-    """smoke: mocked coordinator (specs/smoke.agentspec:22)"""
+    """smoke: mocked coordinator (specs/smoke.agentspec:30)"""
     scenario = Scenario("smoke: mocked coordinator", input="hello", max_llm_calls=1)
     scenario.expect_output(contains="How can I help")
     scenario.expect_output(not_contains="error")
@@ -27,15 +28,15 @@ def test_smoke_mocked_coordinator() -> None:
     scenario.expect_max_steps(4)
     adapter = RuntimeAdapter(
         lambda: build_runtime(
-            testing={"mock_response": "Hello! How can I help with your trip today?"}
+            **live_or(testing={"mock_response": "Hello! How can I help with your trip today?"})
         )
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/smoke.agentspec:22")
+    assert result.passed, failure_report(result, "specs/smoke.agentspec:30")
 
 
 def test_smoke_mocked_text_keeps_quotes_braces_and_unicode() -> None:
-    """smoke: mocked text keeps quotes, braces and unicode (specs/smoke.agentspec:49)"""
+    """smoke: mocked text keeps quotes, braces and unicode (specs/smoke.agentspec:57)"""
     scenario = Scenario(
         "smoke: mocked text keeps quotes, braces and unicode", input="say something tricky"
     )
@@ -44,19 +45,22 @@ def test_smoke_mocked_text_keeps_quotes_braces_and_unicode() -> None:
     scenario.expect_output(matches='(?i)"HI"\\s+\\{\\{')
     adapter = RuntimeAdapter(
         lambda: build_runtime(
-            testing={
-                "mock_response": (
-                    'She said "hi" {{ not a template }} \\ 東京 ✈\n' "  and kept the indentation."
-                )
-            }
+            **live_or(
+                testing={
+                    "mock_response": (
+                        'She said "hi" {{ not a template }} \\ 東京 ✈\n'
+                        "  and kept the indentation."
+                    )
+                }
+            )
         )
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/smoke.agentspec:49")
+    assert result.passed, failure_report(result, "specs/smoke.agentspec:57")
 
 
 def test_smoke_mocked_coordinator_score() -> None:
-    """smoke: mocked coordinator: score (specs/smoke.agentspec:22)"""
+    """smoke: mocked coordinator: score (specs/smoke.agentspec:30)"""
     case = define_test_case(
         "smoke: mocked coordinator",
         "hello",
@@ -94,4 +98,4 @@ def test_smoke_mocked_coordinator_score() -> None:
         spec="specs/smoke.agentspec",
         pass_at=2,
     )
-    assert outcome.passed, score_report(outcome, "specs/smoke.agentspec:22")
+    assert outcome.passed, score_report(outcome, "specs/smoke.agentspec:30")

@@ -11,6 +11,7 @@ from agentspec_runtime import (
     define_test_case,
     define_trajectory_scorer_config,
 )
+from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.scored import score_report, score_scenario
 from agentspec_runtime.testing.approval_script import ApprovalAnswer, ApprovalScript
 from agentspec_runtime.testing.bridge import RuntimeAdapter
@@ -65,8 +66,8 @@ def test_book_sfo_to_nrt() -> None:
     scenario.expect_max_duration(10000.0)
     scenario.expect_max_tokens(5000)
     adapter = RuntimeAdapter(
-        lambda: build_runtime(interpreter="scripted"),
-        prompt=script(agent_call("booker", BOOK_CHEAPEST)),
+        lambda: build_runtime(**live_or(interpreter="scripted")),
+        script=script(agent_call("booker", BOOK_CHEAPEST)),
         approvals=ApprovalScript(tools={"book_flight": ApprovalAnswer("approve", "looks right")}),
         timeout_seconds=30.0,
     )
@@ -84,9 +85,9 @@ def test_a_rejected_booking_is_never_made() -> None:
     scenario.expect_output(not_contains="BK-")
     scenario.expect_no_tool_call("cancel_booking")
     adapter = RuntimeAdapter(
-        lambda: build_runtime(interpreter="scripted"),
+        lambda: build_runtime(**live_or(interpreter="scripted")),
         agent="booker",
-        prompt=BOOK_CHEAPEST,
+        script=BOOK_CHEAPEST,
         approvals=ApprovalScript(
             tools={"book_flight": ApprovalAnswer("reject", "the customer changed their mind")}
         ),
@@ -109,10 +110,10 @@ def test_no_flights_found_nothing_is_booked() -> None:
     scenario.expectations.append(ExpectNoApproval())
     adapter = RuntimeAdapter(
         lambda: build_runtime(
-            interpreter="scripted", handlers={"search_flights": returns({"flights": []})}
+            **live_or(interpreter="scripted"), handlers={"search_flights": returns({"flights": []})}
         ),
         agent="booker",
-        prompt=script(
+        script=script(
             tool_call(
                 "search_flights",
                 {
@@ -142,9 +143,9 @@ def test_small_refunds_need_no_approval_large_ones_do() -> None:
     scenario.expectations.append(ExpectApprovalDecision("refund", "approve", kind="tool"))
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
-        lambda: build_runtime(interpreter="scripted"),
+        lambda: build_runtime(**live_or(interpreter="scripted")),
         agent="booker",
-        prompt=script(
+        script=script(
             tool_call("refund", {"booking_id": "BK-1", "amount": 20.0}),
             tool_call("refund", {"booking_id": "BK-2", "amount": 900.0}),
         ),

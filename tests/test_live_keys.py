@@ -14,9 +14,9 @@ import logging
 import pytest
 
 from agentgate import Scenario
-from agentspec_runtime.bridge import RuntimeAdapter, events_to_trace
+from agentspec_runtime.testing.bridge import RuntimeAdapter, events_to_trace
 from agentspec_runtime.live.settings import resolve_settings
-from agentspec_runtime.scenarios import failure_report, run_scenario
+from agentspec_runtime.testing.runner import failure_report, run_scenario
 from fake_providers import Fault, FakeProvider, Replies, ToolUse, Turn
 from live_support import KEY, drain, live_runtime, shop
 

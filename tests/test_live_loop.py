@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from agentspec_runtime.bridge import events_to_trace
+from agentspec_runtime.testing.bridge import events_to_trace
 from fake_providers import Fault, FakeProvider, Replies, ToolUse, Turn, always
 from live_support import drain, live_runtime, of_type, text_of
 
