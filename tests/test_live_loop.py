@@ -51,6 +51,9 @@ def test_a_tool_loop_streams_text_dispatches_calls_and_reports_real_usage(wire: 
     assert events[-1]["usage"] == {"promptTokens": 280, "completionTokens": 42, "totalTokens": 322}
     turns = events[-2]["data"]["turns"]
     assert [t["usage"]["promptTokens"] for t in turns] == [120, 160]
+    assert [t["model"] for t in turns] == [first_model := {"anthropic": "claude-haiku-4-5", "openai": "gpt-4.1-mini"}[wire]] * 2
+    trace = events_to_trace(events, input="How many A-1?")
+    assert [s.metadata["model"] for s in trace.steps if s.kind.name == "LLM_CALL"] == [first_model] * 2
 
     # what the model was shown: the agent's prompt as the system prompt, its tools as JSON schema
     first, second = (entry.request for entry in fake.requests)
@@ -199,3 +202,37 @@ def test_the_model_backed_judge_asks_the_live_model_once_and_fails_clearly(wire:
     assert (sent.system, sent.first_user_text, sent.tools, sent.stream) == ("You judge.", "Did it work?", [], False)
     # Chat Completions takes a temperature; the Messages API (anthropic SDK 2.x) has none
     assert sent.body.get("temperature") == (0 if wire == "openai" else None)
+
+
+def test_a_reported_latency_is_the_turns_duration_and_the_live_loop_reports_one() -> None:
+    import asyncio
+
+    from agentspec_runtime import create_runtime
+    from agentspec_runtime.interpreters import EndTurn, Interpreter, ModelUsage, TextChunk
+    from live_support import shop
+
+    class Measured(Interpreter):
+        name = "measured"
+        emits_summary = True
+
+        async def next_step(self, request):
+            yield TextChunk("hi")
+            yield ModelUsage(model="m-1", latency_ms=12.5)
+            yield EndTurn()
+
+    events = drain(create_runtime(shop(), interpreter=Measured()), "x", agent="clerk")
+    assert events[-2]["data"]["turns"] == [
+        {"agent": "clerk", "model": "m-1", "durationMs": 12.5, "usage": events[-1]["usage"]}
+    ]
+
+    async def parts(interpreter, request):
+        return [part async for part in interpreter.next_step(request)]
+
+    with FakeProvider("anthropic", Replies(Turn(text="ok"))) as fake:
+        runtime = live_runtime("anthropic", fake)
+        clerk = runtime.spec.agent("clerk")
+        from agentspec_runtime.conversation import StepRequest, UserMessage
+
+        request = StepRequest(agent=clerk, provider=runtime.spec.providers["anthropic"], system="s", messages=[UserMessage("u")], tools=())
+        usage = next(p for p in asyncio.run(parts(runtime.interpreter_instance, request)) if isinstance(p, ModelUsage))
+    assert usage.latency_ms is not None and usage.latency_ms > 0

@@ -75,6 +75,8 @@ class ModelUsage:
     model: str | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
+    #: how long the model call took; ``None``: the step's duration (which includes its tool calls)
+    latency_ms: float | None = None
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,7 @@ class Execution:
                         part.model or reported.model,
                         reported.input_tokens if part.input_tokens is None else part.input_tokens,
                         reported.output_tokens if part.output_tokens is None else part.output_tokens,
+                        reported.latency_ms if part.latency_ms is None else part.latency_ms,
                     )
                 elif isinstance(part, EndTurn):
                     run.finished = True
@@ -190,7 +191,8 @@ class Execution:
             completion_tokens if reported.output_tokens is None else reported.output_tokens,
         )
         self.usage.add(usage)
-        turn.finish(usage, _ms_since(started), reported.model)
+        duration = _ms_since(started) if reported.latency_ms is None else round(reported.latency_ms, 3)
+        turn.finish(usage, duration, reported.model)
         if not made_calls:
             run.finished = True
         request.step += 1

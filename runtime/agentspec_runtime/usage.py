@@ -76,4 +76,4 @@ class TurnRecord:
             self.model = model
 
     def as_event(self) -> dict[str, Any]:
-        return {"agent": self.agent, "durationMs": self.duration_ms, "usage": self.usage.as_event()}
+        return {"agent": self.agent, "model": self.model, "durationMs": self.duration_ms, "usage": self.usage.as_event()}

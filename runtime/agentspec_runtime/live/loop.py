@@ -23,6 +23,7 @@ result for a routed agent).
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, AsyncIterator
 
 from ..conversation import EndTurn, ModelUsage, StepPart, StepRequest, TextChunk
@@ -108,13 +109,15 @@ class LiveInterpreter(Interpreter):
         if self.temperature is not None and self.provider == "openai":
             params["temperature"] = self.temperature
         reply: ModelReply | None = None
+        started = time.perf_counter()
         async for part in model_call(adapter, params, settings, self.initial_retry_delay):
             if isinstance(part, TextChunk):
                 yield part
             else:
                 reply = part
         assert reply is not None
-        yield ModelUsage(model=reply.model, input_tokens=reply.input_tokens, output_tokens=reply.output_tokens)
+        latency = (time.perf_counter() - started) * 1000.0  # the call, retries included; not the tools after it
+        yield ModelUsage(reply.model, reply.input_tokens, reply.output_tokens, latency)
         for call in reply.tool_calls:
             yield call
         if not reply.tool_calls:

@@ -184,6 +184,8 @@ def events_to_trace(events: list[dict[str, Any]], *, input: str, duration_ms: fl
         step.name = f"llm:{turn.get('agent')}"
         step.duration_ms = float(turn.get("durationMs", 0.0))
         step.metadata.update(agent=turn.get("agent"), **_usage_metadata(turn.get("usage") or {}))
+        if turn.get("model"):
+            step.metadata["model"] = turn["model"]
     for tool in (summary or {}).get("tools") or []:
         step = tool_steps.get(str(tool.get("toolInvocationId")))
         if step is not None:
