@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="base seed (default 0); the same seed runs the same inputs")
     parser.add_argument("--hang-seconds", type=float, default=5.0, help="an input running longer is a hang (default 5)")
     parser.add_argument("--no-save", action="store_true", help="do not write failing inputs to fuzz/regressions/")
+    parser.add_argument(
+        "--engine", choices=["hypothesis", "atheris"], default="hypothesis",
+        help="hypothesis (default), or atheris for coverage-guided runs of one target (pip install atheris)",
+    )
     parser.add_argument("--list", action="store_true", help="list the targets and exit")
     args = parser.parse_args(argv)
     if args.list:
@@ -38,6 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     # Fuzzing must not fill the user's cache with records of throwaway compiles.
     os.environ["AGENTSPEC_NO_CACHE"] = "1"
     targets = args.target or NAMES
+    if args.engine == "atheris":
+        from fuzz import atheris_engine
+
+        if not atheris_engine.available():
+            parser.error("--engine atheris needs atheris: pip install atheris")
+        if len(targets) != 1:
+            parser.error("--engine atheris runs one --target at a time")
+        print(f"fuzzing {targets[0]} with atheris (hangs: > {args.hang_seconds:g} s of CPU)", flush=True)
+        atheris_engine.run(
+            load(targets[0]), count=args.count, seconds=args.minutes and args.minutes * 60,
+            hang_seconds=args.hang_seconds, save=not args.no_save,
+        )
     per_target = args.minutes * 60 / len(targets) if args.minutes is not None else None
     print(f"fuzzing {', '.join(targets)} (seed {args.seed}; hangs: > {args.hang_seconds:g} s)", flush=True)
     failed = False
