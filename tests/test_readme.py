@@ -46,6 +46,9 @@ def test_quickstart_has_two_commands_and_ci_runs_the_test_command():
     assert "agentspec compile specs -o generated" in main_job and "pytest generated" in main_job
     # the main job also renders the scored specs' artifacts as the HTML report
     assert main_job.index("pytest generated") < main_job.index("agentspec report agentspec-results")
+    # both distributions from this checkout: the runtime (runtime/pyproject.toml) and the compiler
+    assert "-e ./runtime -e ." in main_job
+    assert "-e './runtime[testing]' -e '.[test]'" in test_suite
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_suite in ci
     # CI installs the browser the report's browser test needs before it runs the suite
