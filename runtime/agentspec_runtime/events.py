@@ -1,9 +1,10 @@
-"""Constructors for the event dicts a runtime stream yields.
+"""The events a runtime stream yields: their types and their constructors.
 
 Events are plain dicts with camelCase keys (the harness's wire shape), so they
-can be logged, compared and sent over a socket as they are. Building them in one
-place keeps every shape identical wherever it is emitted; the tests and the
-bridge rely on exactly these keys.
+can be logged, compared and sent over a socket as they are. Each shape is a
+``TypedDict`` here (``Event`` is their union), and is built in one place, so
+every shape is identical wherever it is emitted; the tests and the bridge rely
+on exactly these keys.
 
 Ordering guarantees (enforced by the runtime, not by these functions):
 ``step-start`` precedes a step's output; a tool's ``call`` precedes its
@@ -11,9 +12,7 @@ Ordering guarantees (enforced by the runtime, not by these functions):
 ends with ``finish`` or ``error`` and nothing follows ``error``.
 """
 
-from __future__ import annotations
-
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict, Union
 
 STEP_START = "step-start"
 TEXT = "text"
@@ -40,15 +39,146 @@ EVENT_TYPES = (
 )
 
 
-def step_start() -> dict[str, Any]:
+# -- the wire shapes, as types -------------------------------------------------------
+# (every key is always present but ``result``, which a ``call`` has not; no
+# ``from __future__ import annotations`` here: TypedDict must see ``NotRequired``)
+
+
+class StepStartEvent(TypedDict):
+    type: Literal["step-start"]
+
+
+class TextEvent(TypedDict):
+    type: Literal["text"]
+    text: str
+
+
+class ToolInvocationEvent(TypedDict):
+    type: Literal["tool-invocation"]
+    toolInvocationId: str
+    toolName: str
+    args: Any
+    state: Literal["call", "result"]
+    result: NotRequired[Any]  # on ``result`` only
+
+
+class ToolAgentEvent(TypedDict):
+    type: Literal["tool-agent"]
+    agentName: str
+    state: Literal["call", "result"]
+    toolInvocationId: str
+
+
+class ApprovalRequest(TypedDict):
+    id: str
+    kind: Literal["tool", "plan"]
+    target: str
+    payload: Any
+    resourceId: str
+    threadId: str
+
+
+class ApprovalRequiredEvent(TypedDict):
+    type: Literal["approval-required"]
+    data: ApprovalRequest
+
+
+class ApprovalOutcome(TypedDict):
+    outcome: Literal["approve", "reject", "revise"]
+
+
+class ApprovalDecisionData(TypedDict):
+    id: str
+    outcome: ApprovalOutcome
+    feedback: str | None
+
+
+class ApprovalDecisionEvent(TypedDict):
+    type: Literal["approval-decision"]
+    data: ApprovalDecisionData
+
+
+#: ``from`` is a Python keyword, hence the functional form
+PlanStatusChange = TypedDict("PlanStatusChange", {"planId": str, "from": str | None, "to": str})
+
+
+class PlanStatusChangeEvent(TypedDict):
+    type: Literal["plan-status-change"]
+    data: PlanStatusChange
+
+
+class UsageData(TypedDict):
+    promptTokens: int
+    completionTokens: int
+    totalTokens: int
+
+
+class TurnSummary(TypedDict):
+    agent: str
+    model: str
+    durationMs: float
+    usage: UsageData
+
+
+class ToolSummary(TypedDict):
+    toolInvocationId: str
+    toolName: str
+    durationMs: float
+
+
+class LatencySummary(TypedDict):
+    totalMs: float
+    turns: list[TurnSummary]
+    tools: list[ToolSummary]
+
+
+class LatencySummaryEvent(TypedDict):
+    type: Literal["data-latency-summary"]
+    data: LatencySummary
+
+
+class FinishEvent(TypedDict):
+    type: Literal["finish"]
+    finishReason: str
+    usage: UsageData
+
+
+class ErrorData(TypedDict):
+    message: str
+    code: str
+
+
+class ErrorEvent(TypedDict):
+    type: Literal["error"]
+    error: ErrorData
+
+
+Event = Union[
+    StepStartEvent,
+    TextEvent,
+    ToolInvocationEvent,
+    ToolAgentEvent,
+    ApprovalRequiredEvent,
+    ApprovalDecisionEvent,
+    PlanStatusChangeEvent,
+    LatencySummaryEvent,
+    FinishEvent,
+    ErrorEvent,
+]
+
+
+# -- constructors: the one place each shape is built ---------------------------------
+
+
+def step_start() -> StepStartEvent:
     return {"type": STEP_START}
 
 
-def text(value: str) -> dict[str, Any]:
+def text(value: str) -> TextEvent:
     return {"type": TEXT, "text": value}
 
 
-def tool_call(tool_invocation_id: str, tool_name: str, args: Any) -> dict[str, Any]:
+def tool_call(tool_invocation_id: str, tool_name: str, args: Any) -> ToolInvocationEvent:
     return {
         "type": TOOL_INVOCATION,
         "toolInvocationId": tool_invocation_id,
@@ -58,7 +188,7 @@ def tool_call(tool_invocation_id: str, tool_name: str, args: Any) -> dict[str, A
     }
 
 
-def tool_result(tool_invocation_id: str, tool_name: str, args: Any, result: Any) -> dict[str, Any]:
+def tool_result(tool_invocation_id: str, tool_name: str, args: Any, result: Any) -> ToolInvocationEvent:
     return {
         "type": TOOL_INVOCATION,
         "toolInvocationId": tool_invocation_id,
@@ -69,7 +199,7 @@ def tool_result(tool_invocation_id: str, tool_name: str, args: Any, result: Any)
     }
 
 
-def tool_agent(agent_name: str, state: str, tool_invocation_id: str) -> dict[str, Any]:
+def tool_agent(agent_name: str, state: Any, tool_invocation_id: str) -> ToolAgentEvent:
     return {
         "type": TOOL_AGENT,
         "agentName": agent_name,
@@ -80,7 +210,7 @@ def tool_agent(agent_name: str, state: str, tool_invocation_id: str) -> dict[str
 
 def approval_required(
     approval_id: str, kind: str, target: str, payload: Any, resource_id: str, thread_id: str
-) -> dict[str, Any]:
+) -> ApprovalRequiredEvent:
     return {
         "type": APPROVAL_REQUIRED,
         "data": {
@@ -94,24 +224,24 @@ def approval_required(
     }
 
 
-def approval_decision(approval_id: str, outcome: str, feedback: str | None) -> dict[str, Any]:
+def approval_decision(approval_id: str, outcome: Any, feedback: str | None) -> ApprovalDecisionEvent:
     return {
         "type": APPROVAL_DECISION,
         "data": {"id": approval_id, "outcome": {"outcome": outcome}, "feedback": feedback},
     }
 
 
-def plan_status_change(plan_id: str, from_status: str | None, to_status: str) -> dict[str, Any]:
+def plan_status_change(plan_id: str, from_status: str | None, to_status: str) -> PlanStatusChangeEvent:
     return {"type": PLAN_STATUS_CHANGE, "data": {"planId": plan_id, "from": from_status, "to": to_status}}
 
 
-def latency_summary(data: dict[str, Any]) -> dict[str, Any]:
+def latency_summary(data: LatencySummary) -> LatencySummaryEvent:
     return {"type": LATENCY_SUMMARY, "data": data}
 
 
-def finish(finish_reason: str, usage: dict[str, int]) -> dict[str, Any]:
+def finish(finish_reason: str, usage: UsageData) -> FinishEvent:
     return {"type": FINISH, "finishReason": finish_reason, "usage": usage}
 
 
-def error(message: str, code: str) -> dict[str, Any]:
+def error(message: str, code: str) -> ErrorEvent:
     return {"type": ERROR, "error": {"message": message, "code": code}}

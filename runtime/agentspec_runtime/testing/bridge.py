@@ -27,7 +27,8 @@ executePlan result with          ``STATE_CHANGE`` ``dispatched``: output = the
 ===============================  ==============================================
 
 ``tool-agent`` events and ``call`` states add no steps (the routed agent's own
-steps and the ``call_agent`` result carry the information).
+steps and the ``call_agent`` result carry the information). In code the
+mapping is :data:`TRACE_MAPPING`: one small function per event type.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import itertools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
 
 from agentgate import AgentAdapter, AgentStep, AgentTrace, StepKind
@@ -70,146 +72,181 @@ def _usage_metadata(usage: dict[str, Any]) -> dict[str, int]:
     return {"input_tokens": int(usage.get("promptTokens", 0)), "output_tokens": int(usage.get("completionTokens", 0))}
 
 
+class _Trace:
+    """What :func:`events_to_trace` gathers while it reads a run's events, in order."""
+
+    def __init__(self) -> None:
+        self.steps: list[AgentStep] = []
+        self.llm_steps: list[AgentStep] = []
+        self.tool_steps: dict[str, AgentStep] = {}  # by toolInvocationId
+        self.messages: list[list[str]] = []  # consecutive text events are one message
+        self.in_text = False
+        self.approvals: dict[Any, tuple[Any, Any]] = {}  # approval id -> (kind, target)
+        self.summary: dict[str, Any] | None = None
+        self.finish: Mapping[str, Any] | None = None
+
+    def build(self, input: str, duration_ms: float | None) -> AgentTrace:
+        """The trace: steps get the latency summary's timing and usage; usage and output are added up."""
+        turns = (self.summary or {}).get("turns") or []
+        for step, turn in zip(self.llm_steps, turns):
+            step.name = f"llm:{turn.get('agent')}"
+            step.duration_ms = float(turn.get("durationMs", 0.0))
+            step.metadata.update(agent=turn.get("agent"), **_usage_metadata(turn.get("usage") or {}))
+            if turn.get("model"):
+                step.metadata["model"] = turn["model"]
+        for tool in (self.summary or {}).get("tools") or []:
+            step = self.tool_steps.get(str(tool.get("toolInvocationId")))
+            if step is not None:
+                step.duration_ms = float(tool.get("durationMs", 0.0))
+
+        metadata: dict[str, Any] = {}
+        usage: dict[str, int] | None = None
+        if self.finish is not None:
+            usage = _usage_metadata(self.finish.get("usage") or {})
+            metadata["finish_reason"] = self.finish.get("finishReason")
+            if not turns and len(self.llm_steps) == 1:
+                self.llm_steps[0].metadata.update(usage)
+        elif self.summary is not None:  # the run ended with an error: add up the turns it made
+            usage = {"input_tokens": 0, "output_tokens": 0}
+            for turn in turns:
+                for key, value in _usage_metadata(turn.get("usage") or {}).items():
+                    usage[key] += value
+        if usage is not None:
+            metadata["token_usage"] = {"input": usage["input_tokens"], "output": usage["output_tokens"]}
+
+        if duration_ms is None:
+            duration_ms = float((self.summary or {}).get("totalMs", 0.0))
+        output = "\n".join("".join(message) for message in self.messages if message)
+        return AgentTrace(input=input, output=output, steps=self.steps, total_duration_ms=duration_ms, metadata=metadata)
+
+
+# -- one function per event type: what the event adds to the trace ----------------------
+
+
+def _step_start(trace: _Trace, event: Mapping[str, Any]) -> None:
+    step = AgentStep(kind=StepKind.LLM_CALL, name="llm", input={}, metadata={"turn": len(trace.llm_steps) + 1})
+    trace.steps.append(step)
+    trace.llm_steps.append(step)
+
+
+def _text(trace: _Trace, event: Mapping[str, Any]) -> None:
+    if not trace.in_text:
+        trace.messages.append([])
+    trace.messages[-1].append(str(event.get("text", "")))
+
+
+def _tool_invocation(trace: _Trace, event: Mapping[str, Any]) -> None:
+    if event.get("state") != "result":
+        return  # the call: its result carries everything
+    result = event.get("result")
+    invocation = event.get("toolInvocationId")
+    step = AgentStep(
+        kind=StepKind.TOOL_CALL,
+        name=str(event.get("toolName")),
+        input=event.get("args", {}),
+        output=result,
+        error=_tool_error(result),
+        metadata={"toolInvocationId": invocation},
+    )
+    trace.steps.append(step)
+    trace.tool_steps[str(invocation)] = step
+    if event.get("toolName") == "executePlan" and isinstance(result, dict) and DISPATCHED in result:
+        trace.steps.append(
+            AgentStep(
+                kind=StepKind.STATE_CHANGE,
+                name=DISPATCHED,
+                input={"planId": result.get("planId")},
+                output=result[DISPATCHED],
+                metadata={"toolInvocationId": invocation},
+            )
+        )
+
+
+def _approval_required(trace: _Trace, event: Mapping[str, Any]) -> None:
+    data = event.get("data", {})
+    trace.approvals[data.get("id")] = (data.get("kind"), data.get("target"))
+    trace.steps.append(
+        AgentStep(
+            kind=StepKind.HUMAN_HANDOFF,
+            name=APPROVAL_REQUEST,
+            input={"id": data.get("id"), "kind": data.get("kind"), "target": data.get("target")},
+            output=data.get("payload"),
+            metadata={"resourceId": data.get("resourceId"), "threadId": data.get("threadId")},
+        )
+    )
+
+
+def _approval_decision(trace: _Trace, event: Mapping[str, Any]) -> None:
+    data = event.get("data", {})
+    kind, target = trace.approvals.get(data.get("id"), (None, None))
+    which = {"id": data.get("id"), "kind": kind, "target": target}
+    feedback = data.get("feedback")
+    outcome = (data.get("outcome") or {}).get("outcome")
+    trace.steps.append(
+        AgentStep(kind=StepKind.HUMAN_HANDOFF, name=APPROVAL_DECISION, input=which, output=outcome, metadata={"feedback": feedback})
+    )
+    if feedback == UNANSWERED_FEEDBACK:
+        trace.steps.append(
+            AgentStep(
+                kind=StepKind.ERROR,
+                name=UNANSWERED_APPROVAL,
+                input=dict(which),
+                error=f"the scenario did not answer the approval for {kind} {target!r}; it was rejected",
+            )
+        )
+
+
+def _plan_status_change(trace: _Trace, event: Mapping[str, Any]) -> None:
+    data = event.get("data", {})
+    trace.steps.append(
+        AgentStep(
+            kind=StepKind.STATE_CHANGE,
+            name=plan_state_key(str(data.get("planId"))),
+            input={"from": data.get("from")},
+            output=data.get("to"),
+        )
+    )
+
+
+def _latency_summary(trace: _Trace, event: Mapping[str, Any]) -> None:
+    trace.summary = event.get("data") or {}
+
+
+def _finish(trace: _Trace, event: Mapping[str, Any]) -> None:
+    trace.finish = event
+
+
+def _error(trace: _Trace, event: Mapping[str, Any]) -> None:
+    error = event.get("error") or {}
+    trace.steps.append(AgentStep(kind=StepKind.ERROR, name=str(error.get("code", "error")), error=str(error.get("message", ""))))
+
+
+#: The mapping, one entry per event type (docs/runtime.md, "The bridge to agentgate").
+#: ``tool-agent`` adds nothing: the routed agent's own steps and the ``call_agent``
+#: result carry what it says.
+TRACE_MAPPING: dict[str, Callable[[_Trace, Mapping[str, Any]], None]] = {
+    ev.STEP_START: _step_start,
+    ev.TEXT: _text,
+    ev.TOOL_INVOCATION: _tool_invocation,
+    ev.APPROVAL_REQUIRED: _approval_required,
+    ev.APPROVAL_DECISION: _approval_decision,
+    ev.PLAN_STATUS_CHANGE: _plan_status_change,
+    ev.LATENCY_SUMMARY: _latency_summary,
+    ev.FINISH: _finish,
+    ev.ERROR: _error,
+}
+
+
 def events_to_trace(events: list[dict[str, Any]], *, input: str, duration_ms: float | None = None) -> AgentTrace:
     """Build an agentgate ``AgentTrace`` from a run's events (see the module docstring)."""
-    steps: list[AgentStep] = []
-    llm_steps: list[AgentStep] = []
-    tool_steps: dict[str, AgentStep] = {}
-    text_groups: list[list[str]] = []
-    approvals: dict[str, tuple[str | None, str | None]] = {}
-    summary: dict[str, Any] | None = None
-    finish: dict[str, Any] | None = None
-    in_text = False  # consecutive text events are one message
-
+    trace = _Trace()
     for event in events:
         kind = event.get("type")
-        if kind == ev.TEXT:
-            if not in_text:
-                text_groups.append([])
-            text_groups[-1].append(str(event.get("text", "")))
-            in_text = True
-            continue
-        in_text = False
-        if kind == ev.STEP_START:
-            step = AgentStep(kind=StepKind.LLM_CALL, name="llm", input={}, metadata={"turn": len(llm_steps) + 1})
-            steps.append(step)
-            llm_steps.append(step)
-        elif kind == ev.TOOL_INVOCATION and event.get("state") == "result":
-            result = event.get("result")
-            step = AgentStep(
-                kind=StepKind.TOOL_CALL,
-                name=str(event.get("toolName")),
-                input=event.get("args", {}),
-                output=result,
-                error=_tool_error(result),
-                metadata={"toolInvocationId": event.get("toolInvocationId")},
-            )
-            steps.append(step)
-            tool_steps[str(event.get("toolInvocationId"))] = step
-            if event.get("toolName") == "executePlan" and isinstance(result, dict) and DISPATCHED in result:
-                steps.append(
-                    AgentStep(
-                        kind=StepKind.STATE_CHANGE,
-                        name=DISPATCHED,
-                        input={"planId": result.get("planId")},
-                        output=result[DISPATCHED],
-                        metadata={"toolInvocationId": event.get("toolInvocationId")},
-                    )
-                )
-        elif kind == ev.APPROVAL_REQUIRED:
-            data = event.get("data", {})
-            approvals[data.get("id")] = (data.get("kind"), data.get("target"))
-            steps.append(
-                AgentStep(
-                    kind=StepKind.HUMAN_HANDOFF,
-                    name=APPROVAL_REQUEST,
-                    input={"id": data.get("id"), "kind": data.get("kind"), "target": data.get("target")},
-                    output=data.get("payload"),
-                    metadata={"resourceId": data.get("resourceId"), "threadId": data.get("threadId")},
-                )
-            )
-        elif kind == ev.APPROVAL_DECISION:
-            data = event.get("data", {})
-            approval_kind, target = approvals.get(data.get("id"), (None, None))
-            outcome = (data.get("outcome") or {}).get("outcome")
-            feedback = data.get("feedback")
-            steps.append(
-                AgentStep(
-                    kind=StepKind.HUMAN_HANDOFF,
-                    name=APPROVAL_DECISION,
-                    input={"id": data.get("id"), "kind": approval_kind, "target": target},
-                    output=outcome,
-                    metadata={"feedback": feedback},
-                )
-            )
-            if feedback == UNANSWERED_FEEDBACK:
-                steps.append(
-                    AgentStep(
-                        kind=StepKind.ERROR,
-                        name=UNANSWERED_APPROVAL,
-                        input={"id": data.get("id"), "kind": approval_kind, "target": target},
-                        error=(
-                            f"the scenario did not answer the approval for {approval_kind} {target!r}; "
-                            "it was rejected"
-                        ),
-                    )
-                )
-        elif kind == ev.PLAN_STATUS_CHANGE:
-            data = event.get("data", {})
-            steps.append(
-                AgentStep(
-                    kind=StepKind.STATE_CHANGE,
-                    name=plan_state_key(str(data.get("planId"))),
-                    input={"from": data.get("from")},
-                    output=data.get("to"),
-                )
-            )
-        elif kind == ev.LATENCY_SUMMARY:
-            summary = event.get("data") or {}
-        elif kind == ev.FINISH:
-            finish = event
-        elif kind == ev.ERROR:
-            error = event.get("error") or {}
-            steps.append(
-                AgentStep(
-                    kind=StepKind.ERROR,
-                    name=str(error.get("code", "error")),
-                    error=str(error.get("message", "")),
-                )
-            )
-
-    metadata: dict[str, Any] = {}
-    turns = (summary or {}).get("turns") or []
-    for step, turn in zip(llm_steps, turns):
-        step.name = f"llm:{turn.get('agent')}"
-        step.duration_ms = float(turn.get("durationMs", 0.0))
-        step.metadata.update(agent=turn.get("agent"), **_usage_metadata(turn.get("usage") or {}))
-        if turn.get("model"):
-            step.metadata["model"] = turn["model"]
-    for tool in (summary or {}).get("tools") or []:
-        step = tool_steps.get(str(tool.get("toolInvocationId")))
-        if step is not None:
-            step.duration_ms = float(tool.get("durationMs", 0.0))
-
-    if finish is not None:
-        usage = _usage_metadata(finish.get("usage") or {})
-        metadata["finish_reason"] = finish.get("finishReason")
-        if not turns and len(llm_steps) == 1:
-            llm_steps[0].metadata.update(usage)
-    elif summary is not None:  # the run ended with an error: add up the turns it made
-        usage = {"input_tokens": 0, "output_tokens": 0}
-        for turn in turns:
-            for key, value in _usage_metadata(turn.get("usage") or {}).items():
-                usage[key] += value
-    else:
-        usage = None
-    if usage is not None:
-        metadata["token_usage"] = {"input": usage["input_tokens"], "output": usage["output_tokens"]}
-
-    if duration_ms is None:
-        duration_ms = float((summary or {}).get("totalMs", 0.0))
-    output = "\n".join("".join(group) for group in text_groups if group)
-    return AgentTrace(input=input, output=output, steps=steps, total_duration_ms=duration_ms, metadata=metadata)
+        handler = TRACE_MAPPING.get(kind)  # type: ignore[arg-type]
+        if handler is not None:
+            handler(trace, event)
+        trace.in_text = kind == ev.TEXT
+    return trace.build(input, duration_ms)
 
 
 class RuntimeAdapter(AgentAdapter):
