@@ -124,58 +124,37 @@ class Execution:
     async def _step(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
         """One model call: the interpreter's parts become events, tool calls run, usage is recorded."""
         interpreter = self.engine.interpreter
-        request = run.request
         started = time.perf_counter()
         prompt_tokens = run.context_tokens  # what the model has seen when the step starts
         completion_tokens = 0
         reported = ModelUsage()
         turn: TurnRecord | None = None
-        # this step's assistant message: its tool calls stay in one message (their results follow
-        # it), and only text that comes after a result starts a new one
-        message: AssistantMessage | None = None
-        after_result = False
-        in_text = False  # the last text-or-call part was text: a chunk continues its message
+        transcript = _Transcript(run)
         made_calls = False
-        async with aclosing(interpreter.next_step(request)) as parts:
+        async with aclosing(interpreter.next_step(run.request)) as parts:
             async for part in parts:
                 if turn is None:  # the step said something: a model turn began
                     turn = TurnRecord(run.agent.name, run.agent.model_id)
                     self.turns.append(turn)  # now, so turns keep step-start order when agents nest
                     yield events.step_start()
-                if isinstance(part, TextChunk) and not isinstance(part.text, str):
-                    raise TypeError(f"TextChunk.text must be a str, got {type(part.text).__name__}")
-                if isinstance(part, (TextChunk, ToolCall)):
-                    if message is None or (after_result and isinstance(part, TextChunk)):
-                        message = AssistantMessage()
-                        request.messages.append(message)
-                        after_result = False
-                    message.add(part)
                 if isinstance(part, TextChunk):
-                    if not in_text:
-                        run.texts.append("")
-                    run.texts[-1] += part.text
-                    in_text = True
+                    if not isinstance(part.text, str):
+                        raise TypeError(f"TextChunk.text must be a str, got {type(part.text).__name__}")
+                    transcript.said(part)
                     completion_tokens += estimate_tokens(part.text)
                     yield events.text(part.text)
                 elif isinstance(part, ToolCall):
-                    in_text = False
+                    transcript.said(part)
                     completion_tokens += estimate_tokens(json_text({"tool": part.name, "args": part.args}))
                     tool_id = self.next_tool_id()
                     outcome = ToolOutcome()
                     async with aclosing(self.call_tool(run.agent, tool_id, part.name, part.args, outcome)) as stream:
                         async for event in stream:
                             yield event
-                    request.messages.append(ToolResult(part, tool_id, outcome.result, not outcome.ok))
-                    run.context_tokens += estimate_tokens(json_text(outcome.result))
-                    after_result = True
+                    transcript.result(ToolResult(part, tool_id, outcome.result, not outcome.ok))
                     made_calls = True
                 elif isinstance(part, ModelUsage):
-                    reported = ModelUsage(
-                        part.model or reported.model,
-                        reported.input_tokens if part.input_tokens is None else part.input_tokens,
-                        reported.output_tokens if part.output_tokens is None else part.output_tokens,
-                        reported.latency_ms if part.latency_ms is None else part.latency_ms,
-                    )
+                    reported = _merged(reported, part)
                 elif isinstance(part, EndTurn):
                     run.finished = True
                 else:
@@ -195,7 +174,7 @@ class Execution:
         turn.finish(usage, duration, reported.model)
         if not made_calls:
             run.finished = True
-        request.step += 1
+        run.request.step += 1
 
     # -- tool calls ----------------------------------------------------------
 
@@ -279,6 +258,48 @@ class AgentRun:
         #: the run's text messages (consecutive text chunks of a step are one message)
         self.texts: list[str] = []
         self.finished = False
+
+
+class _Transcript:
+    """Where one step's parts go: the conversation (for the next step) and the run's output.
+
+    A step's tool calls share one assistant message, which their results
+    follow; only text after a result starts a new message. Consecutive text
+    chunks are one message of the run's output (as in the trace).
+    """
+
+    def __init__(self, run: AgentRun) -> None:
+        self.run = run
+        self.message: AssistantMessage | None = None
+        self.after_result = False
+        self.in_text = False
+
+    def said(self, part: TextChunk | ToolCall) -> None:
+        if self.message is None or (self.after_result and isinstance(part, TextChunk)):
+            self.message = AssistantMessage()
+            self.run.request.messages.append(self.message)
+            self.after_result = False
+        self.message.add(part)
+        if isinstance(part, TextChunk):
+            if not self.in_text:
+                self.run.texts.append("")
+            self.run.texts[-1] += part.text
+        self.in_text = isinstance(part, TextChunk)
+
+    def result(self, result: ToolResult) -> None:
+        self.run.request.messages.append(result)
+        self.run.context_tokens += estimate_tokens(json_text(result.result))
+        self.after_result = True
+
+
+def _merged(reported: ModelUsage, part: ModelUsage) -> ModelUsage:
+    """Usage reported so far, with the fields ``part`` sets replacing them."""
+    return ModelUsage(
+        part.model or reported.model,
+        reported.input_tokens if part.input_tokens is None else part.input_tokens,
+        reported.output_tokens if part.output_tokens is None else part.output_tokens,
+        reported.latency_ms if part.latency_ms is None else part.latency_ms,
+    )
 
 
 def _ms_since(started: float) -> float:
