@@ -22,9 +22,8 @@ from agentspec_runtime import (
     define_specialist,
     define_tenant,
     define_tool,
-    script,
-    tool_call,
 )
+from agentspec_runtime.testing.scripts import script, tool_call
 
 
 def build() -> Any:
