@@ -11,6 +11,7 @@ index), so marked ``slow``; CI runs them too.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,6 +32,22 @@ RUN_AGENT = (
     "    return [e['type'] async for e in create_runtime(spec, interpreter='scripted').run_specialist('s', 'hi')]\n"
     "print(json.dumps([agentspec_runtime.__file__, asyncio.run(main())]))\n"
 )
+
+
+#: what a checkout may hold that is not source: setuptools would pack a stale build/lib into the wheel
+NOT_SOURCE = shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__", ".venv", ".git", ".pytest_cache")
+
+
+def clean_copy(parts: list[str], where: Path) -> Path:
+    """The named files and folders of the checkout, copied without build leftovers."""
+    for part in parts:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, where / part, ignore=NOT_SOURCE)
+        else:
+            (where / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, where / part)
+    return where
 
 
 def build_wheel(source: Path, outdir: Path, name: str) -> Path:
@@ -66,9 +83,10 @@ def fresh_venv(where: Path, *wheels: Path) -> Path:
 @pytest.fixture(scope="module")
 def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     dist = tmp_path_factory.mktemp("dist")
+    sources = clean_copy(["pyproject.toml", "README.md", "LICENSE", "compiler", "runtime"], tmp_path_factory.mktemp("src"))
     return {
-        "runtime": build_wheel(REPO / "runtime", dist, "agentspec_runtime"),
-        "compiler": build_wheel(REPO, dist, "agentspec"),
+        "runtime": build_wheel(sources / "runtime", dist, "agentspec_runtime"),
+        "compiler": build_wheel(sources, dist, "agentspec"),
     }
 
 
