@@ -79,7 +79,10 @@ from .interpreters import Interpreter
 from .outcomes import ToolOutcome
 from .runtime import Runtime, create_runtime
 from .scored import ScoreOutcome, score_report, score_scenario
+from .glimpse import glimpse
+from .prompts import LayeredPrompt, layered_prompt
 from .schema import normalize_schema
+from .unions import TaggedUnion
 from .specs import (
     AgentSpec,
     ApprovalPolicies,
@@ -137,6 +140,10 @@ __all__ = [
     "define_toolkit",
     "infer_provider",
     "normalize_schema",
+    "LayeredPrompt",
+    "TaggedUnion",
+    "glimpse",
+    "layered_prompt",
     # running
     "Interpreter",
     "Runtime",
