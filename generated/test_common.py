@@ -3,9 +3,9 @@
 
 """Scenarios of specs/common.agentspec: each runs on the harness and is checked with agentgate."""
 
-from agentgate import Scenario
 from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.testing.bridge import RuntimeAdapter
+from agentspec_runtime.testing.located import SpecScenario
 from agentspec_runtime.testing.runner import failure_report, run_scenario
 from agentspec_runtime.testing.scripts import script, tool_call
 
@@ -14,9 +14,14 @@ from common_runtime import build_runtime
 
 def test_concierge_looks_the_customer_up() -> None:
     """concierge looks the customer up (specs/common.agentspec:27)"""
-    scenario = Scenario("concierge looks the customer up", input="What tier is customer C-42?")
+    scenario = SpecScenario("concierge looks the customer up", input="What tier is customer C-42?")
+    scenario.at(
+        "specs/common.agentspec:34:5", 'tool_call lookup_customer(customer_id: "C-42") times 1'
+    )
     scenario.expect_tool_call("lookup_customer", with_args={"customer_id": "C-42"}, times=1)
+    scenario.at("specs/common.agentspec:35:5", 'output contains "gold"')
     scenario.expect_output(contains="gold")
+    scenario.at("specs/common.agentspec:36:5", "no_error")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),

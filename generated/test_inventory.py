@@ -3,7 +3,6 @@
 
 """Scenarios of specs/inventory.agentspec: each runs on the harness and is checked with agentgate."""
 
-from agentgate import Scenario
 from agentspec_runtime import (
     define_eval_config,
     define_expected_action,
@@ -20,6 +19,7 @@ from agentspec_runtime.testing.expectations import (
     ExpectDispatched,
     ExpectPlanStatus,
 )
+from agentspec_runtime.testing.located import SpecScenario
 from agentspec_runtime.testing.runner import failure_report, run_scenario
 from agentspec_runtime.testing.scripts import agent_call, script, tool_call
 
@@ -52,7 +52,11 @@ RUN_RESTOCK = script(
 
 def test_an_approved_plan_is_executed() -> None:
     """An approved plan is executed (specs/inventory.agentspec:70)"""
-    scenario = Scenario("An approved plan is executed", input="Restock SKU-1")
+    scenario = SpecScenario("An approved plan is executed", input="Restock SKU-1")
+    scenario.at(
+        "specs/inventory.agentspec:76:5",
+        'dispatched [ { kind: "reorder", payload: { product_id: "SKU-1", quantity: 5 } }, { kind: "hold", payload: { product_id: "SKU-9", reason: "recall pending" } }, ]',
+    )
     scenario.expectations.append(
         ExpectDispatched(
             [
@@ -61,12 +65,21 @@ def test_an_approved_plan_is_executed() -> None:
             ]
         )
     )
+    scenario.at("specs/inventory.agentspec:80:5", 'plan "p1" status executed')
     scenario.expectations.append(ExpectPlanStatus("p1", "executed"))
+    scenario.at("specs/inventory.agentspec:81:5", 'state "plan:p1" == "executed" within 20')
     scenario.expect_state("plan:p1", value="executed", within_steps=20)
+    scenario.at("specs/inventory.agentspec:82:5", 'approval plan "p1" approved')
     scenario.expectations.append(ExpectApprovalDecision("p1", "approve", kind="plan"))
+    scenario.at("specs/inventory.agentspec:83:5", "tool_call storePlan before executePlan")
     scenario.expect_tool_call("storePlan", before="executePlan")
+    scenario.at("specs/inventory.agentspec:84:5", 'milestone "stored" tool storePlan weight 0.5')
     scenario.expect_milestone("stored", tool="storePlan", weight=0.5)
+    scenario.at(
+        "specs/inventory.agentspec:85:5", 'milestone "executed" state "executed" weight 0.5'
+    )
     scenario.expect_milestone("executed", state_key="executed", weight=0.5)
+    scenario.at("specs/inventory.agentspec:86:5", "no_error")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -79,9 +92,12 @@ def test_an_approved_plan_is_executed() -> None:
 
 def test_a_rejected_plan_is_never_dispatched() -> None:
     """A rejected plan is never dispatched (specs/inventory.agentspec:98)"""
-    scenario = Scenario("A rejected plan is never dispatched", input="Restock SKU-1")
+    scenario = SpecScenario("A rejected plan is never dispatched", input="Restock SKU-1")
+    scenario.at("specs/inventory.agentspec:103:5", "dispatched none")
     scenario.expectations.append(ExpectDispatched([]))
+    scenario.at("specs/inventory.agentspec:104:5", 'plan "p1" status rejected')
     scenario.expectations.append(ExpectPlanStatus("p1", "rejected"))
+    scenario.at("specs/inventory.agentspec:105:5", 'approval plan "p1" rejected')
     scenario.expectations.append(ExpectApprovalDecision("p1", "reject", kind="plan"))
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -94,10 +110,14 @@ def test_a_rejected_plan_is_never_dispatched() -> None:
 
 def test_a_revision_request_sends_the_plan_back() -> None:
     """A revision request sends the plan back (specs/inventory.agentspec:109)"""
-    scenario = Scenario("A revision request sends the plan back", input="Restock SKU-1")
+    scenario = SpecScenario("A revision request sends the plan back", input="Restock SKU-1")
+    scenario.at("specs/inventory.agentspec:114:5", "dispatched none")
     scenario.expectations.append(ExpectDispatched([]))
+    scenario.at("specs/inventory.agentspec:115:5", 'plan "p1" status revision_requested')
     scenario.expectations.append(ExpectPlanStatus("p1", "revision_requested"))
+    scenario.at("specs/inventory.agentspec:116:5", 'approval plan "p1" revised')
     scenario.expectations.append(ExpectApprovalDecision("p1", "revise", kind="plan"))
+    scenario.at("specs/inventory.agentspec:117:5", 'output contains "should_revise"')
     scenario.expect_output(contains="should_revise")
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),

@@ -3,10 +3,10 @@
 
 """Scenarios of specs/recovery.agentspec: each runs on the harness and is checked with agentgate."""
 
-from agentgate import Scenario
 from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.testing.bridge import RuntimeAdapter
 from agentspec_runtime.testing.fixtures import fails, returns
+from agentspec_runtime.testing.located import SpecScenario
 from agentspec_runtime.testing.runner import failure_report, run_scenario
 from agentspec_runtime.testing.scripts import script, tool_call
 
@@ -15,12 +15,18 @@ from recovery_runtime import build_runtime
 
 def test_a_failing_tool_is_retried_then_the_fallback_answers() -> None:
     """A failing tool is retried, then the fallback answers (specs/recovery.agentspec:22)"""
-    scenario = Scenario(
+    scenario = SpecScenario(
         "A failing tool is retried, then the fallback answers", input="What is the JPY rate?"
     )
+    scenario.at("specs/recovery.agentspec:31:5", "on_tool_failure fetch_rates expect retry")
     scenario.on_tool_failure("fetch_rates", expect="retry")
+    scenario.at(
+        "specs/recovery.agentspec:32:5", "tool_call fetch_rates order 1 min_times 2 max_times 2"
+    )
     scenario.expect_tool_call("fetch_rates", order=1, min_times=2, max_times=2)
+    scenario.at("specs/recovery.agentspec:33:5", "tool_call cached_rates after fetch_rates")
     scenario.expect_tool_call("cached_rates", after="fetch_rates")
+    scenario.at("specs/recovery.agentspec:34:5", 'output contains "151.2"')
     scenario.expect_output(contains="151.2")
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -37,12 +43,16 @@ def test_a_failing_tool_is_retried_then_the_fallback_answers() -> None:
 
 def test_when_the_live_service_is_back_no_fallback_is_needed() -> None:
     """When the live service is back, no fallback is needed (specs/recovery.agentspec:38)"""
-    scenario = Scenario(
+    scenario = SpecScenario(
         "When the live service is back, no fallback is needed", input="What is the JPY rate?"
     )
+    scenario.at("specs/recovery.agentspec:46:5", "no_error")
     scenario.expect_no_error()
+    scenario.at("specs/recovery.agentspec:47:5", "no_tool_call cached_rates")
     scenario.expect_no_tool_call("cached_rates")
+    scenario.at("specs/recovery.agentspec:48:5", 'on_tool_failure fetch_rates expect "retry"')
     scenario.on_tool_failure("fetch_rates", expect="retry")
+    scenario.at("specs/recovery.agentspec:49:5", 'output contains "150.9"')
     scenario.expect_output(contains="150.9")
     adapter = RuntimeAdapter(
         lambda: build_runtime(
@@ -58,12 +68,18 @@ def test_when_the_live_service_is_back_no_fallback_is_needed() -> None:
 
 def test_when_the_cache_is_empty_too_nothing_stale_is_quoted() -> None:
     """When the cache is empty too, nothing stale is quoted (specs/recovery.agentspec:53)"""
-    scenario = Scenario(
+    scenario = SpecScenario(
         "When the cache is empty too, nothing stale is quoted", input="What is the JPY rate?"
     )
+    scenario.at("specs/recovery.agentspec:62:5", "tool_call cached_rates after fetch_rates")
     scenario.expect_tool_call("cached_rates", after="fetch_rates")
+    scenario.at(
+        "specs/recovery.agentspec:63:5", 'on_tool_failure fetch_rates expect "cached_rates"'
+    )
     scenario.on_tool_failure("fetch_rates", expect="cached_rates")
+    scenario.at("specs/recovery.agentspec:64:5", 'output not_contains "151.2"')
     scenario.expect_output(not_contains="151.2")
+    scenario.at("specs/recovery.agentspec:65:5", "output matches /^$/")
     scenario.expect_output(matches="^$")
     adapter = RuntimeAdapter(
         lambda: build_runtime(

@@ -3,7 +3,6 @@
 
 """Scenarios of specs/smoke.agentspec: each runs on the harness and is checked with agentgate."""
 
-from agentgate import Scenario
 from agentspec_runtime import (
     ResponseScorer,
     define_eval_config,
@@ -13,6 +12,7 @@ from agentspec_runtime import (
 from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.scored import score_report, score_scenario
 from agentspec_runtime.testing.bridge import RuntimeAdapter
+from agentspec_runtime.testing.located import SpecScenario
 from agentspec_runtime.testing.runner import failure_report, run_scenario
 
 from smoke_runtime import build_runtime
@@ -20,11 +20,16 @@ from smoke_runtime import build_runtime
 
 def test_smoke_mocked_coordinator() -> None:
     """smoke: mocked coordinator (specs/smoke.agentspec:30)"""
-    scenario = Scenario("smoke: mocked coordinator", input="hello", max_llm_calls=1)
+    scenario = SpecScenario("smoke: mocked coordinator", input="hello", max_llm_calls=1)
+    scenario.at("specs/smoke.agentspec:35:5", 'output contains "How can I help"')
     scenario.expect_output(contains="How can I help")
+    scenario.at("specs/smoke.agentspec:36:5", 'output not_contains "error"')
     scenario.expect_output(not_contains="error")
+    scenario.at("specs/smoke.agentspec:37:5", "no_error")
     scenario.expect_no_error()
+    scenario.at("specs/smoke.agentspec:38:5", "no_tool_call lookup_customer")
     scenario.expect_no_tool_call("lookup_customer")
+    scenario.at("specs/smoke.agentspec:39:5", "max_steps 4")
     scenario.expect_max_steps(4)
     adapter = RuntimeAdapter(
         lambda: build_runtime(
@@ -37,11 +42,14 @@ def test_smoke_mocked_coordinator() -> None:
 
 def test_smoke_mocked_text_keeps_quotes_braces_and_unicode() -> None:
     """smoke: mocked text keeps quotes, braces and unicode (specs/smoke.agentspec:57)"""
-    scenario = Scenario(
+    scenario = SpecScenario(
         "smoke: mocked text keeps quotes, braces and unicode", input="say something tricky"
     )
+    scenario.at("specs/smoke.agentspec:64:5", 'output contains "{{ not a template }}"')
     scenario.expect_output(contains="{{ not a template }}")
+    scenario.at("specs/smoke.agentspec:65:5", 'output contains "東京 ✈"')
     scenario.expect_output(contains="東京 ✈")
+    scenario.at("specs/smoke.agentspec:66:5", 'output matches /"HI"\\s+\\{\\{/i')
     scenario.expect_output(matches='(?i)"HI"\\s+\\{\\{')
     adapter = RuntimeAdapter(
         lambda: build_runtime(

@@ -3,7 +3,6 @@
 
 """Scenarios of specs/travel.agentspec: each runs on the harness and is checked with agentgate."""
 
-from agentgate import Scenario
 from agentspec_runtime import (
     ResponseScorer,
     define_eval_config,
@@ -17,6 +16,7 @@ from agentspec_runtime.testing.approval_script import ApprovalAnswer, ApprovalSc
 from agentspec_runtime.testing.bridge import RuntimeAdapter
 from agentspec_runtime.testing.expectations import ExpectApprovalDecision, ExpectNoApproval
 from agentspec_runtime.testing.fixtures import returns
+from agentspec_runtime.testing.located import SpecScenario
 from agentspec_runtime.testing.runner import failure_report, run_scenario
 from agentspec_runtime.testing.scripts import agent_call, script, tool_call
 
@@ -33,37 +33,77 @@ BOOK_CHEAPEST = script(
 
 def test_book_sfo_to_nrt() -> None:
     """Book SFO to NRT (specs/travel.agentspec:59)"""
-    scenario = Scenario(
+    scenario = SpecScenario(
         "Book SFO to NRT",
         input="Book me the cheapest flight from SFO to NRT",
         timeout_seconds=30.0,
         max_steps=20,
     )
+    scenario.at(
+        "specs/travel.agentspec:69:5",
+        'tool_call search_flights(origin: "SFO", destination: "NRT") before book_flight',
+    )
     scenario.expect_tool_call(
         "search_flights", with_args={"origin": "SFO", "destination": "NRT"}, before="book_flight"
+    )
+    scenario.at(
+        "specs/travel.agentspec:70:5",
+        'tool_call book_flight(flight_id: "NH7") after search_flights times 1',
     )
     scenario.expect_tool_call(
         "book_flight", with_args={"flight_id": "NH7"}, after="search_flights", times=1
     )
+    scenario.at("specs/travel.agentspec:71:5", "tool_order [search_flights, book_flight]")
     scenario.expect_tool_order(["search_flights", "book_flight"])
+    scenario.at("specs/travel.agentspec:72:5", "no_tool_call cancel_booking")
     scenario.expect_no_tool_call("cancel_booking")
+    scenario.at(
+        "specs/travel.agentspec:73:5", 'policy "never cancel" forbidden_tools [cancel_booking]'
+    )
     scenario.expect_policy("never cancel", forbidden_tools=["cancel_booking"])
+    scenario.at(
+        "specs/travel.agentspec:74:5",
+        'policy "search, then book" required_tools [search_flights, book_flight]',
+    )
     scenario.expect_policy("search, then book", required_tools=["search_flights", "book_flight"])
+    scenario.at("specs/travel.agentspec:75:5", "approval book_flight approved")
     scenario.expectations.append(ExpectApprovalDecision("book_flight", "approve", kind="tool"))
+    scenario.at("specs/travel.agentspec:76:5", 'output contains "NH7"')
     scenario.expect_output(contains="NH7")
+    scenario.at("specs/travel.agentspec:77:5", "output matches /BK-\\d+/")
     scenario.expect_output(matches="BK-\\d+")
+    scenario.at("specs/travel.agentspec:78:5", "no_error")
     scenario.expect_no_error()
+    scenario.at(
+        "specs/travel.agentspec:79:5",
+        "no_side_effects allowed [search_flights, book_flight] mutating [book_flight, cancel_booking]",
+    )
     scenario.expect_no_side_effects(
         ["search_flights", "book_flight"], mutating_tools=["book_flight", "cancel_booking"]
     )
+    scenario.at("specs/travel.agentspec:80:5", "no_repetition max_rate 0.0")
     scenario.expect_no_repetition(max_rate=0.0)
+    scenario.at(
+        "specs/travel.agentspec:81:5", 'milestone "searched" tool search_flights weight 0.4'
+    )
     scenario.expect_milestone("searched", tool="search_flights", weight=0.4)
+    scenario.at(
+        "specs/travel.agentspec:82:5",
+        'milestone "confirmed" output_contains "confirmed" weight 0.6',
+    )
     scenario.expect_milestone("confirmed", output_contains="confirmed", weight=0.6)
+    scenario.at(
+        "specs/travel.agentspec:83:5",
+        'judge "The booking is made and confirmed to the customer" using "travel_app.judges:confirms_booking"',
+    )
     scenario.expect_llm_judge(
         "The booking is made and confirmed to the customer", judge_fn=confirms_booking
     )
+    scenario.at("specs/travel.agentspec:84:5", "max_steps 20")
     scenario.expect_max_steps(20)
+    scenario.at("specs/travel.agentspec:85:5", "max_duration 10s")
     scenario.expect_max_duration(10000.0)
+    scenario.at("specs/travel.agentspec:86:5", "max_tokens 5000")
     scenario.expect_max_tokens(5000)
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -79,10 +119,14 @@ def test_book_sfo_to_nrt() -> None:
 
 def test_a_rejected_booking_is_never_made() -> None:
     """A rejected booking is never made (specs/travel.agentspec:95)"""
-    scenario = Scenario("A rejected booking is never made", input="Book NH7")
+    scenario = SpecScenario("A rejected booking is never made", input="Book NH7")
+    scenario.at("specs/travel.agentspec:101:5", "tool_call search_flights")
     scenario.expect_tool_call("search_flights")
+    scenario.at("specs/travel.agentspec:102:5", "approval book_flight rejected")
     scenario.expectations.append(ExpectApprovalDecision("book_flight", "reject", kind="tool"))
+    scenario.at("specs/travel.agentspec:103:5", 'output not_contains "BK-"')
     scenario.expect_output(not_contains="BK-")
+    scenario.at("specs/travel.agentspec:104:5", "no_tool_call cancel_booking")
     scenario.expect_no_tool_call("cancel_booking")
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -100,13 +144,21 @@ def test_a_rejected_booking_is_never_made() -> None:
 
 def test_no_flights_found_nothing_is_booked() -> None:
     """No flights found: nothing is booked (specs/travel.agentspec:108)"""
-    scenario = Scenario("No flights found: nothing is booked", input="Book SFO to NRT tomorrow")
+    scenario = SpecScenario("No flights found: nothing is booked", input="Book SFO to NRT tomorrow")
+    scenario.at("specs/travel.agentspec:123:5", 'tool_call search_flights(date: "2025-01-01")')
     scenario.expect_tool_call("search_flights", with_args={"date": "2025-01-01"})
+    scenario.at("specs/travel.agentspec:124:5", "no_tool_call book_flight")
     scenario.expect_no_tool_call("book_flight")
+    scenario.at("specs/travel.agentspec:125:5", 'output contains "\\"flights\\": []"')
     scenario.expect_output(contains='"flights": []')
+    scenario.at(
+        "specs/travel.agentspec:126:5",
+        'policy "nothing booked" forbidden_tools [book_flight] forbidden_outputs ["BK-", "booked"]',
+    )
     scenario.expect_policy(
         "nothing booked", forbidden_tools=["book_flight"], forbidden_outputs=["BK-", "booked"]
     )
+    scenario.at("specs/travel.agentspec:127:5", "no_approval")
     scenario.expectations.append(ExpectNoApproval())
     adapter = RuntimeAdapter(
         lambda: build_runtime(
@@ -135,12 +187,16 @@ def test_no_flights_found_nothing_is_booked() -> None:
 
 def test_small_refunds_need_no_approval_large_ones_do() -> None:
     """Small refunds need no approval, large ones do (specs/travel.agentspec:131)"""
-    scenario = Scenario(
+    scenario = SpecScenario(
         "Small refunds need no approval, large ones do", input="Refund two bookings"
     )
+    scenario.at("specs/travel.agentspec:140:5", "tool_call refund(amount: 20.0)")
     scenario.expect_tool_call("refund", with_args={"amount": 20.0})
+    scenario.at("specs/travel.agentspec:141:5", "tool_call refund(amount: 900.0)")
     scenario.expect_tool_call("refund", with_args={"amount": 900.0})
+    scenario.at("specs/travel.agentspec:142:5", "approval refund approved")
     scenario.expectations.append(ExpectApprovalDecision("refund", "approve", kind="tool"))
+    scenario.at("specs/travel.agentspec:143:5", "no_error")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),

@@ -62,3 +62,68 @@ def test_wrong_expectation_fails_with_agentgate_summary_and_spec_line(tmp_path: 
     # the spec location, in the assertion message and the test's docstring
     assert f"at specs/flights.agentspec:{wrong_line}" in output
     assert "test_search_finds_nh8" in output
+
+
+TWO_FAILURES = PREAMBLE + """
+tool search_flights(origin: str) {
+  returns { flights: [{ id: "NH7" }] }
+}
+
+tool cancel_booking(id: str) {
+  returns { cancelled: true }
+}
+
+specialist booker {
+  model "claude-haiku-4-5"
+  tools [search_flights, cancel_booking]
+}
+
+suite { runs 2  min_pass_rate 1.0 }
+
+scenario "two expectations fail" {
+  agent booker
+  run { search_flights(origin: "SFO") }
+  expect {
+    tool_call search_flights(origin: "SFO")
+    output contains "NH8"
+    policy "always cancel"  # a bundle: its name is kept
+      required_tools [cancel_booking]
+    output not_contains "NH7"
+  }
+}
+"""
+
+
+@pytest.mark.slow
+def test_each_failing_expectation_is_named_at_its_own_line_with_its_spec_text(tmp_path: Path) -> None:
+    write_spec(tmp_path, "specs/flights.agentspec", TWO_FAILURES)
+    lines = TWO_FAILURES.splitlines()
+
+    def at(text: str) -> str:
+        row = next(n for n, line in enumerate(lines, 1) if line.strip().startswith(text))
+        return f"specs/flights.agentspec:{row}:{lines[row - 1].index(text) + 1}"
+
+    compiled = compile_in(tmp_path, "specs")
+    assert compiled.returncode == 0, compiled.stderr
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "out"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    # agentgate's summary stays first, then the scenario's line, then each failing expectation
+    summary = output.index("❌ Scenario: two expectations fail")
+    scenario_line = output.index(f"at {at('scenario').rsplit(':', 1)[0]}\n")
+    failed = [
+        f"{at('output contains')}: failed: output contains \"NH8\"",
+        f"{at('policy')}: failed: policy \"always cancel\" required_tools [cancel_booking]",
+        f"{at('output not_contains')}: failed: output not_contains \"NH7\"",
+    ]
+    positions = [output.index(line) for line in failed]
+    assert summary < scenario_line < positions[0] < positions[1] < positions[2], output
+    # the passing expectation is not listed, and each failing one once although both runs failed
+    assert f"{at('tool_call')}: failed" not in output
+    assert all(output.count(line) == 1 for line in failed), output

@@ -160,4 +160,5 @@ def test_no_approval_is_emitted_as_a_harness_fact_and_checks_the_run(tmp_path: P
             tests.test_books()
     report = str(failed.value)
     assert "expected no approval request for tool 'book', but the run requested 1: tool 'book'" in report
-    assert report.endswith("at desk.agentspec:12")  # the scenario "books"
+    # the scenario "books", then the failing expectation's own spot and text
+    assert report.endswith("at desk.agentspec:12\n  desk.agentspec:16:36: failed: no_approval for book")

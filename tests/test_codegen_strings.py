@@ -87,7 +87,7 @@ def test_strings_survive_compilation(tmp_path_factory, value: str) -> None:
         # the scenario's name, input and mock response, read back from the test module's literals
         tree = ast.parse((out / "test_s.py").read_text(encoding="utf-8"))
         calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
-        scenario = next(c for c in calls if c.func.id == "Scenario")
+        scenario = next(c for c in calls if c.func.id == "SpecScenario")
         assert ast.literal_eval(scenario.args[0]) == value
         assert _keyword(scenario, "input") == value
         mode = next(c for c in calls if c.func.id == "live_or" and c.keywords and c.keywords[0].arg == "testing")

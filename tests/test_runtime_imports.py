@@ -20,7 +20,12 @@ import agentspec_runtime.testing
 COMPILER = ("lark", "jinja2", "black", "pygls", "pygments", "agentspec")
 TESTING = ("agentgate", "pytest", "_pytest")
 #: testing modules that need agentgate; every other runtime module must not load it
-USES_AGENTGATE = {"agentspec_runtime.testing.bridge", "agentspec_runtime.testing.expectations", "agentspec_runtime.testing.runner"}
+USES_AGENTGATE = {
+    "agentspec_runtime.testing.bridge",
+    "agentspec_runtime.testing.expectations",
+    "agentspec_runtime.testing.located",
+    "agentspec_runtime.testing.runner",
+}
 
 
 def runtime_modules() -> list[str]:

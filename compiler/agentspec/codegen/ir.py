@@ -167,6 +167,22 @@ def where(path: str, span: nodes.Span) -> str:
     return f"{path}:{span.line}"
 
 
+def where_exactly(path: str, span: nodes.Span) -> str:
+    """``file:line:col``, as diagnostics and editors point at a spot."""
+    return f"{path}:{span.line}:{span.column}"
+
+
+def spec_text(source: str, span: nodes.Span, comments: list[nodes.Comment]) -> str:
+    """The text of ``span`` as the user wrote it, on one line: comments inside
+    it dropped, each line's indentation and line break read as one space."""
+    text = source[span.start : span.end]
+    for comment in sorted(comments, key=lambda c: c.span.start, reverse=True):
+        if span.start <= comment.span.start < span.end:
+            start, end = comment.span.start - span.start, comment.span.end - span.start
+            text = text[:start] + text[end:]
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 # ---- runtime module ------------------------------------------------------------------
 
 

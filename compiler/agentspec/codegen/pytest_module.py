@@ -1,8 +1,9 @@
 """The test module: one pytest test per scenario, as agentgate calls.
 
-Each scenario becomes an agentgate ``Scenario`` with one call per expectation
+Each scenario becomes an agentgate ``Scenario`` (a ``SpecScenario``) with one call per expectation
 (``scenario.expect_tool_call(...)``, as its entry in ``agentspec.constructs.expectations`` emits it; harness facts are appended as
-``agentspec_runtime.testing.expectations``), a ``RuntimeAdapter`` that creates a fresh
+``agentspec_runtime.testing.expectations``), each preceded by ``scenario.at(...)`` naming its spec line and text
+(so a failure names every failing expectation's line), a ``RuntimeAdapter`` that creates a fresh
 runtime with the scenario's interpreter (``live_or``: a live one when selected)
 and fixtures, gives it the script (sent only to the scripted interpreter) and
 answers approvals, and ``run_scenario`` with the file's suite
@@ -18,7 +19,7 @@ from agentspec.syntax import nodes
 from agentspec.codegen import CodegenError
 from agentspec.constructs.expectations import EXPECTATIONS
 from agentspec.codegen.imports import Imports, used_names
-from agentspec.codegen.ir import Definition, ScoreTest, TestCase, TestModule, where
+from agentspec.codegen.ir import Definition, ScoreTest, TestCase, TestModule, spec_text, where, where_exactly
 from agentspec.codegen.names import Namespace, constant, snake
 from agentspec.codegen.pyexpr import Call, DictOf, Expr, Lambda, ListOf, Name, call
 from agentspec.loader import Program
@@ -40,6 +41,12 @@ class _TestBuilder:
     _in_progress: list[str] = field(default_factory=list)
     # the judge of the scenario being built when `judge` has no `using` (E321 unless compiled for live runs)
     model_judge: Expr | None = None
+    source: str = ""  # the spec file's text, for each expectation's spec line
+    comments: list[nodes.Comment] = field(default_factory=list)
+
+    def spec_line(self, node: Any) -> Call:
+        """``scenario.at(LOCATION, TEXT)``: the expectations emitted next come from ``node``."""
+        return call("scenario.at", where_exactly(self.path, node.span), spec_text(self.source, node.span, self.comments))
 
     def steps(self, steps: list[Any]) -> Call:
         return call("script", *(self.step(s) for s in steps))
@@ -82,7 +89,7 @@ def build_test_module(
     imports = Imports(namespace, harness)
     build_runtime = imports.module(runtime_module, "build_runtime")
     scope = scope_for(program, path)
-    builder = _TestBuilder(path, scope, imports, namespace)
+    builder = _TestBuilder(path, scope, imports, namespace, source=program.sources.get(path, ""), comments=spec.comments)
     suites = spec.of_kind("suite")
     suite = suites[0] if suites else None
 
@@ -146,7 +153,7 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
     location = where(builder.path, sc.span)
     timeout = _seconds(sc.timeout_ms)
     scenario = call(
-        "Scenario",
+        "SpecScenario",
         sc.name,
         input=sc.input,
         timeout_seconds=timeout,
@@ -155,7 +162,9 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
     )
     entry = sc.agent.name if sc.agent is not None else sc.via.name if sc.via is not None else None
     builder.model_judge = call("provider_judge", build_runtime, agent=entry)  # the provider's model judges
-    expectations = [EXPECTATIONS[e.kind].emit(builder, e) for e in sc.expectations]
+    expectations: list[Expr] = []
+    for e in sc.expectations:
+        expectations += [builder.spec_line(e), EXPECTATIONS[e.kind].emit(builder, e)]
     factory, script = _runtime_factory(builder, sc, build_runtime)
 
     approvals = None

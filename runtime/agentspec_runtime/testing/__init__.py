@@ -8,12 +8,13 @@ module                     what it holds
 ``expectations``           harness facts as agentgate expectations: ``ExpectDispatched``,
                            ``ExpectPlanStatus``, ``ExpectApprovalDecision``, ``ExpectNoApproval``
 ``runner``                 ``run_scenario`` (agentgate's ``TestSuite.run``) and ``failure_report``
+``located``                ``SpecScenario``: a ``Scenario`` whose expectations know their spec lines
 ``approval_script``        ``ApprovalScript`` / ``ApprovalAnswer``: how a test answers approvals
 ``scripts``                ``script``, ``tool_call``, ``agent_call``: scripted-interpreter prompts
 ``fixtures``               ``returns``, ``fails``, ``override_handlers``: stand-in tool handlers
 =========================  ==========================================================
 
-``bridge``, ``expectations`` and ``runner`` need agentgate (the ``testing``
+``bridge``, ``expectations``, ``located`` and ``runner`` need agentgate (the ``testing``
 extra of ``agentspec-runtime``); ``approval_script``, ``scripts`` and
 ``fixtures`` need only the runtime, so generated runtime definitions that use
 fixtures deploy without agentgate. For that reason this package imports
@@ -35,6 +36,7 @@ EXPORTS = {
     "ExpectDispatched": "expectations",
     "ExpectNoApproval": "expectations",
     "ExpectPlanStatus": "expectations",
+    "SpecScenario": "located",
     "failure_report": "runner",
     "run_scenario": "runner",
     "ApprovalAnswer": "approval_script",

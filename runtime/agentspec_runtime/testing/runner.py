@@ -3,7 +3,8 @@
 Generated tests call :func:`run_scenario` (a thin wrapper over agentgate's
 ``TestSuite.run``, so runs/min_pass_rate/timeouts mean exactly what agentgate
 says) and assert with :func:`failure_report` as the message, which points back
-to the spec line the scenario came from.
+to the spec line the scenario came from and to each failing expectation's
+own line (see :mod:`.located`).
 
 In live mode (``agentspec_runtime.live.selection``) a scenario with several
 ``runs`` spends its time waiting on the network, so its runs are made
@@ -22,6 +23,7 @@ from agentgate import AgentAdapter, AgentTrace, Scenario, ScenarioResult, TestSu
 from .. import eventlog, live_summary
 from ..errors import StreamTimeout
 from ..live import selection
+from .located import failed_lines
 
 def run_scenario(
     scenario: Scenario,
@@ -53,8 +55,12 @@ def run_scenario(
 
 
 def failure_report(result: ScenarioResult, location: str) -> str:
-    """agentgate's summary of the result plus where the scenario is defined."""
-    return f"{result.summary()}\n  at {location}"
+    """agentgate's summary of the result, where the scenario is defined, and
+    each failing expectation's spec line (``file:line:col: text``), as a
+    compiler would point at it."""
+    lines = [result.summary(), f"  at {location}"]
+    lines += [f"  {line.location}: failed: {line.text}" for line in failed_lines(result)]
+    return "\n".join(lines)
 
 
 class _Replay(AgentAdapter):
