@@ -81,7 +81,7 @@ def scenario_of(function: Any) -> tuple[str | None, str | None, str | None]:
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             continue
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        if node.func.id == "Scenario" and "input" in keywords:
+        if node.func.id in ("Scenario", "SpecScenario") and "input" in keywords:
             found["input"] = value(keywords["input"])
         elif node.func.id == "RuntimeAdapter" and "script" in keywords:
             found["script"] = value(keywords["script"])
