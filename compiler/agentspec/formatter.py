@@ -15,18 +15,17 @@ writing a damaged file.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from lark import Lark, Token, Tree
+from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from agentspec.diagnostics import Diagnostic
 from agentspec.formatter_build import DocumentBuilder, FormatterBug, leaves
 from agentspec.formatter_layout import WIDTH, render
 from agentspec.formatter_literals import decode, triple_text
-from agentspec.syntax.parser import grammar_text, nesting_too_deep, parse
+from agentspec.syntax.grammar import parse_tree
+from agentspec.syntax.parser import nesting_too_deep, parse
 
 __all__ = ["FormatResult", "FormatterBug", "format_source"]
 
@@ -55,38 +54,12 @@ def format_source(text: str, path: str = "<string>", width: int = WIDTH) -> Form
     return FormatResult(formatted, [])
 
 
-@lru_cache(maxsize=1)
-def _tree_parser() -> Lark:
-    """The compiler's grammar and settings, with every comment token collected."""
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        keep_all_tokens=True,
-        maybe_placeholders=False,
-        lexer_callbacks={"COMMENT": _collect_comment},
-    )
-
-
-_comment_sink = threading.local()
-
-
-def _collect_comment(token: Token) -> Token:
-    sink = getattr(_comment_sink, "tokens", None)
-    if sink is not None:
-        sink.append(token)
-    return token
-
-
 def _parse_tree(text: str) -> tuple[Tree, list[Token]] | None:
     """The concrete tree (every token) and the comments, or None on a syntax error."""
-    _comment_sink.tokens = comments = []
     try:
-        return _tree_parser().parse(text), comments
+        return parse_tree(text)
     except UnexpectedInput:
         return None
-    finally:
-        _comment_sink.tokens = None
 
 
 def _signature(tree: Tree, comments: list[Token]) -> tuple[list, list[str]]:

@@ -3,28 +3,19 @@
 While someone types, the buffer rarely parses. The language server still has
 to know where the declaration around the cursor starts (completion parses
 only that declaration), whether the cursor sits in a string or comment
-(nothing to complete there), and which word it is on. These scans only
-recognise strings, comments, brackets and words; all syntax decisions are
-left to the grammar (see ``cursor.py``).
+(nothing to complete there), and which word it is on. These scans use the syntax
+core's scanner (``agentspec.syntax.scanner``: strings, regexes, comments,
+brackets and words, as the grammar's terminals define them); all syntax
+decisions are left to the grammar (see ``cursor.py``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-# Strings (triple first), comments, brackets, words. An unterminated string
-# runs to the end of its line, as the parser's E002 says.
-_LEXEME = re.compile(
-    r'(?P<triple>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z))'
-    r'|(?P<string>"(?:[^"\\\n]|\\.)*(?:"|$))'
-    r"|(?P<comment>#[^\n]*)"
-    r"|(?P<open>[{\[(])|(?P<close>[}\])])"
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<newline>\n)",
-    re.M | re.S,
-)
+from agentspec.syntax import scanner
+from agentspec.syntax.scanner import Lexeme
 
 WORD_CHARS = re.compile(r"[A-Za-z0-9_]")
 
@@ -38,16 +29,9 @@ def top_level_keywords() -> frozenset[str]:
     return frozenset(keywords_accepted_at_start())
 
 
-@dataclass(frozen=True)
-class Lexeme:
-    kind: str  # triple | string | comment | open | close | word | newline
-    start: int
-    end: int
-    text: str
-
-
 def lexemes(text: str) -> list[Lexeme]:
-    return [Lexeme(m.lastgroup, m.start(), m.end(), m.group()) for m in _LEXEME.finditer(text)]
+    """The syntax core's lexemes, reading strings still being typed as running to the end of their line."""
+    return scanner.lexemes(text, tolerant=True)
 
 
 @lru_cache(maxsize=1)

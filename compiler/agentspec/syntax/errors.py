@@ -16,6 +16,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr
 
 from agentspec.syntax import nodes
+from agentspec.syntax.scanner import unclosed_bracket
 from agentspec.diagnostics import Diagnostic, error, span_at
 
 TERMINAL_WORDS = {
@@ -86,19 +87,6 @@ def _describe_token(token: Token) -> str:
     return f"`{token}`"
 
 
-def _unclosed_brace(text: str, upto: int) -> int | None:
-    """Offset of the innermost `{`, `[` or `(` still open at ``upto``, ignoring strings and comments."""
-    stack: list[int] = []
-    pairs = {"}": "{", "]": "[", ")": "("}
-    for match in re.finditer(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}\[\]()]', text[:upto]):
-        ch = match.group()
-        if ch in "{[(":
-            stack.append(match.start())
-        elif ch in pairs and stack and text[stack[-1]] == pairs[ch]:
-            stack.pop()
-    return stack[-1] if stack else None
-
-
 def _acceptable(exc: UnexpectedToken) -> set[str]:
     """Terminals the parser would really accept here. LALR's own ``expected``
     set includes lookaheads merged from other contexts, so ask the parser."""
@@ -145,7 +133,7 @@ def syntax_error(exc: UnexpectedInput, text: str, path: str, parser: Lark) -> Di
             if expected:
                 message += f"; expected {_join_alternatives(expected)}"
             hint = None
-            opener = _unclosed_brace(text, len(text))
+            opener = unclosed_bracket(text, len(text))
             if opener is not None:
                 where = span_at(text, opener)
                 hint = f"the `{text[opener]}` on line {where.line} is never closed"

@@ -529,6 +529,7 @@ class ScoreBlock(Node):
     pass_at: int | None = None
     aggregate: Ident | None = None
     settings: dict[str, Span] = {}
+    value_spans: dict[str, Span] = {}  # the value of each one-value setting
     span: Span
 
 
