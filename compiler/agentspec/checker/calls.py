@@ -123,11 +123,11 @@ class ObjectCheck:
 
     ctx: FileContext
     code: str
-    span: nodes.Span  # the whole value (an argument's value span)
+    parts: nodes.LiteralParts  # where the value and each of its parts were written
     label: str  # "plan body", "dispatched action"
 
     def at(self, path: list[Any], key: bool = False) -> nodes.Span:
-        return locate(self.ctx.source, self.span, path, key)
+        return locate(self.parts, path, key)
 
     def error(
         self, message: str, path: list[Any], key: bool = False, hint: str | None = None, code: str | None = None
@@ -179,7 +179,7 @@ def check_object(
 
 def check_plan_body(ctx: FileContext, plan: nodes.PlanDecl, body: nodes.Arg) -> None:
     """A ``storePlan`` body: the plan's fields plus ``actions: [{kind: "<action>", ...}]``."""
-    check = ObjectCheck(ctx, "E207", body.value_span, "body")
+    check = ObjectCheck(ctx, "E207", body.value_parts or nodes.LiteralParts(span=body.value_span), "body")
     owner = f"plan `{plan.name.name}`"
     value = body.value
     check_object(check, value, [], plan.fields, owner, extra=(spectypes.PLAN_ACTIONS_KEY,))
@@ -228,10 +228,12 @@ def check_plan_body(ctx: FileContext, plan: nodes.PlanDecl, body: nodes.Arg) -> 
             check_reference_links(check, action["references"], [*path, "references"])
 
 
-def check_dispatched(ctx: FileContext, actions: list[Any], span: nodes.Span, plans: list[nodes.PlanDecl]) -> None:
+def check_dispatched(ctx: FileContext, expectation: nodes.ExpectDispatched, plans: list[nodes.PlanDecl]) -> None:
     """``dispatched [{kind: "reorder", payload: {...}, references: ...}]`` against the visible plans' actions."""
-    value_span = ctx.find(span, r"dispatched\s*(\[)") or span
-    check = ObjectCheck(ctx, "E211", value_span, "dispatched")
+    if expectation.actions_parts is None:  # dispatched none
+        return
+    actions = expectation.actions
+    check = ObjectCheck(ctx, "E211", expectation.actions_parts, "dispatched")
     by_kind: dict[str, nodes.ActionDecl] = {}
     for plan in plans:
         for action in plan.actions:

@@ -113,7 +113,7 @@ def check_tool(ctx: FileContext, tool: nodes.ToolDecl) -> None:
             reason = spectypes.check_value(param.default, param.type)
             if reason:
                 ctx.error(
-                    "E202", f"default of `{param.name.name}` does not match its type: {reason}", ctx.default_span(param)
+                    "E202", f"default of `{param.name.name}` does not match its type: {reason}", param.default_span
                 )
     implementations = sorted(
         ((span.start, key, span) for key, span in tool.settings.items() if key in ("handler", "returns", "fails")),
@@ -154,9 +154,7 @@ def check_plan(ctx: FileContext, plan: nodes.PlanDecl) -> None:
 def check_reference(ctx: FileContext, reference: nodes.ReferenceDecl) -> None:
     check_fields(ctx, reference.fields, f"reference `{reference.name.name}`")
     if reference.ttl_ms is not None and reference.ttl_ms <= 0:
-        ctx.error(
-            "E210", "`ttl` must be longer than 0", ctx.find(reference.span, r"\bttl\s+(\S+)") or reference.name.span
-        )
+        ctx.error("E210", "`ttl` must be longer than 0", reference.ttl_span)
 
 
 #: The most retries a provider may ask for: each can wait up to 8 s, and a run has a timeout.

@@ -3,13 +3,13 @@
 ``Reporter`` collects diagnostics for the whole run and drops exact repeats (a
 named script is checked once per place it is called from, and the same
 argument error must not be reported for each). ``FileContext`` bundles one
-file's scope and source with helpers that narrow a setting's span to the
-keyword or the value, so a caret sits under exactly what is wrong.
+file's scope and source with the reporting helpers. Where a caret goes comes
+from the syntax tree's spans (every part a diagnostic may point at has one);
+``keyword_span`` narrows a setting's span to the keyword it starts with.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from agentspec.syntax import nodes
@@ -28,9 +28,6 @@ class Reporter:
         if key not in self._seen:
             self._seen.add(key)
             self.diagnostics.append(diagnostic)
-
-
-_SPACE = re.compile(r"(?:\s|#[^\n]*)*")
 
 
 @dataclass
@@ -78,28 +75,6 @@ class FileContext:
     def keyword_span(self, span: nodes.Span, keyword: str) -> nodes.Span:
         """The keyword a setting starts with (``routes`` of ``routes [a, b]``)."""
         return span_at(self.source, span.start, len(keyword))
-
-    def after_keyword(self, span: nodes.Span, keyword: str) -> nodes.Span:
-        """The value of a one-keyword setting (``0s`` of ``timeout 0s``): the rest of its span."""
-        start = span.start + len(keyword)
-        start += _SPACE.match(self.source, start).end() - start
-        return span_at(self.source, start, max(1, span.end - start))
-
-    def find(self, span: nodes.Span, pattern: str) -> nodes.Span | None:
-        """The first group of ``pattern`` inside ``span`` (for parts the AST has no span for)."""
-        match = re.compile(pattern).search(self.source, span.start, span.end)
-        if match is None:
-            return None
-        return span_at(self.source, match.start(1), match.end(1) - match.start(1))
-
-    def default_span(self, param: nodes.Param) -> nodes.Span:
-        """The default value of a param (what follows its `=`)."""
-        text = self.source
-        offset = text.find("=", param.type.span.end, param.span.end)
-        if offset < 0:  # pragma: no cover - a param with a default has an `=`
-            return param.span
-        start = _SPACE.match(text, offset + 1).end()
-        return span_at(text, start, max(1, param.span.end - start))
 
 
 def role_phrase(agent: nodes.AgentDecl) -> str:

@@ -128,10 +128,10 @@ def _check_shape(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
 
 
 def _check_limits(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
-    s = scenario.settings
-    positive_duration(ctx, scenario.timeout_ms, s.get("timeout"), "timeout", "`timeout`")
-    at_least(ctx, scenario.max_steps, 1, s.get("max_steps"), "max_steps", "`max_steps`")
-    at_least(ctx, scenario.max_llm_calls, 1, s.get("max_llm_calls"), "max_llm_calls", "`max_llm_calls`")
+    at = scenario.value_spans
+    positive_duration(ctx, scenario.timeout_ms, at.get("timeout"), "`timeout`")
+    at_least(ctx, scenario.max_steps, 1, at.get("max_steps"), "`max_steps`")
+    at_least(ctx, scenario.max_llm_calls, 1, at.get("max_llm_calls"), "`max_llm_calls`")
 
 
 def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
@@ -164,15 +164,15 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) 
             continue
         tool = tool_name(ctx, target.tool)
         if tool is not None and approval.decision.has_partial:
-            partial = approval.decision.partial
+            partial, parts = approval.decision.partial, approval.decision.partial_parts
             if isinstance(partial, dict):
-                span = ctx.find(approval.decision.span, r"partial\s*(\{)") or approval.decision.span
                 args = [
                     nodes.Arg(
-                        name=nodes.Ident(name=k, span=locate(ctx.source, span, [k], key=True)),
+                        name=nodes.Ident(name=k, span=locate(parts, [k], key=True)),
                         value=v,
-                        value_span=locate(ctx.source, span, [k]),
-                        span=span,
+                        value_span=locate(parts, [k]),
+                        value_parts=parts.entries[k].value,
+                        span=parts.span,
                     )
                     for k, v in partial.items()
                 ]
@@ -181,7 +181,7 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) 
                 ctx.error(
                     "E205",
                     f"`partial` of `{target.tool.name}` must be an object of its arguments",
-                    ctx.find(approval.decision.span, r"partial\s+(\S+)") or approval.decision.span,
+                    parts.span,
                     signature(target.tool.name, tool.decl.params),
                 )
 
@@ -201,16 +201,14 @@ def check_expectation(ctx: FileContext, exp) -> None:
 
 
 def check_suite(ctx: FileContext, suite: nodes.SuiteDecl) -> None:
-    s = suite.settings
-    at_least(ctx, suite.runs, 1, s.get("runs"), "runs", "`runs`")
+    at = suite.value_spans
+    at_least(ctx, suite.runs, 1, at.get("runs"), "`runs`")
     if suite.min_pass_rate is not None and not 0 <= suite.min_pass_rate <= 1:
         ctx.error(
             "E210",
             f"`min_pass_rate` is a fraction between 0 and 1, got {suite.min_pass_rate:g}",
-            ctx.after_keyword(s["min_pass_rate"], "min_pass_rate"),
+            at["min_pass_rate"],
             "e.g. `min_pass_rate 0.9` for 90%",
         )
-    positive_duration(ctx, suite.timeout_ms, s.get("timeout"), "timeout", "`timeout`")
-    positive_duration(
-        ctx, suite.scenario_timeout_ms, s.get("scenario_timeout"), "scenario_timeout", "`scenario_timeout`"
-    )
+    positive_duration(ctx, suite.timeout_ms, at.get("timeout"), "`timeout`")
+    positive_duration(ctx, suite.scenario_timeout_ms, at.get("scenario_timeout"), "`scenario_timeout`")

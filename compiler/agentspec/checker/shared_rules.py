@@ -33,11 +33,13 @@ def tool_name(ctx: FileContext, ident: nodes.Ident) -> Symbol | None:
     return tool
 
 
-def positive_duration(ctx: FileContext, value: float | None, span: nodes.Span | None, keyword: str, what: str) -> None:
+def positive_duration(ctx: FileContext, value: float | None, span: nodes.Span | None, what: str) -> None:
+    """``span`` is where the value is written."""
     if value is not None and value <= 0 and span is not None:
-        ctx.error("E210", f"{what} must be longer than 0", ctx.after_keyword(span, keyword), "e.g. `30s`")
+        ctx.error("E210", f"{what} must be longer than 0", span, "e.g. `30s`")
 
 
-def at_least(ctx: FileContext, value: int | None, minimum: int, span: nodes.Span | None, keyword: str, what: str) -> None:
+def at_least(ctx: FileContext, value: int | None, minimum: int, span: nodes.Span | None, what: str) -> None:
+    """``span`` is where the value is written."""
     if value is not None and value < minimum and span is not None:
-        ctx.error("E210", f"{what} must be at least {minimum}, got {value}", ctx.after_keyword(span, keyword))
+        ctx.error("E210", f"{what} must be at least {minimum}, got {value}", span)

@@ -110,12 +110,9 @@ def _check_tool_call(ctx: FileContext, exp: nodes.ExpectToolCall) -> None:
     if tool is not None and exp.has_args:
         check_args(ctx, exp.tool, tool.decl.params, exp.args, partial=True)
     for word, minimum in (("times", 0), ("min_times", 0), ("max_times", 0), ("order", 1)):
-        value = getattr(exp, word)
-        if value is not None and value < minimum:
-            span = ctx.find(exp.span, rf"\b{word}\s+(\S+)") or exp.span
-            ctx.error("E210", f"`{word}` must be at least {minimum}, got {value}", span)
+        at_least(ctx, getattr(exp, word), minimum, exp.option_spans.get(word), f"`{word}`")
     if exp.min_times is not None and exp.max_times is not None and exp.min_times > exp.max_times:
-        span = ctx.find(exp.span, r"\bmax_times\s+(\S+)") or exp.span
+        span = exp.option_spans["max_times"]
         ctx.error("E210", f"`max_times` ({exp.max_times}) is less than `min_times` ({exp.min_times})", span)
 
 
@@ -138,35 +135,25 @@ def _emit_tool_call(builder: Any, e: nodes.ExpectToolCall) -> Expr:
 
 
 def _check_state(ctx: FileContext, exp: nodes.ExpectState) -> None:
-    if exp.within_steps is not None and exp.within_steps < 1:
-        ctx.error(
-            "E210",
-            f"`within` must be at least 1, got {exp.within_steps}",
-            ctx.find(exp.span, r"\bwithin\s+(\S+)") or exp.span,
-        )
+    at_least(ctx, exp.within_steps, 1, exp.within_span, "`within`")
 
 
 def _check_max_duration(ctx: FileContext, exp: nodes.ExpectMaxDuration) -> None:
-    positive_duration(ctx, exp.limit_ms, exp.span, "max_duration", "`max_duration`")
+    positive_duration(ctx, exp.limit_ms, exp.limit_span, "`max_duration`")
 
 
 def _check_limit(ctx: FileContext, exp: nodes.ExpectMaxSteps | nodes.ExpectMaxTokens) -> None:
-    at_least(ctx, exp.limit, 0, exp.span, exp.kind, f"`{exp.kind}`")
+    at_least(ctx, exp.limit, 0, exp.limit_span, f"`{exp.kind}`")
 
 
 def _check_no_repetition(ctx: FileContext, exp: nodes.ExpectNoRepetition) -> None:
     if not 0 <= exp.max_rate <= 1:
-        span = ctx.find(exp.span, r"max_rate\s+(\S+)") or exp.span
-        ctx.error("E210", f"`max_rate` is a fraction between 0 and 1, got {exp.max_rate:g}", span)
+        ctx.error("E210", f"`max_rate` is a fraction between 0 and 1, got {exp.max_rate:g}", exp.max_rate_span)
 
 
 def _check_milestone(ctx: FileContext, exp: nodes.ExpectMilestone) -> None:
     if exp.weight is not None and exp.weight <= 0:
-        ctx.error(
-            "E210",
-            "a milestone's `weight` must be greater than 0",
-            ctx.find(exp.span, r"\bweight\s+(\S+)") or exp.span,
-        )
+        ctx.error("E210", "a milestone's `weight` must be greater than 0", exp.weight_span)
 
 
 def _emit_judge(builder: Any, e: nodes.ExpectJudge) -> Expr:
@@ -188,7 +175,7 @@ def _check_judge(ctx: FileContext, e: nodes.ExpectJudge) -> None:
 
 def _check_dispatched(ctx: FileContext, exp: nodes.ExpectDispatched) -> None:
     plans = [s.decl for s in ctx.scope.plans.values()]
-    check_dispatched(ctx, exp.actions, exp.span, plans)
+    check_dispatched(ctx, exp, plans)
 
 
 def _check_plan_status(ctx: FileContext, exp: nodes.ExpectPlanStatus) -> None:

@@ -11,7 +11,10 @@ data (str, int, float, bool, None, list, dict); durations are milliseconds.
 Block settings that may appear once (``model``, ``description`` ...) become
 typed fields; ``settings`` maps each setting keyword that appeared to its span,
 so diagnostics about a setting ("`routes` is only for coordinators") can point
-at it.
+at it, and ``value_spans`` the value of each one-value setting. Every other
+part a diagnostic may point at keeps its span too (a count, a weight, a
+default, each part of a literal value: ``LiteralParts``), so no later stage
+reads the source text again.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class Param(Node):
     type: TypeRef
     has_default: bool = False
     default: Any = None
+    default_span: Span | None = None
     span: Span
 
 
@@ -78,12 +82,27 @@ class Field_(Node):
     span: Span
 
 
+class LiteralParts(Node):
+    """Where a literal value and each of its parts were written, so a caret can
+    sit under ``quantity: "5"`` deep inside a plan body, not under all of it."""
+
+    span: Span
+    items: list[LiteralParts] = []  # a list's items, in order
+    entries: dict[str, LiteralEntry] = {}  # an object's entries by key (the first, if a key repeats)
+
+
+class LiteralEntry(Node):
+    key: Span
+    value: LiteralParts
+
+
 class Arg(Node):
-    """``name: value`` in a tool call; ``value_span`` points at the value."""
+    """``name: value`` in a tool call; ``value_span`` points at the value, ``value_parts`` into it."""
 
     name: Ident
     value: Any
     value_span: Span
+    value_parts: LiteralParts | None = None
     span: Span
 
 
@@ -115,6 +134,7 @@ class ProviderDecl(Node):
     timeout_ms: float | None = None
     retries: int | None = None
     settings: dict[str, Span] = {}
+    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
@@ -152,6 +172,7 @@ class ToolDecl(Node):
     fails: str | None = None
     timeout_ms: float | None = None  # how long a call may run (the runtime's default when absent)
     settings: dict[str, Span] = {}
+    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
@@ -174,6 +195,7 @@ class ReferenceDecl(Node):
     name: Ident
     fields: list[Field_] = []
     ttl_ms: float | None = None
+    ttl_span: Span | None = None
     span: Span
 
 
@@ -216,6 +238,7 @@ class AgentDecl(Node):
     approval: list[ApprovalRule] | None = None
     stateful: bool | None = None
     settings: dict[str, Span] = {}
+    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
@@ -279,6 +302,7 @@ class Decision(Node):
     feedback: str | None = None
     has_partial: bool = False
     partial: Any = None
+    partial_parts: LiteralParts | None = None
     span: Span
 
 
@@ -310,6 +334,7 @@ class ExpectToolCall(Node):
     min_times: int | None = None
     max_times: int | None = None
     order: int | None = None
+    option_spans: dict[str, Span] = {}  # the value of each count given (``2`` of ``times 2``)
     span: Span
 
 
@@ -332,6 +357,7 @@ class ExpectState(Node):
     has_value: bool = False
     value: Any = None
     within_steps: int | None = None
+    within_span: Span | None = None
     span: Span
 
 
@@ -350,18 +376,21 @@ class ExpectOutput(Node):
 class ExpectMaxSteps(Node):
     kind: Literal["max_steps"] = "max_steps"
     limit: int
+    limit_span: Span
     span: Span
 
 
 class ExpectMaxDuration(Node):
     kind: Literal["max_duration"] = "max_duration"
     limit_ms: float
+    limit_span: Span
     span: Span
 
 
 class ExpectMaxTokens(Node):
     kind: Literal["max_tokens"] = "max_tokens"
     limit: int
+    limit_span: Span
     span: Span
 
 
@@ -375,6 +404,7 @@ class ExpectNoSideEffects(Node):
 class ExpectNoRepetition(Node):
     kind: Literal["no_repetition"] = "no_repetition"
     max_rate: float = 0.0
+    max_rate_span: Span | None = None
     span: Span
 
 
@@ -385,6 +415,7 @@ class ExpectMilestone(Node):
     state_key: str | None = None
     output_contains: str | None = None
     weight: float | None = None
+    weight_span: Span | None = None
     span: Span
 
 
@@ -416,6 +447,7 @@ class ExpectDispatched(Node):
 
     kind: Literal["dispatched"] = "dispatched"
     actions: list[Any] = []
+    actions_parts: LiteralParts | None = None  # None for ``dispatched none``
     span: Span
 
 
@@ -550,6 +582,7 @@ class ScenarioDecl(Node):
     expectations: list[Expectation] = []
     score: ScoreBlock | None = None
     settings: dict[str, Span] = {}
+    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
@@ -560,6 +593,7 @@ class SuiteDecl(Node):
     timeout_ms: float | None = None
     scenario_timeout_ms: float | None = None
     settings: dict[str, Span] = {}
+    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
@@ -599,3 +633,6 @@ class SpecFile(Node):
 AgentStep.model_rebuild()
 ScriptDecl.model_rebuild()
 Run.model_rebuild()
+
+
+LiteralParts.model_rebuild()

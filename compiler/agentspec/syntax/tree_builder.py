@@ -46,10 +46,23 @@ def _ident(token: Token) -> nodes.Ident:
 
 @dataclass
 class _Value:
-    """A literal value with the span it was written at."""
+    """A literal value with the span it was written at, and the values it is made of."""
 
     data: Any
     span: nodes.Span
+    items: list[_Value] | None = None  # a list's
+    entries: dict[str, tuple[nodes.Span, _Value]] | None = None  # an object's: key -> (key span, value)
+
+    def parts(self) -> nodes.LiteralParts:
+        """Where it and each of its parts were written, as the syntax tree keeps it."""
+        return nodes.LiteralParts(
+            span=self.span,
+            items=[item.parts() for item in self.items or ()],
+            entries={
+                key: nodes.LiteralEntry(key=key_span, value=value.parts())
+                for key, (key_span, value) in (self.entries or {}).items()
+            },
+        )
 
 
 @dataclass
@@ -59,6 +72,7 @@ class _Setting:
     key: str
     value: Any
     span: nodes.Span
+    value_span: nodes.Span | None = None  # a one-value setting's value
 
 
 def _setting_value(found: dict[str, _Setting], key: str, default: Any = None) -> Any:
@@ -131,14 +145,20 @@ class TreeBuilder(Transformer):
         return _Value(None, span_of(meta))
 
     def list(self, meta, children):
-        return _Value([self._literal(c).data for c in _values(children)], span_of(meta))
+        items = [self._literal(c) for c in _values(children)]
+        return _Value([item.data for item in items], span_of(meta), items=items)
 
     def object(self, meta, children):
-        return _Value(dict(_values(children)), span_of(meta))
+        pairs = _values(children)
+        entries: dict[str, tuple[nodes.Span, _Value]] = {}
+        for key, key_span, value in pairs:
+            entries.setdefault(key, (key_span, value))  # a repeated key: the data keeps the last, carets the first
+        return _Value({key: value.data for key, _, value in pairs}, span_of(meta), entries=entries)
 
     def pair(self, meta, children):
         key, value = _values(children)
-        return (self._literal(key).data, self._literal(value).data)
+        written = self._literal(key)
+        return (written.data, written.span, self._literal(value))
 
     def name_list(self, meta, children):
         return [_ident(t) for t in _values(children)]
@@ -169,8 +189,10 @@ class TreeBuilder(Transformer):
             seen[item.key] = item
         return seen
 
-    def _setting(self, key: str, meta, value: Any) -> _Setting:
-        return _Setting(key, value, span_of(meta))
+    def _setting(self, key: str, meta, value: Any, written: Any = None) -> _Setting:
+        """A setting; ``written`` is the token (or literal) of a one-value setting's value."""
+        value_span = written.span if isinstance(written, _Value) else span_of(written) if written is not None else None
+        return _Setting(key, value, span_of(meta), value_span)
 
     # -- declarations ------------------------------------------------------------
 
@@ -188,10 +210,10 @@ class TreeBuilder(Transformer):
         return nodes.TenantDecl(name=name, version=version, span=span_of(meta))
 
     def api_key(self, meta, children):
-        return self._setting("api_key", meta, self._string(_values(children)[0]))
+        return self._setting("api_key", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def api_key_env(self, meta, children):
-        return self._setting("api_key_env", meta, self._string(_values(children)[0]))
+        return self._setting("api_key_env", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def base_url(self, meta, children):
         return self._setting("base_url", meta, self._string(_values(children)[0]))
@@ -213,6 +235,7 @@ class TreeBuilder(Transformer):
             timeout_ms=_setting_value(found, "timeout"),
             retries=_setting_value(found, "retries"),
             settings={k: s.span for k, s in found.items()},
+            value_spans={k: s.value_span for k, s in found.items() if s.value_span is not None},
             span=span_of(meta),
         )
 
@@ -235,8 +258,10 @@ class TreeBuilder(Transformer):
         name, type_ = values[0], values[1]
         param = nodes.Param(name=_ident(name), type=type_, span=span_of(meta))
         if len(values) > 2:
+            default = self._literal(values[2])
             param.has_default = True
-            param.default = self._literal(values[2]).data
+            param.default = default.data
+            param.default_span = default.span
         return param
 
     def params(self, meta, children):
@@ -249,19 +274,19 @@ class TreeBuilder(Transformer):
         return nodes.ToolApproval(mode=words[0], predicate=predicate, span=span_of(meta))
 
     def description(self, meta, children):
-        return self._setting("description", meta, self._string(_values(children)[0]))
+        return self._setting("description", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def approval(self, meta, children):
         return self._setting("approval", meta, _values(children)[0])
 
     def handler(self, meta, children):
-        return self._setting("handler", meta, self._import_path(_values(children)[0]))
+        return self._setting("handler", meta, self._import_path(_values(children)[0]), _values(children)[0])
 
     def returns(self, meta, children):
-        return self._setting("returns", meta, self._literal(_values(children)[0]).data)
+        return self._setting("returns", meta, self._literal(_values(children)[0]).data, _values(children)[0])
 
     def fails(self, meta, children):
-        return self._setting("fails", meta, self._string(_values(children)[0]))
+        return self._setting("fails", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def tool_decl(self, meta, children):
         values = _values(children)
@@ -278,6 +303,7 @@ class TreeBuilder(Transformer):
             fails=_setting_value(found, "fails"),
             timeout_ms=_setting_value(found, "timeout"),
             settings={k: s.span for k, s in found.items()},
+            value_spans={k: s.value_span for k, s in found.items() if s.value_span is not None},
             span=span_of(meta),
         )
         if "returns" in found:
@@ -303,7 +329,7 @@ class TreeBuilder(Transformer):
         )
 
     def ttl(self, meta, children):
-        return self._setting("ttl", meta, self._duration_ms(_values(children)[0]))
+        return self._setting("ttl", meta, self._duration_ms(_values(children)[0]), _values(children)[0])
 
     def reference_decl(self, meta, children):
         name, *members = _values(children)
@@ -312,6 +338,7 @@ class TreeBuilder(Transformer):
             name=_ident(name),
             fields=[m for m in members if isinstance(m, nodes.Field_)],
             ttl_ms=_setting_value(found, "ttl"),
+            ttl_span=found["ttl"].value_span if "ttl" in found else None,
             span=span_of(meta),
         )
 
@@ -357,7 +384,7 @@ class TreeBuilder(Transformer):
         return self._setting("model", meta, (self._string(values[0]), span_of(values[0]), provider))
 
     def prompt(self, meta, children):
-        return self._setting("prompt", meta, self._string(_values(children)[0]))
+        return self._setting("prompt", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def routes(self, meta, children):
         return self._setting("routes", meta, _values(children)[0])
@@ -366,13 +393,13 @@ class TreeBuilder(Transformer):
         return self._setting("tools", meta, _values(children)[0])
 
     def plan(self, meta, children):
-        return self._setting("plan", meta, _ident(_values(children)[0]))
+        return self._setting("plan", meta, _ident(_values(children)[0]), _values(children)[0])
 
     def agent_approval(self, meta, children):
         return self._setting("approval", meta, _values(children)[0])
 
     def stateful(self, meta, children):
-        return self._setting("stateful", meta, str(_values(children)[0]) == "true")
+        return self._setting("stateful", meta, str(_values(children)[0]) == "true", _values(children)[0])
 
     def agent_decl(self, meta, children):
         role, name, *settings = _values(children)
@@ -387,6 +414,7 @@ class TreeBuilder(Transformer):
             approval=_setting_value(found, "approval"),
             stateful=_setting_value(found, "stateful"),
             settings={k: s.span for k, s in found.items()},
+            value_spans={k: s.value_span for k, s in found.items() if s.value_span is not None},
             span=span_of(meta),
         )
         if "model" in found:
@@ -398,7 +426,13 @@ class TreeBuilder(Transformer):
     def arg(self, meta, children):
         name, value = _values(children)
         literal = self._literal(value)
-        return nodes.Arg(name=_ident(name), value=literal.data, value_span=literal.span, span=span_of(meta))
+        return nodes.Arg(
+            name=_ident(name),
+            value=literal.data,
+            value_span=literal.span,
+            value_parts=literal.parts(),
+            span=span_of(meta),
+        )
 
     def args(self, meta, children):
         return _values(children)
@@ -422,25 +456,25 @@ class TreeBuilder(Transformer):
     # -- scenarios ---------------------------------------------------------------
 
     def input(self, meta, children):
-        return self._setting("input", meta, self._string(_values(children)[0]))
+        return self._setting("input", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def via(self, meta, children):
-        return self._setting("via", meta, _ident(_values(children)[0]))
+        return self._setting("via", meta, _ident(_values(children)[0]), _values(children)[0])
 
     def entry_agent(self, meta, children):
-        return self._setting("agent", meta, _ident(_values(children)[0]))
+        return self._setting("agent", meta, _ident(_values(children)[0]), _values(children)[0])
 
     def timeout(self, meta, children):
-        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]))
+        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]), _values(children)[0])
 
     def max_steps(self, meta, children):
-        return self._setting("max_steps", meta, int(_values(children)[0]))
+        return self._setting("max_steps", meta, int(_values(children)[0]), _values(children)[0])
 
     def max_llm_calls(self, meta, children):
-        return self._setting("max_llm_calls", meta, int(_values(children)[0]))
+        return self._setting("max_llm_calls", meta, int(_values(children)[0]), _values(children)[0])
 
     def mock_response(self, meta, children):
-        return self._setting("mock_response", meta, self._string(_values(children)[0]))
+        return self._setting("mock_response", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def given_returns(self, meta, children):
         tool, value = _values(children)
@@ -474,8 +508,10 @@ class TreeBuilder(Transformer):
             if isinstance(child, Token) and child.type not in VALUE_TERMINALS:
                 after_partial = after_partial or str(child) == "partial"
             elif after_partial:
+                partial = self._literal(child)
                 decision.has_partial = True
-                decision.partial = self._literal(child).data
+                decision.partial = partial.data
+                decision.partial_parts = partial.parts()
             else:
                 decision.feedback = self._string(child)
         return decision
@@ -641,6 +677,7 @@ class TreeBuilder(Transformer):
             expectations=[e for s in settings if s.key == "expect" for e in s.value],
             score=_setting_value(found, "score"),
             settings={k: s.span for k, s in found.items()},
+            value_spans={k: s.value_span for k, s in found.items() if s.value_span is not None},
             span=span_of(meta),
         )
         return scenario
@@ -649,22 +686,26 @@ class TreeBuilder(Transformer):
 
     def call_args(self, meta, children):
         values = _values(children)
-        return ("args", values[0] if values else [])
+        return ("args", values[0] if values else [], None)
 
     def tool_call_option(self, meta, children):
         (word,) = _words(children)
         (value,) = _values(children)
-        return (word, _ident(value) if value.type == "NAME" else int(value))
+        return (word, _ident(value) if value.type == "NAME" else int(value), span_of(value))
 
     def expect_tool_call(self, meta, children):
         tool, *options = _values(children)
         node = nodes.ExpectToolCall(tool=_ident(tool), span=span_of(meta))
-        for key, value in options:
+        counts: dict[str, nodes.Span] = {}
+        for key, value, span in options:
             if key == "args":
                 node.has_args = True
                 node.args = value
             else:
                 setattr(node, key, value)
+                if isinstance(value, int):
+                    counts[key] = span
+        node.option_spans = counts
         return node
 
     def expect_no_tool_call(self, meta, children):
@@ -686,6 +727,7 @@ class TreeBuilder(Transformer):
             node.value = self._literal(rest.pop(0)).data
         if "within" in words:
             node.within_steps = int(rest[0])
+            node.within_span = span_of(rest[0])
         return node
 
     def expect_no_error(self, meta, children):
@@ -704,13 +746,16 @@ class TreeBuilder(Transformer):
         return nodes.ExpectOutput(test="matches", text=pattern, span=span_of(meta))
 
     def expect_max_steps(self, meta, children):
-        return nodes.ExpectMaxSteps(limit=int(_values(children)[0]), span=span_of(meta))
+        (limit,) = _values(children)
+        return nodes.ExpectMaxSteps(limit=int(limit), limit_span=span_of(limit), span=span_of(meta))
 
     def expect_max_duration(self, meta, children):
-        return nodes.ExpectMaxDuration(limit_ms=self._duration_ms(_values(children)[0]), span=span_of(meta))
+        (limit,) = _values(children)
+        return nodes.ExpectMaxDuration(limit_ms=self._duration_ms(limit), limit_span=span_of(limit), span=span_of(meta))
 
     def expect_max_tokens(self, meta, children):
-        return nodes.ExpectMaxTokens(limit=int(_values(children)[0]), span=span_of(meta))
+        (limit,) = _values(children)
+        return nodes.ExpectMaxTokens(limit=int(limit), limit_span=span_of(limit), span=span_of(meta))
 
     def expect_no_side_effects(self, meta, children):
         lists = _values(children)
@@ -720,8 +765,9 @@ class TreeBuilder(Transformer):
 
     def expect_no_repetition(self, meta, children):
         values = _values(children)
-        rate = float(values[0]) if values else 0.0
-        return nodes.ExpectNoRepetition(max_rate=rate, span=span_of(meta))
+        if not values:
+            return nodes.ExpectNoRepetition(span=span_of(meta))
+        return nodes.ExpectNoRepetition(max_rate=float(values[0]), max_rate_span=span_of(values[0]), span=span_of(meta))
 
     def milestone_target(self, meta, children):
         word = _words(children)[0]
@@ -738,6 +784,7 @@ class TreeBuilder(Transformer):
         setattr(node, key, target)
         if rest:
             node.weight = float(rest[0])
+            node.weight_span = span_of(rest[0])
         return node
 
     def expect_judge(self, meta, children):
@@ -762,8 +809,9 @@ class TreeBuilder(Transformer):
 
     def expect_dispatched(self, meta, children):
         values = _values(children)
-        actions = values[0].data if values else []
-        return nodes.ExpectDispatched(actions=actions, span=span_of(meta))
+        if not values:  # dispatched none
+            return nodes.ExpectDispatched(span=span_of(meta))
+        return nodes.ExpectDispatched(actions=values[0].data, actions_parts=values[0].parts(), span=span_of(meta))
 
     def expect_plan_status(self, meta, children):
         plan_id, status = _values(children)
@@ -783,16 +831,16 @@ class TreeBuilder(Transformer):
     # -- suite -------------------------------------------------------------------
 
     def runs(self, meta, children):
-        return self._setting("runs", meta, int(_values(children)[0]))
+        return self._setting("runs", meta, int(_values(children)[0]), _values(children)[0])
 
     def min_pass_rate(self, meta, children):
-        return self._setting("min_pass_rate", meta, float(_values(children)[0]))
+        return self._setting("min_pass_rate", meta, float(_values(children)[0]), _values(children)[0])
 
     def suite_timeout(self, meta, children):
-        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]))
+        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]), _values(children)[0])
 
     def scenario_timeout(self, meta, children):
-        return self._setting("scenario_timeout", meta, self._duration_ms(_values(children)[0]))
+        return self._setting("scenario_timeout", meta, self._duration_ms(_values(children)[0]), _values(children)[0])
 
     def suite_decl(self, meta, children):
         found = self._settings(_values(children), "the suite")
@@ -802,5 +850,6 @@ class TreeBuilder(Transformer):
             timeout_ms=_setting_value(found, "timeout"),
             scenario_timeout_ms=_setting_value(found, "scenario_timeout"),
             settings={k: s.span for k, s in found.items()},
+            value_spans={k: s.value_span for k, s in found.items() if s.value_span is not None},
             span=span_of(meta),
         )
