@@ -28,15 +28,17 @@ PUNCTUATION = frozenset({"(", ")", "[", "]", "{", "}", ",", ":"})
 
 def strip_positions(node: Any) -> Any:
     """A node as plain data without where it was written: drops ``span``,
-    ``*_span``, the spans of ``settings`` (keeping which settings appeared),
-    ``path`` and ``comments``. User data (fixture values) is kept verbatim."""
+    ``*_span``, ``*_parts`` (where a literal's parts were written), the spans
+    of ``settings`` and ``*_spans`` (keeping which ones appeared), ``path``
+    and ``comments``. User data (fixture values) is kept verbatim."""
     if isinstance(node, BaseModel):
         data = {"__type__": type(node).__name__}
         for name in type(node).model_fields:
-            if name in ("span", "path", "comments") or name.endswith("_span"):
+            if name in ("span", "path", "comments") or name.endswith(("_span", "_parts")):
                 continue
             value = getattr(node, name)
-            data[name] = sorted(value.keys()) if name == "settings" else strip_positions(value)
+            keys_only = name == "settings" or name.endswith("_spans")
+            data[name] = sorted(value.keys()) if keys_only else strip_positions(value)
         return data
     if isinstance(node, list):
         return [strip_positions(item) for item in node]

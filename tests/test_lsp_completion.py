@@ -84,6 +84,12 @@ def test_expectation_keywords_are_documented_from_the_construct_table(client):
     assert "detail" not in {i["label"]: i for i in items}["max_steps"]
 
 
+def test_no_approval_for_offers_tools_and_plan(client):
+    items = complete(client, in_travel('scenario "s" {\n  expect {\n    no_approval for ', "\n  }\n}\n"))
+    assert {"search_flights", "book_flight"} <= names(items)
+    assert "plan" in keywords(items)
+
+
 def test_tools_list_offers_tools_from_the_imported_file(client):
     items = complete(client, in_travel("specialist s {\n  tools [", "]\n}\n"))
     assert names(items) == TOOLS

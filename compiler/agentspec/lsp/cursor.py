@@ -55,6 +55,7 @@ _AFTER_KEYWORD = {
     "given": "tool",
     "on_tool_failure": "tool",
     "approval": "tool",  # `on approval NAME:` and the `approval NAME approved` expectation
+    "for": "tool",  # `no_approval for NAME`
 }
 # Keywords that name a reference inside a block, but declare a name at the top level.
 _NESTED_ONLY = {"plan": "plan", "provider": "provider", "tool": "tool"}
