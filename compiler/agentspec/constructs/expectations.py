@@ -167,7 +167,7 @@ def _check_judge(ctx: FileContext, e: nodes.ExpectJudge) -> None:
         ctx.error(
             "E321",
             "`judge` without `using` needs a model to judge, and the scripted interpreter has none",
-            ctx.find(e.span, r"(judge)") or e.span,
+            ctx.keyword_span(e.span, "judge"),
             'add `using "package.module:function"` to judge with your own function, or select a live '
             "interpreter (AGENTSPEC_INTERPRETER=anthropic or openai) to have the provider's model judge; see docs/live.md",
         )
