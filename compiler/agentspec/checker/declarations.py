@@ -130,7 +130,7 @@ def check_tool(ctx: FileContext, tool: nodes.ToolDecl) -> None:
                 "override it per scenario with `given`",
             )
     check_import_path(ctx, tool.handler, "handler")
-    positive_duration(ctx, tool.timeout_ms, tool.settings.get("timeout"), "timeout", "a tool's `timeout`")
+    positive_duration(ctx, tool.timeout_ms, tool.value_spans.get("timeout"), "a tool's `timeout`")
     if tool.approval is not None:
         check_import_path(ctx, tool.approval.predicate, "approval predicate")
 
