@@ -57,13 +57,13 @@ def check_score(ctx: FileContext, score: nodes.ScoreBlock) -> None:
     for key in ("threshold", "response_threshold"):
         value = getattr(score, key)
         if value is not None and not 0 <= value <= 1:
-            ctx.error("E210", f"`{key}` must be between 0 and 1, got {value}", ctx.after_keyword(score.settings[key], key), "a score is in [0, 1]")
+            ctx.error("E210", f"`{key}` must be between 0 and 1, got {value}", score.value_spans[key], "a score is in [0, 1]")
     if score.response_weight is not None and score.response_weight <= 0:
-        ctx.error("E210", f"`response_weight` must be above 0, got {score.response_weight}", ctx.after_keyword(score.settings["response_weight"], "response_weight"))
+        ctx.error("E210", f"`response_weight` must be above 0, got {score.response_weight}", score.value_spans["response_weight"])
     for key in ("runs", "pass_at"):
         value = getattr(score, key)
         if value is not None and value < 1:
-            ctx.error("E210", f"`{key}` must be at least 1, got {value}", ctx.after_keyword(score.settings[key], key))
+            ctx.error("E210", f"`{key}` must be at least 1, got {value}", score.value_spans[key])
     if score.pass_at is not None and score.pass_at > (score.runs or 1):
         ctx.error(
             "E210",
