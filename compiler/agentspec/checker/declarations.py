@@ -163,23 +163,23 @@ MAX_RETRIES = 10
 
 def check_provider(ctx: FileContext, provider: nodes.ProviderDecl) -> None:
     """The live settings: a base URL with a scheme, a timeout above 0, retries 0..MAX_RETRIES."""
-    spans = provider.settings
+    spans = provider.value_spans
     url = provider.base_url
     if url is not None and "base_url" in spans and not url.startswith(("http://", "https://")):
         ctx.error(
             "E210",
             f"`base_url` must be an http:// or https:// URL, got {url!r}",
-            ctx.after_keyword(spans["base_url"], "base_url"),
+            spans["base_url"],
             'e.g. `base_url "https://api.anthropic.com"`',
         )
     if provider.timeout_ms is not None and provider.timeout_ms <= 0 and "timeout" in spans:
-        ctx.error("E210", "`timeout` must be longer than 0", ctx.after_keyword(spans["timeout"], "timeout"), "e.g. `60s`")
+        ctx.error("E210", "`timeout` must be longer than 0", spans["timeout"], "e.g. `60s`")
     retries = provider.retries
     if retries is not None and not 0 <= retries <= MAX_RETRIES and "retries" in spans:
         ctx.error(
             "E210",
             f"`retries` must be between 0 and {MAX_RETRIES}, got {retries}",
-            ctx.after_keyword(spans["retries"], "retries"),
+            spans["retries"],
         )
 
 

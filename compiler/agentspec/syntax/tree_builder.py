@@ -216,13 +216,13 @@ class TreeBuilder(Transformer):
         return self._setting("api_key_env", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def base_url(self, meta, children):
-        return self._setting("base_url", meta, self._string(_values(children)[0]))
+        return self._setting("base_url", meta, self._string(_values(children)[0]), _values(children)[0])
 
     def provider_timeout(self, meta, children):
-        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]))
+        return self._setting("timeout", meta, self._duration_ms(_values(children)[0]), _values(children)[0])
 
     def retries(self, meta, children):
-        return self._setting("retries", meta, int(_values(children)[0]))
+        return self._setting("retries", meta, int(_values(children)[0]), _values(children)[0])
 
     def provider_decl(self, meta, children):
         name, *settings = _values(children)
