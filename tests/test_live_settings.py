@@ -104,7 +104,7 @@ def test_without_the_sdks_the_runtime_works_and_a_live_interpreter_names_the_ext
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
         "MissingExtra interpreter 'anthropic' needs the official 'anthropic' SDK, which is not installed; "
-        "install it with: pip install 'agentspec[anthropic]'"
+        "install it with: pip install 'agentspec-runtime[anthropic]'"
     )
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 #: Live interpreter name → (the SDK module it needs, the extra that installs it).
 LIVE_INTERPRETERS = {
-    "anthropic": ("anthropic", "agentspec[anthropic]"),
-    "openai": ("openai", "agentspec[openai]"),
+    "anthropic": ("anthropic", "agentspec-runtime[anthropic]"),
+    "openai": ("openai", "agentspec-runtime[openai]"),
 }
 
 
