@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories (searched recursively)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="diagnostics format (default: text)")
+    check.add_argument(
+        "--pythonpath",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look up the specs' import paths in DIR (repeatable; before [tool.agentspec] pythonpath)",
+    )
 
     compile_ = commands.add_parser(
         "compile",
@@ -142,7 +149,7 @@ def run(argv: list[str]) -> int:
     if args.command == "check":
         from agentspec.commands.check import check_command
 
-        return check_command(args.paths, output_format=args.format)
+        return check_command(args.paths, output_format=args.format, pythonpath=args.pythonpath)
     if args.command == "compile":
         from agentspec.commands.compile import compile_command
 

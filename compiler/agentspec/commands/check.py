@@ -18,14 +18,17 @@ def load_and_check(files: list[str]):
     return program, sort_diagnostics(list(program.diagnostics) + list(check(program)))
 
 
-def check_command(paths: list[str], output_format: str = "text") -> int:
-    """Report every problem in the specs; exit 1 if any is an error."""
-    from agentspec.diagnostics import has_errors
+def check_command(paths: list[str], output_format: str = "text", pythonpath: list[str] = ()) -> int:
+    """Report every problem in the specs, including import paths that do not
+    resolve on the project's Python path (read, never imported); exit 1 if any is an error."""
+    from agentspec.checker.user_code import check_user_code
+    from agentspec.diagnostics import has_errors, sort_diagnostics
 
     try:
         files = discover(paths)
     except UsageError as exc:
         return usage(str(exc))
     program, diagnostics = load_and_check(files)
+    diagnostics = sort_diagnostics(diagnostics + check_user_code(program, list(pythonpath)))
     print_report(make_report(program, diagnostics), output_format, sys.stdout)
     return EXIT_FAILED if has_errors(diagnostics) else EXIT_OK
