@@ -158,6 +158,8 @@ def test_a_judge_without_using_is_e321_in_scripted_mode(tmp_path) -> None:
 def test_a_judge_without_using_is_fine_in_live_mode_or_with_using(tmp_path) -> None:
     assert _check(tmp_path, JUDGED_SPEC, "anthropic").returncode == 0
     with_using = JUDGED_SPEC.replace('"The reply offers help"', '"The reply offers help" using "app.judges:kind"')
+    (tmp_path / "app").mkdir()  # the judge must exist on the project's path (E110 otherwise)
+    (tmp_path / "app" / "judges.py").write_text("def kind(trace, criteria):\n    return True\n", encoding="utf-8")
     result = _check(tmp_path, with_using, None)
     assert result.returncode == 0 and "E321" not in result.stdout
 
