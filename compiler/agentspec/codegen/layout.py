@@ -148,6 +148,9 @@ class _Layout:
         if not items:
             return opener + closer
         body = ", ".join(item.flat() for item in items)
+        lone = items[0].value if len(items) == 1 and opener == "[" else None
+        if isinstance(lone, Lit) and isinstance(lone.value, str):
+            body = " ".join(string_pieces(lone.value))  # black drops a lone concatenation's parentheses
         if (len(items) == 1 or not display) and self.fits(inner, body):
             return opener + "\n" + pad + body + end
         if len(items) == 1:

@@ -116,6 +116,8 @@ def source(expr: Expr) -> str:
             parts.append(f"{key}={source(value)}")
         return f"{source(expr.func)}({', '.join(parts)})"
     if isinstance(expr, ListOf):
+        if len(expr.items) == 1 and isinstance(expr.items[0], Lit):
+            return literal([expr.items[0].value])  # a lone string: black's bare concatenation
         return "[" + ", ".join(source(i) for i in expr.items) + "]"
     if isinstance(expr, DictOf):
         return "{" + ", ".join(f"{literal(k)}: {source(v)}" for k, v in expr.items) + "}"
@@ -144,6 +146,9 @@ def literal(value: Any) -> str:
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, (list, tuple)):
+        if len(value) == 1 and isinstance(value[0], str):
+            # black drops the parentheses of a lone implicit concatenation in a list
+            return "[" + " ".join(string_pieces(value[0])) + "]"
         return "[" + ", ".join(literal(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
