@@ -112,7 +112,7 @@ def test_book_sfo_to_nrt() -> None:
         timeout_seconds=30.0,
     )
     result = run_scenario(
-        scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=120.0, scenario_timeout=30.0
+        scenario, adapter, runs=1, min_pass_rate=1.0, timeout_seconds=30.0, scenario_timeout=30.0
     )
     assert result.passed, failure_report(result, "specs/travel.agentspec:59")
 

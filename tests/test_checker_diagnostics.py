@@ -148,6 +148,13 @@ EXPECTED = {
         "  |                      ^^^^^^^^^^^\n"
         "  = hint: did you mean `subsequence`?"
     ),
+    "E111": (
+        "E111.agentspec:7:11: error[E111]: unknown service `ledgr`\n"
+        "  |\n"
+        '7 |   service ledgr "travel_app.services:make_busy_ledger"\n'
+        "  |           ^^^^^\n"
+        "  = hint: did you mean `ledger`?"
+    ),
     "E201": (
         "E201.agentspec:3:18: error[E201]: unknown type `strng`\n"
         "  |\n"

@@ -42,3 +42,24 @@ def test_the_complete_example_compiles_and_its_test_passes(tmp_path: Path) -> No
         os.chdir(cwd)
     with imported(tmp_path / "generated", "travel_runtime", "test_travel") as (_, tests):
         tests.test_book_sfo_to_nrt()
+
+
+#: Blocks that declare a tenant are whole spec files: each checks cleanly (its import
+#: paths too, against examples/), compiles, and every test it generates passes.
+WHOLE_FILES = [index for index, block in enumerate(BLOCKS) if re.search(r"^tenant ", block, re.M)]
+
+
+@pytest.mark.parametrize("index", WHOLE_FILES)
+def test_every_whole_spec_example_checks_compiles_and_passes(index: int, tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "example.agentspec").write_text(BLOCKS[index], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(REPO / "examples"))
+    assert main(["check", "example.agentspec", "--pythonpath", str(REPO / "examples")]) == 0, capsys.readouterr().out
+    assert main(["compile", "example.agentspec", "-o", "generated"]) == 0
+    if not (tmp_path / "generated" / "test_example.py").exists():
+        return  # a fragment with nothing to run (e.g. a lone tenant)
+    with imported(tmp_path / "generated", "example_runtime", "test_example") as (_, tests):
+        names = [name for name in dir(tests) if name.startswith("test_")]
+        assert names
+        for name in names:
+            getattr(tests, name)()

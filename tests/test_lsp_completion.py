@@ -125,6 +125,13 @@ def test_via_and_agent_offer_agents(client):
     assert AGENTS <= names(complete(client, in_travel('scenario "s" {\n  agent ', "\n}\n")))
 
 
+def test_scenario_settings_offer_the_overrides_and_a_service_its_name(client):
+    items = complete(client, in_travel('service ledger "app.services:make_ledger"\nscenario "s" {\n  ', "\n}\n"))
+    assert {"runs", "min_pass_rate", "dispatcher", "service", "given"} <= keywords(items)
+    items = complete(client, in_travel('service ledger "app.services:make_ledger"\nscenario "s" {\n  service ', "\n}\n"))
+    assert names(items) == {"ledger"}
+
+
 def test_steps_offer_tools_and_call(client):
     items = complete(client, in_travel("script s {\n  ", "\n}\n"))
     assert TOOLS <= names(items)

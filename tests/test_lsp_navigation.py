@@ -80,6 +80,23 @@ def test_hover_on_an_expectation_keyword_shows_its_construct_table_entry(client,
     assert "tool cancel_booking" in client.hover(travel, *at(TRAVEL, "cancel_booking\n"))["contents"]["value"]
 
 
+def test_a_scenario_s_service_hovers_and_goes_to_the_declared_service(client):
+    text = (
+        'tenant acme\nservice ledger "app.services:make_ledger"\n'
+        'scenario "s" {\n  service ledger "app.services:make_busy_ledger"\n}\n'
+    )
+    path = DATA / "scenario_service.agentspec"  # never written: the document lives in the editor
+    doc = client.open(path, text)
+    try:
+        line, character = position_of(text, 'ledger "app.services:make_busy', 0, 1)
+        hover = client.hover(doc, line, character)["contents"]["value"]
+        assert "service ledger" in hover and "factory: `app.services:make_ledger`" in hover
+        (target,) = client.definition(doc, line, character)
+        assert target["range"]["start"] == {"line": 1, "character": 8}
+    finally:
+        client.close(doc)
+
+
 def test_hover_on_a_declared_name(client, travel):
     text = client.hover(travel, *at(TRAVEL, "front_desk {"))["contents"]["value"]
     assert "coordinator front_desk" in text and "**routes:** `booker`" in text

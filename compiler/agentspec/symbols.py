@@ -21,7 +21,7 @@ from agentspec.syntax import nodes
 from agentspec.loader import Program
 
 SymbolKind = Literal["tool", "agent", "plan", "script", "provider", "reference", "service"]
-ReferenceKind = Literal["tool", "agent", "plan", "script", "provider"]
+ReferenceKind = Literal["tool", "agent", "plan", "script", "provider", "service"]
 
 #: Declaration kind (``decl.kind``) → symbol kind, for declarations that have a name.
 NAMED_DECLARATIONS: dict[str, SymbolKind] = {
@@ -147,6 +147,7 @@ def references_in(spec: nodes.SpecFile) -> list[Reference]:
                 if entry is not None:
                     found.append(Reference(entry, "agent"))
             found += [Reference(g.tool, "tool") for g in decl.givens]
+            found += [Reference(s.name, "service") for s in decl.services]
             if decl.run is not None:
                 if decl.run.script is not None:
                     found.append(Reference(decl.run.script, "script"))

@@ -27,3 +27,8 @@ def apply_actions(actions: list[dict[str, Any]], context: dict[str, Any]) -> dic
         "entitiesAffected": len(actions),
         "summary": f"reordered {reordered} unit(s), held {held} product(s)",
     }
+
+
+def summary_only(actions: list[dict[str, Any]], context: dict[str, Any]) -> dict[str, Any]:
+    """A broken dispatcher: its envelope has no ``entitiesAffected``, which the runtime refuses."""
+    return {"summary": f"applied {len(actions)} action(s)"}

@@ -21,3 +21,11 @@ class Ledger:
 def make_ledger() -> Ledger:
     """Service factory: the generated ``build_runtime`` calls it once per runtime."""
     return Ledger()
+
+
+def make_busy_ledger() -> Ledger:
+    """A ledger that already holds two bookings, so the next one is ``BK-3``."""
+    ledger = Ledger()
+    ledger.record("JL1", "Grace Hopper")
+    ledger.record("UA837", "Alan Turing")
+    return ledger

@@ -22,3 +22,8 @@ async def book_flight(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
         "price": KNOWN_FLIGHTS[flight_id],
         "status": "confirmed",
     }
+
+
+async def sold_out(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
+    """A booking handler for the day every flight is full: nothing is recorded."""
+    return {"flight_id": args["flight_id"], "status": "sold_out"}

@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "E108": "unknown reference kind",
     "E109": "unknown score word",
     "E110": "import path that does not resolve",
+    "E111": "unknown service",
     # types and values
     "E201": "unknown or malformed type",
     "E202": "default value does not match its type",

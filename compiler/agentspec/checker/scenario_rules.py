@@ -1,6 +1,8 @@
 """Scenarios and the suite: entry agent, run, fixtures, approvals, expectations.
 
-The entry agent is ``via X`` (a coordinator, queried through the runtime),
+A scenario may replace, for itself, a tool's implementation (``given``), a
+service's factory, the dispatcher, and the suite's ``runs`` and
+``min_pass_rate``. The entry agent is ``via X`` (a coordinator, queried through the runtime),
 ``agent X`` (any other agent, run directly), or — when neither is written —
 the one coordinator in scope. The ``run`` block executes as that agent.
 Every tool an expectation names must exist (or be built in); numbers that
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from agentspec.syntax import nodes
 from agentspec.checker.calls import check_args, signature
+from agentspec.checker.declarations import check_import_path
 from agentspec.checker.file_context import FileContext, role_phrase
 from agentspec.checker.scores import check_score
 from agentspec.checker.scripts import check_script_call, check_steps
@@ -35,7 +38,9 @@ def check_scenario(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
     entry = _check_entry(ctx, scenario)
     _check_shape(ctx, scenario)
     _check_limits(ctx, scenario)
+    _check_overrides(ctx, scenario)
     for given in scenario.givens:
+        check_import_path(ctx, given.handler, "handler")
         if given.tool.name in BUILTIN_TOOLS:
             ctx.error(
                 "E317",
@@ -132,6 +137,44 @@ def _check_limits(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
     positive_duration(ctx, scenario.timeout_ms, at.get("timeout"), "`timeout`")
     at_least(ctx, scenario.max_steps, 1, at.get("max_steps"), "`max_steps`")
     at_least(ctx, scenario.max_llm_calls, 1, at.get("max_llm_calls"), "`max_llm_calls`")
+    _check_runs(ctx, scenario.runs, scenario.min_pass_rate, at)
+
+
+def _check_runs(ctx: FileContext, runs: int | None, min_pass_rate: float | None, at: dict[str, nodes.Span]) -> None:
+    """``runs`` and ``min_pass_rate``, of the suite or of one scenario."""
+    at_least(ctx, runs, 1, at.get("runs"), "`runs`")
+    if min_pass_rate is not None and not 0 <= min_pass_rate <= 1:
+        ctx.error(
+            "E210",
+            f"`min_pass_rate` is a fraction between 0 and 1, got {min_pass_rate:g}",
+            at["min_pass_rate"],
+            "e.g. `min_pass_rate 0.9` for 90%",
+        )
+
+
+def _check_overrides(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
+    """A scenario's own dispatcher and service factories: well-formed import paths, and each
+    service one the unit declares (the scenario replaces its factory; handlers know it by name)."""
+    check_import_path(ctx, scenario.dispatcher, "dispatcher")
+    seen: dict[str, nodes.ServiceDecl] = {}
+    for service in scenario.services:
+        check_import_path(ctx, service.factory, "service factory")
+        first = seen.setdefault(service.name.name, service)
+        if first is not service:
+            ctx.error(
+                "E320",
+                f"service `{service.name.name}` is given twice in this scenario",
+                service.name.span,
+                f"the first is on line {first.span.line}; keep one",
+            )
+        elif ctx.lookup("service", service.name.name) is None:
+            ctx.unknown(
+                "E111",
+                "service",
+                service.name,
+                ctx.scope.of_kind("service"),
+                f"a scenario replaces a declared service; declare it first: `service {service.name.name} \"module:factory\"`",
+            )
 
 
 def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
@@ -202,13 +245,6 @@ def check_expectation(ctx: FileContext, exp) -> None:
 
 def check_suite(ctx: FileContext, suite: nodes.SuiteDecl) -> None:
     at = suite.value_spans
-    at_least(ctx, suite.runs, 1, at.get("runs"), "`runs`")
-    if suite.min_pass_rate is not None and not 0 <= suite.min_pass_rate <= 1:
-        ctx.error(
-            "E210",
-            f"`min_pass_rate` is a fraction between 0 and 1, got {suite.min_pass_rate:g}",
-            at["min_pass_rate"],
-            "e.g. `min_pass_rate 0.9` for 90%",
-        )
+    _check_runs(ctx, suite.runs, suite.min_pass_rate, at)
     positive_duration(ctx, suite.timeout_ms, at.get("timeout"), "`timeout`")
     positive_duration(ctx, suite.scenario_timeout_ms, at.get("scenario_timeout"), "`scenario_timeout`")

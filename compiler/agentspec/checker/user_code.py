@@ -203,6 +203,13 @@ def _import_paths(spec: nodes.SpecFile):
         elif decl.kind == "dispatcher":
             yield "dispatcher", decl.target
         elif decl.kind == "scenario":
+            for given in decl.givens:
+                if given.handler is not None:
+                    yield "handler", given.handler
+            for service in decl.services:
+                yield "service factory", service.factory
+            if decl.dispatcher is not None:
+                yield "dispatcher", decl.dispatcher
             for expectation in decl.expectations:
                 if expectation.kind == "judge" and expectation.judge is not None:
                     yield "judge", expectation.judge

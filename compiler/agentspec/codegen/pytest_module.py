@@ -19,7 +19,16 @@ from agentspec.syntax import nodes
 from agentspec.codegen import CodegenError
 from agentspec.constructs.expectations import EXPECTATIONS
 from agentspec.codegen.imports import Imports, used_names
-from agentspec.codegen.ir import Definition, ScoreTest, TestCase, TestModule, spec_text, where, where_exactly
+from agentspec.codegen.ir import (
+    Definition,
+    ScoreTest,
+    TestCase,
+    TestModule,
+    declarations,
+    spec_text,
+    where,
+    where_exactly,
+)
 from agentspec.codegen.names import Namespace, constant, snake
 from agentspec.codegen.pyexpr import Call, DictOf, Expr, Lambda, ListOf, Name, call
 from agentspec.loader import Program
@@ -43,6 +52,7 @@ class _TestBuilder:
     model_judge: Expr | None = None
     source: str = ""  # the spec file's text, for each expectation's spec line
     comments: list[nodes.Comment] = field(default_factory=list)
+    services: dict[str, nodes.ImportPath] = field(default_factory=dict)  # the unit's service factories, in order
 
     def spec_line(self, node: Any) -> Call:
         """``scenario.at(LOCATION, TEXT)``: the expectations emitted next come from ``node``."""
@@ -90,6 +100,7 @@ def build_test_module(
     build_runtime = imports.module(runtime_module, "build_runtime")
     scope = scope_for(program, path)
     builder = _TestBuilder(path, scope, imports, namespace, source=program.sources.get(path, ""), comments=spec.comments)
+    builder.services = {decl.name.name: decl.factory for _, decl in declarations(program, path, scope, "service")}
     suites = spec.of_kind("suite")
     suite = suites[0] if suites else None
 
@@ -119,20 +130,21 @@ def _seconds(ms: float | None) -> float | None:
 def _runtime_factory(
     builder: _TestBuilder, sc: nodes.ScenarioDecl, build_runtime: Name, *, live: bool = True
 ) -> tuple[Expr, Expr | None]:
-    """A fresh runtime per run with the scenario's interpreter and fixtures, and the scripted prompt.
+    """A fresh runtime per run with the scenario's interpreter, fixtures, services and dispatcher,
+    and the scripted prompt.
 
     With ``live`` the interpreter is the scenario's unless a live one is selected
     (AGENTSPEC_INTERPRETER, --agentspec-interpreter): ``live_or()`` then gives
     ``{"interpreter": NAME}``, and the adapter does not send the script.
     """
-    handlers = None
-    if sc.givens:
-        handlers = DictOf(
-            tuple(
-                (g.tool.name, call("fails", g.fails) if g.fails is not None else call("returns", g.returns))
-                for g in sc.givens
-            )
-        )
+    handlers = DictOf(tuple((g.tool.name, _given(builder, g)) for g in sc.givens)) if sc.givens else None
+    overrides: dict[str, Any] = {"handlers": handlers}
+    if sc.services:
+        # build_runtime's services= replaces them all: the unit's factories, this scenario's where it has its own
+        factories = dict(builder.services) | {s.name.name: s.factory for s in sc.services}
+        overrides["services"] = DictOf(tuple((name, Call(builder.imports.user(f))) for name, f in factories.items()))
+    if sc.dispatcher is not None:
+        overrides["action_dispatcher"] = builder.imports.user(sc.dispatcher)
     script: Expr | None = None
     options: dict[str, Any] = {}
     if sc.mock_response is not None:
@@ -141,11 +153,20 @@ def _runtime_factory(
         options = {"interpreter": "scripted"}
         script = builder.named_script(sc.run.script) if sc.run.script is not None else builder.steps(sc.run.steps)
     if not live:
-        runtime = call(build_runtime, **options, handlers=handlers)
+        runtime = call(build_runtime, **options, **overrides)
         return (Lambda(runtime) if runtime.kwargs else build_runtime), script
-    runtime = call(build_runtime, handlers=handlers)
+    runtime = call(build_runtime, **overrides)
     runtime = Call(runtime.func, runtime.args, (("**", call("live_or", **options)), *runtime.kwargs))
     return Lambda(runtime), script
+
+
+def _given(builder: _TestBuilder, given: nodes.Given) -> Expr:
+    """The tool implementation a scenario's ``given`` swaps in."""
+    if given.handler is not None:
+        return builder.imports.user(given.handler)
+    if given.fails is not None:
+        return call("fails", given.fails)
+    return call("returns", given.returns)
 
 
 def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.SuiteDecl | None, build_runtime: Name) -> TestCase:
@@ -196,18 +217,30 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
         approvals=approvals,
         timeout_seconds=timeout,
     )
-    run = call(
-        "run_scenario",
-        Name("scenario"),
-        Name("adapter"),
-        runs=suite.runs if suite else None,
-        min_pass_rate=suite.min_pass_rate if suite else None,
-        timeout_seconds=_seconds(suite.timeout_ms) if suite else None,
-        scenario_timeout=_seconds(suite.scenario_timeout_ms) if suite else None,
-    )
+    run = call("run_scenario", Name("scenario"), Name("adapter"), **_run_settings(sc, suite))
     return TestCase(name, sc.name, location, scenario, expectations, adapter, run)
 
 
+def _run_settings(sc: nodes.ScenarioDecl, suite: nodes.SuiteDecl | None) -> dict[str, Any]:
+    """agentgate's ``TestSuite.run`` settings: the suite's, each replaced by the scenario's own.
+
+    agentgate gives a scenario the least of its own timeout, ``scenario_timeout``
+    and what is left of the suite's ``timeout``; each test runs one scenario as
+    its suite, so a scenario's ``timeout`` stands for all three.
+    """
+    settings: dict[str, Any] = {
+        "runs": suite.runs if suite else None,
+        "min_pass_rate": suite.min_pass_rate if suite else None,
+        "timeout_seconds": _seconds(suite.timeout_ms) if suite else None,
+        "scenario_timeout": _seconds(suite.scenario_timeout_ms) if suite else None,
+    }
+    if sc.runs is not None:
+        settings["runs"] = sc.runs
+    if sc.min_pass_rate is not None:
+        settings["min_pass_rate"] = sc.min_pass_rate
+    if sc.timeout_ms is not None:
+        settings["timeout_seconds"] = settings["scenario_timeout"] = _seconds(sc.timeout_ms)
+    return settings
 
 
 #: spec spelling -> EvalConfig.aggregation_strategy

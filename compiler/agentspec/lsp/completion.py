@@ -24,6 +24,7 @@ _ITEM_KIND = {
     "plan": types.CompletionItemKind.Struct,
     "script": types.CompletionItemKind.Module,
     "provider": types.CompletionItemKind.Reference,
+    "service": types.CompletionItemKind.Variable,
 }
 
 

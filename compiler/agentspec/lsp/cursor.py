@@ -58,7 +58,7 @@ _AFTER_KEYWORD = {
     "for": "tool",  # `no_approval for NAME`
 }
 # Keywords that name a reference inside a block, but declare a name at the top level.
-_NESTED_ONLY = {"plan": "plan", "provider": "provider", "tool": "tool"}
+_NESTED_ONLY = {"plan": "plan", "provider": "provider", "tool": "tool", "service": "service"}
 _STEP_BLOCK_OPENER_OF = {"script", "call"}
 
 
@@ -68,7 +68,7 @@ class CursorContext:
 
     keywords: list[str] = field(default_factory=list)  # keywords valid here, sorted
     accepts_name: bool = False
-    name_kind: str | None = None  # tool | agent | script | plan | provider | arg
+    name_kind: str | None = None  # tool | agent | script | plan | provider | service | arg
     tool: str | None = None  # for "arg": the tool being called
     agent: str | None = None  # for "script" after `call AGENT`
     given_args: set[str] = field(default_factory=set)  # for "arg": arguments already written

@@ -279,12 +279,14 @@ class ScriptDecl(Node):
 
 
 class Given(Node):
-    """A per-scenario fixture override: ``given tool returns {...}`` / ``fails "..."``."""
+    """A per-scenario implementation of a tool: ``given tool returns {...}`` / ``fails "..."`` /
+    ``handler "mod:function"``."""
 
     tool: Ident
     has_returns: bool = False
     returns: Any = None
     fails: str | None = None
+    handler: ImportPath | None = None
     span: Span
 
 
@@ -577,6 +579,10 @@ class ScenarioDecl(Node):
     max_llm_calls: int | None = None
     mock_response: str | None = None
     givens: list[Given] = []
+    services: list[ServiceDecl] = []  # this scenario's factories for services the unit declares
+    dispatcher: ImportPath | None = None  # this scenario's action dispatcher, instead of the unit's
+    runs: int | None = None  # agentgate's runs and min_pass_rate for this scenario, instead of the suite's
+    min_pass_rate: float | None = None
     run: Run | None = None
     approvals: list[OnApproval] = []
     expectations: list[Expectation] = []

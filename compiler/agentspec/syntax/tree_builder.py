@@ -486,6 +486,18 @@ class TreeBuilder(Transformer):
         given = nodes.Given(tool=_ident(tool), fails=self._string(message), span=span_of(meta))
         return self._setting("given", meta, given)
 
+    def given_handler(self, meta, children):
+        tool, handler = _values(children)
+        given = nodes.Given(tool=_ident(tool), handler=self._import_path(handler), span=span_of(meta))
+        return self._setting("given", meta, given)
+
+    def scenario_service(self, meta, children):
+        return self._setting("service", meta, self.service_decl(meta, children))
+
+    def scenario_dispatcher(self, meta, children):
+        (target,) = _values(children)
+        return self._setting("dispatcher", meta, self._import_path(target))
+
     def run_block(self, meta, children):
         return self._setting("run", meta, nodes.Run(steps=_values(children), span=span_of(meta)))
 
@@ -659,7 +671,7 @@ class TreeBuilder(Transformer):
 
     def scenario_decl(self, meta, children):
         name, *settings = _values(children)
-        repeatable = frozenset({"given", "on approval", "expect"})
+        repeatable = frozenset({"given", "service", "on approval", "expect"})
         found = self._settings(settings, f'scenario "{self._string(name)}"', repeatable)
         scenario = nodes.ScenarioDecl(
             name=self._string(name),
@@ -673,6 +685,10 @@ class TreeBuilder(Transformer):
             mock_response=_setting_value(found, "mock_response"),
             run=_setting_value(found, "run"),
             givens=[s.value for s in settings if s.key == "given"],
+            services=[s.value for s in settings if s.key == "service"],
+            dispatcher=_setting_value(found, "dispatcher"),
+            runs=_setting_value(found, "runs"),
+            min_pass_rate=_setting_value(found, "min_pass_rate"),
             approvals=[s.value for s in settings if s.key == "on approval"],
             expectations=[e for s in settings if s.key == "expect" for e in s.value],
             score=_setting_value(found, "score"),
