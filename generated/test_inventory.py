@@ -16,6 +16,7 @@ from agentspec_runtime.testing.approval_script import ApprovalAnswer, ApprovalSc
 from agentspec_runtime.testing.bridge import RuntimeAdapter
 from agentspec_runtime.testing.expectations import (
     ExpectApprovalDecision,
+    ExpectApprovalRequested,
     ExpectDispatched,
     ExpectPlanStatus,
 )
@@ -71,15 +72,17 @@ def test_an_approved_plan_is_executed() -> None:
     scenario.expect_state("plan:p1", value="executed", within_steps=20)
     scenario.at("specs/inventory.agentspec:82:5", 'approval plan "p1" approved')
     scenario.expectations.append(ExpectApprovalDecision("p1", "approve", kind="plan"))
-    scenario.at("specs/inventory.agentspec:83:5", "tool_call storePlan before executePlan")
+    scenario.at("specs/inventory.agentspec:83:5", 'approval plan "p1" requested times 1')
+    scenario.expectations.append(ExpectApprovalRequested("p1", kind="plan", times=1))
+    scenario.at("specs/inventory.agentspec:84:5", "tool_call storePlan before executePlan")
     scenario.expect_tool_call("storePlan", before="executePlan")
-    scenario.at("specs/inventory.agentspec:84:5", 'milestone "stored" tool storePlan weight 0.5')
+    scenario.at("specs/inventory.agentspec:85:5", 'milestone "stored" tool storePlan weight 0.5')
     scenario.expect_milestone("stored", tool="storePlan", weight=0.5)
     scenario.at(
-        "specs/inventory.agentspec:85:5", 'milestone "executed" state "executed" weight 0.5'
+        "specs/inventory.agentspec:86:5", 'milestone "executed" state "executed" weight 0.5'
     )
     scenario.expect_milestone("executed", state_key="executed", weight=0.5)
-    scenario.at("specs/inventory.agentspec:86:5", "no_error")
+    scenario.at("specs/inventory.agentspec:87:5", "no_error")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -91,13 +94,13 @@ def test_an_approved_plan_is_executed() -> None:
 
 
 def test_a_rejected_plan_is_never_dispatched() -> None:
-    """A rejected plan is never dispatched (specs/inventory.agentspec:98)"""
+    """A rejected plan is never dispatched (specs/inventory.agentspec:99)"""
     scenario = SpecScenario("A rejected plan is never dispatched", input="Restock SKU-1")
-    scenario.at("specs/inventory.agentspec:103:5", "dispatched none")
+    scenario.at("specs/inventory.agentspec:104:5", "dispatched none")
     scenario.expectations.append(ExpectDispatched([]))
-    scenario.at("specs/inventory.agentspec:104:5", 'plan "p1" status rejected')
+    scenario.at("specs/inventory.agentspec:105:5", 'plan "p1" status rejected')
     scenario.expectations.append(ExpectPlanStatus("p1", "rejected"))
-    scenario.at("specs/inventory.agentspec:105:5", 'approval plan "p1" rejected')
+    scenario.at("specs/inventory.agentspec:106:5", 'approval plan "p1" rejected')
     scenario.expectations.append(ExpectApprovalDecision("p1", "reject", kind="plan"))
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -105,19 +108,19 @@ def test_a_rejected_plan_is_never_dispatched() -> None:
         approvals=ApprovalScript(plans={"p1": ApprovalAnswer("reject", "too much stock already")}),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/inventory.agentspec:98")
+    assert result.passed, failure_report(result, "specs/inventory.agentspec:99")
 
 
 def test_a_revision_request_sends_the_plan_back() -> None:
-    """A revision request sends the plan back (specs/inventory.agentspec:109)"""
+    """A revision request sends the plan back (specs/inventory.agentspec:110)"""
     scenario = SpecScenario("A revision request sends the plan back", input="Restock SKU-1")
-    scenario.at("specs/inventory.agentspec:114:5", "dispatched none")
+    scenario.at("specs/inventory.agentspec:115:5", "dispatched none")
     scenario.expectations.append(ExpectDispatched([]))
-    scenario.at("specs/inventory.agentspec:115:5", 'plan "p1" status revision_requested')
+    scenario.at("specs/inventory.agentspec:116:5", 'plan "p1" status revision_requested')
     scenario.expectations.append(ExpectPlanStatus("p1", "revision_requested"))
-    scenario.at("specs/inventory.agentspec:116:5", 'approval plan "p1" revised')
+    scenario.at("specs/inventory.agentspec:117:5", 'approval plan "p1" revised')
     scenario.expectations.append(ExpectApprovalDecision("p1", "revise", kind="plan"))
-    scenario.at("specs/inventory.agentspec:117:5", 'output contains "should_revise"')
+    scenario.at("specs/inventory.agentspec:118:5", 'output contains "should_revise"')
     scenario.expect_output(contains="should_revise")
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -127,7 +130,7 @@ def test_a_revision_request_sends_the_plan_back() -> None:
         ),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/inventory.agentspec:109")
+    assert result.passed, failure_report(result, "specs/inventory.agentspec:110")
 
 
 def test_an_approved_plan_is_executed_score() -> None:

@@ -5,6 +5,7 @@
 
 from agentspec_runtime.live.selection import live_or
 from agentspec_runtime.testing.bridge import RuntimeAdapter
+from agentspec_runtime.testing.expectations import ExpectError
 from agentspec_runtime.testing.fixtures import fails, returns
 from agentspec_runtime.testing.located import SpecScenario
 from agentspec_runtime.testing.runner import failure_report, run_scenario
@@ -20,13 +21,15 @@ def test_a_failing_tool_is_retried_then_the_fallback_answers() -> None:
     )
     scenario.at("specs/recovery.agentspec:31:5", "on_tool_failure fetch_rates expect retry")
     scenario.on_tool_failure("fetch_rates", expect="retry")
+    scenario.at("specs/recovery.agentspec:32:5", 'error contains "unavailable" tool fetch_rates')
+    scenario.expectations.append(ExpectError(contains="unavailable", tool="fetch_rates"))
     scenario.at(
-        "specs/recovery.agentspec:32:5", "tool_call fetch_rates order 1 min_times 2 max_times 2"
+        "specs/recovery.agentspec:33:5", "tool_call fetch_rates order 1 min_times 2 max_times 2"
     )
     scenario.expect_tool_call("fetch_rates", order=1, min_times=2, max_times=2)
-    scenario.at("specs/recovery.agentspec:33:5", "tool_call cached_rates after fetch_rates")
+    scenario.at("specs/recovery.agentspec:34:5", "tool_call cached_rates after fetch_rates")
     scenario.expect_tool_call("cached_rates", after="fetch_rates")
-    scenario.at("specs/recovery.agentspec:34:5", 'output contains "151.2"')
+    scenario.at("specs/recovery.agentspec:35:5", 'output contains "151.2"')
     scenario.expect_output(contains="151.2")
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -42,17 +45,17 @@ def test_a_failing_tool_is_retried_then_the_fallback_answers() -> None:
 
 
 def test_when_the_live_service_is_back_no_fallback_is_needed() -> None:
-    """When the live service is back, no fallback is needed (specs/recovery.agentspec:38)"""
+    """When the live service is back, no fallback is needed (specs/recovery.agentspec:39)"""
     scenario = SpecScenario(
         "When the live service is back, no fallback is needed", input="What is the JPY rate?"
     )
-    scenario.at("specs/recovery.agentspec:46:5", "no_error")
+    scenario.at("specs/recovery.agentspec:47:5", "no_error")
     scenario.expect_no_error()
-    scenario.at("specs/recovery.agentspec:47:5", "no_tool_call cached_rates")
+    scenario.at("specs/recovery.agentspec:48:5", "no_tool_call cached_rates")
     scenario.expect_no_tool_call("cached_rates")
-    scenario.at("specs/recovery.agentspec:48:5", 'on_tool_failure fetch_rates expect "retry"')
+    scenario.at("specs/recovery.agentspec:49:5", 'on_tool_failure fetch_rates expect "retry"')
     scenario.on_tool_failure("fetch_rates", expect="retry")
-    scenario.at("specs/recovery.agentspec:49:5", 'output contains "150.9"')
+    scenario.at("specs/recovery.agentspec:50:5", 'output contains "150.9"')
     scenario.expect_output(contains="150.9")
     adapter = RuntimeAdapter(
         lambda: build_runtime(
@@ -63,23 +66,23 @@ def test_when_the_live_service_is_back_no_fallback_is_needed() -> None:
         script=script(tool_call("fetch_rates", {"currency": "JPY"})),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/recovery.agentspec:38")
+    assert result.passed, failure_report(result, "specs/recovery.agentspec:39")
 
 
 def test_when_the_cache_is_empty_too_nothing_stale_is_quoted() -> None:
-    """When the cache is empty too, nothing stale is quoted (specs/recovery.agentspec:53)"""
+    """When the cache is empty too, nothing stale is quoted (specs/recovery.agentspec:54)"""
     scenario = SpecScenario(
         "When the cache is empty too, nothing stale is quoted", input="What is the JPY rate?"
     )
-    scenario.at("specs/recovery.agentspec:62:5", "tool_call cached_rates after fetch_rates")
+    scenario.at("specs/recovery.agentspec:63:5", "tool_call cached_rates after fetch_rates")
     scenario.expect_tool_call("cached_rates", after="fetch_rates")
     scenario.at(
-        "specs/recovery.agentspec:63:5", 'on_tool_failure fetch_rates expect "cached_rates"'
+        "specs/recovery.agentspec:64:5", 'on_tool_failure fetch_rates expect "cached_rates"'
     )
     scenario.on_tool_failure("fetch_rates", expect="cached_rates")
-    scenario.at("specs/recovery.agentspec:64:5", 'output not_contains "151.2"')
+    scenario.at("specs/recovery.agentspec:65:5", 'output not_contains "151.2"')
     scenario.expect_output(not_contains="151.2")
-    scenario.at("specs/recovery.agentspec:65:5", "output matches /^$/")
+    scenario.at("specs/recovery.agentspec:66:5", "output matches /^$/")
     scenario.expect_output(matches="^$")
     adapter = RuntimeAdapter(
         lambda: build_runtime(
@@ -92,4 +95,4 @@ def test_when_the_cache_is_empty_too_nothing_stale_is_quoted() -> None:
         ),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/recovery.agentspec:53")
+    assert result.passed, failure_report(result, "specs/recovery.agentspec:54")

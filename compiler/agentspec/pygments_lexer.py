@@ -61,6 +61,7 @@ OTHER_KEYWORDS = (
     "policy", "on_tool_failure", "dispatched", "none", "status", "before", "after", "times",
     "min_times", "max_times", "order", "output_contains", "forbidden_tools", "required_tools",
     "forbidden_outputs", "approved", "rejected", "revised", "no_approval", "for",
+    "error", "code", "requested",
     # suite
     "runs", "min_pass_rate", "scenario_timeout",
     # score blocks

@@ -192,7 +192,19 @@ def _approval_target(target: nodes.ApprovalTarget) -> tuple[str, str]:
 
 def _emit_approval(builder: Any, e: nodes.ExpectApproval) -> Expr:
     target, kind = _approval_target(e.target)
+    if e.outcome == "requested":
+        return _fact(call("ExpectApprovalRequested", target, kind=kind, times=e.times))
     return _fact(call("ExpectApprovalDecision", target, e.outcome, kind=kind))
+
+
+def _check_approval(ctx: FileContext, e: nodes.ExpectApproval) -> None:
+    at_least(ctx, e.times, 1, e.times_span, "`times`")
+
+
+def _emit_error(builder: Any, e: nodes.ExpectError) -> Expr:
+    return _fact(
+        call("ExpectError", contains=e.contains, code=e.code.name if e.code else None, tool=e.tool.name if e.tool else None)
+    )
 
 
 def _emit_no_approval(builder: Any, e: nodes.ExpectNoApproval) -> Expr:
@@ -256,9 +268,25 @@ _ENTRIES = (
         kind="no_error",
         spellings=("no_error",),
         arguments={},
-        summary="The run had no error step (an unanswered approval is one).",
+        summary="The run had no error: no failed tool call (even one the agent recovered from), "
+        "no error event, no unanswered approval.",
         example="no_error",
         emit=lambda b, e: call("scenario.expect_no_error"),
+    ),
+    Expectation(
+        kind="error",
+        spellings=('error contains "TEXT" code CODE tool TOOL',),
+        arguments={
+            "TEXT": "text the error's message contains (case-sensitive)",
+            "CODE": "the error's code: an error event's (`invalid_script`, `unanswered_approval`, …) "
+            "or a failed tool result's `code`",
+            "TOOL": f"{TOOL}: a failed call of this tool",
+        },
+        summary="The run had an error (one `no_error` counts) matching every filter given; "
+        "each filter is optional, so a bare `error` means some error occurred.",
+        example='error contains "unavailable" tool fetch_rates',
+        tools=_fields("tool"),
+        emit=_emit_error,
     ),
     Expectation(
         kind="output",
@@ -403,11 +431,22 @@ _ENTRIES = (
     ),
     Expectation(
         kind="approval",
-        spellings=("approval TOOL approved", 'approval plan "ID" rejected', "approval plan revised"),
-        arguments={"TOOL": TOOL, "ID": "a plan id (optional: any plan)"},
-        summary="An approval for the tool or plan was decided this way (`approved`, `rejected` or `revised`).",
+        spellings=(
+            "approval TOOL approved",
+            'approval plan "ID" rejected',
+            "approval plan revised",
+            'approval plan "ID" requested times N',
+        ),
+        arguments={
+            "TOOL": TOOL,
+            "ID": "a plan id (optional: any plan)",
+            "N": f"{COUNT}, at least 1: exactly this many requests (optional: at least one)",
+        },
+        summary="An approval for the tool or plan was decided this way (`approved`, `rejected` or `revised`), "
+        "or was asked for (`requested`, whatever the answer; `times N`: exactly N times).",
         example="approval book_flight approved",
         tools=_approval_tool,
+        check=_check_approval,
         emit=_emit_approval,
     ),
     Expectation(

@@ -368,6 +368,16 @@ class ExpectNoError(Node):
     span: Span
 
 
+class ExpectError(Node):
+    """``error contains "timeout" code tool_timeout tool search``: an error occurred (matching every filter given)."""
+
+    kind: Literal["error"] = "error"
+    contains: str | None = None
+    code: Ident | None = None
+    tool: Ident | None = None
+    span: Span
+
+
 class ExpectOutput(Node):
     kind: Literal["output"] = "output"
     test: Literal["contains", "not_contains", "matches"]
@@ -461,11 +471,14 @@ class ExpectPlanStatus(Node):
 
 
 class ExpectApproval(Node):
-    """``approval book_flight approved``: a decision seen during the run."""
+    """``approval book_flight approved``: a decision seen during the run; ``approval plan "p1"
+    requested times 2``: approvals asked for (``outcome == "requested"``, ``times`` optional)."""
 
     kind: Literal["approval"] = "approval"
     target: ApprovalTarget
-    outcome: Literal["approve", "reject", "revise"]
+    outcome: Literal["approve", "reject", "revise", "requested"]
+    times: int | None = None
+    times_span: Span | None = None
     span: Span
 
 
@@ -484,6 +497,7 @@ Expectation = Annotated[
         ExpectToolOrder,
         ExpectState,
         ExpectNoError,
+        ExpectError,
         ExpectOutput,
         ExpectMaxSteps,
         ExpectMaxDuration,

@@ -749,6 +749,22 @@ class TreeBuilder(Transformer):
     def expect_no_error(self, meta, children):
         return nodes.ExpectNoError(span=span_of(meta))
 
+    def error_filter(self, meta, children):
+        (value,) = _values(children)
+        word = _words(children)[0]
+        return (word, self._string(value) if word == "contains" else _ident(value), span_of(meta))
+
+    def expect_error(self, meta, children):
+        node = nodes.ExpectError(span=span_of(meta))
+        for word, value, span in _values(children):
+            if getattr(node, word) is not None:
+                self.diagnostics.append(
+                    error("E005", f"`{word}` is given twice in `error`", self.path, span, "keep one of them")
+                )
+                continue
+            setattr(node, word, value)
+        return node
+
     def output_test(self, meta, children):
         return _words(children)[0]
 
@@ -839,6 +855,13 @@ class TreeBuilder(Transformer):
     def expect_approval(self, meta, children):
         target, outcome = _values(children)
         return nodes.ExpectApproval(target=target, outcome=outcome, span=span_of(meta))
+
+    def expect_approval_requested(self, meta, children):
+        target, *times = _values(children)
+        node = nodes.ExpectApproval(target=target, outcome="requested", span=span_of(meta))
+        if times:
+            node.times, node.times_span = int(times[0]), span_of(times[0])
+        return node
 
     def expect_no_approval(self, meta, children):
         values = _values(children)

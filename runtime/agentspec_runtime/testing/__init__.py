@@ -6,7 +6,8 @@ module                     what it holds
 ``bridge``                 ``events_to_trace`` (events → agentgate ``AgentTrace``) and
                            ``RuntimeAdapter`` (agentgate drives a runtime)
 ``expectations``           harness facts as agentgate expectations: ``ExpectDispatched``,
-                           ``ExpectPlanStatus``, ``ExpectApprovalDecision``, ``ExpectNoApproval``
+                           ``ExpectPlanStatus``, ``ExpectApprovalDecision``,
+                           ``ExpectApprovalRequested``, ``ExpectNoApproval``, ``ExpectError``
 ``runner``                 ``run_scenario`` (agentgate's ``TestSuite.run``) and ``failure_report``
 ``located``                ``SpecScenario``: a ``Scenario`` whose expectations know their spec lines
 ``approval_script``        ``ApprovalScript`` / ``ApprovalAnswer``: how a test answers approvals
@@ -33,7 +34,9 @@ EXPORTS = {
     "events_to_trace": "bridge",
     "plan_state_key": "bridge",
     "ExpectApprovalDecision": "expectations",
+    "ExpectApprovalRequested": "expectations",
     "ExpectDispatched": "expectations",
+    "ExpectError": "expectations",
     "ExpectNoApproval": "expectations",
     "ExpectPlanStatus": "expectations",
     "SpecScenario": "located",

@@ -1,4 +1,5 @@
-"""Harness facts as agentgate expectations: dispatched actions, plan status, approvals (decided, or never requested).
+"""Harness facts as agentgate expectations: dispatched actions, plan status, approvals
+(decided, requested, or never requested), and errors that occurred.
 
 They read only the ``AgentTrace`` — the ``STATE_CHANGE`` and ``HUMAN_HANDOFF``
 steps the bridge makes — so they work on any trace built by
@@ -156,4 +157,87 @@ class ExpectNoApproval(Expectation):
             description,
             f"expected no approval request for {what}, but the run requested {len(relevant)}: {', '.join(shown)}",
             trace_context=[f"approval requested for {line}" for line in shown],
+        )
+
+
+def _what(target: str, kind: str | None) -> str:
+    if target == "*" and kind:
+        return f"any {kind}"
+    return f"{kind} {target!r}" if kind else repr(target)
+
+
+class ExpectApprovalRequested(Expectation):
+    """An approval was requested for ``target`` (a tool name or plan id, ``"*"``: any
+    target of ``kind``), whatever was decided; with ``times``, exactly that many times."""
+
+    def __init__(self, target: str, kind: str | None = None, times: int | None = None) -> None:
+        self.target = target
+        self.kind = kind
+        self.times = times
+
+    def check(self, trace: AgentTrace) -> ExpectationResult:
+        what = _what(self.target, self.kind)
+        description = f"expect_approval_requested({what}{'' if self.times is None else f', times={self.times}'})"
+        requests = _requests(trace)
+        relevant = [
+            s for s in requests
+            if self.target in ("*", s.input.get("target")) and (self.kind is None or s.input.get("kind") == self.kind)
+        ]
+        if relevant if self.times is None else len(relevant) == self.times:
+            return ExpectationResult(True, description)
+        shown = [f"{s.input.get('kind')} {s.input.get('target')!r}" for s in requests]
+        wanted = "at least once" if self.times is None else f"{self.times} time(s)"
+        return ExpectationResult(
+            False,
+            description,
+            f"expected an approval request for {what} {wanted}, but the run requested {len(relevant)} "
+            f"(requests: {', '.join(shown) or 'none'})",
+            trace_context=[f"approval requested for {line}" for line in shown] or ["(no approvals requested)"],
+        )
+
+
+def _error_code(step: AgentStep) -> str | None:
+    """An error step's code: the name of an ``ERROR`` step, else a failed tool result's ``code``."""
+    if step.kind == StepKind.ERROR:
+        return step.name
+    return step.output.get("code") if isinstance(step.output, dict) else None
+
+
+class ExpectError(Expectation):
+    """An error occurred in the run, matching every filter given: its message
+    ``contains`` the text, it has this ``code``, it is a failed call of ``tool``.
+
+    The errors are the ones ``expect_no_error`` counts (agentgate's
+    ``trace.errors``): failed tool calls (even when the agent recovered),
+    error events that ended the run, unanswered approvals.
+    """
+
+    def __init__(self, *, contains: str | None = None, code: str | None = None, tool: str | None = None) -> None:
+        self.contains = contains
+        self.code = code
+        self.tool = tool
+
+    def _matches(self, step: AgentStep) -> bool:
+        if self.contains is not None and self.contains not in (step.error or ""):
+            return False
+        if self.code is not None and _error_code(step) != self.code:
+            return False
+        return self.tool is None or (step.kind == StepKind.TOOL_CALL and step.name == self.tool)
+
+    def check(self, trace: AgentTrace) -> ExpectationResult:
+        filters = {"contains": self.contains, "code": self.code, "tool": self.tool}
+        given = ", ".join(f"{key}={value!r}" for key, value in filters.items() if value is not None)
+        description = f"expect_error({given})"
+        errors = trace.errors
+        if any(self._matches(step) for step in errors):
+            return ExpectationResult(True, description)
+        shown = [
+            f"{'tool ' if s.kind == StepKind.TOOL_CALL else ''}{s.name}: {s.error}"
+            + (f" (code {_error_code(s)})" if s.kind == StepKind.TOOL_CALL and _error_code(s) else "")
+            for s in errors
+        ]
+        wanted = f"an error ({given})" if given else "an error"
+        seen = f"its {len(errors)} error(s) do not match: {'; '.join(shown)}" if errors else "the run had no errors"
+        return ExpectationResult(
+            False, description, f"expected {wanted}, but {seen}", trace_context=shown or ["(no errors)"]
         )
