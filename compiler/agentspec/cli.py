@@ -34,6 +34,7 @@ typical use:
   agentspec fmt specs/                        rewrite specs in the canonical layout
   agentspec record specs/x.agentspec --scenario NAME --from run.jsonl   a run becomes a regression test
   agentspec report agentspec-results          scored scenarios' results as an HTML page
+  agentspec graph specs/travel.agentspec      the spec's agents, tools, plans as a Mermaid diagram
 
 exit codes: 0 ok, 1 spec errors / stale outputs, 2 usage error, 3 internal error.
 Language reference: docs/language.md
@@ -132,6 +133,19 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--out", metavar="FILE", help="where to write (default: RESULTS_DIR/report.html for html, stdout otherwise)"
     )
 
+    graph = commands.add_parser(
+        "graph",
+        help="draw a spec's topology (Mermaid, Graphviz DOT or SVG)",
+        description=(
+            "Print the topology of one spec file and its imports: agents by role, routes, tools with their "
+            "approval policy, plans, the dispatcher and services. Mermaid (what GitHub draws in Markdown) by "
+            "default, Graphviz DOT, or SVG through Graphviz's `dot` when it is installed."
+        ),
+    )
+    graph.add_argument("spec", metavar="SPEC", help="the spec file")
+    graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="default: mermaid")
+    graph.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of stdout")
+
     commands.add_parser(
         "lsp",
         help="run the language server on stdio",
@@ -168,6 +182,10 @@ def run(argv: list[str]) -> int:
         from agentspec.commands.report import report_command
 
         return report_command(args.results, output_format=args.format, out=args.out)
+    if args.command == "graph":
+        from agentspec.commands.graph import graph_command
+
+        return graph_command(args.spec, output_format=args.format, out=args.out)
     if args.command == "lsp":
         from agentspec.commands.lsp import lsp_command
 

@@ -8,6 +8,7 @@
     fmt        ``agentspec fmt``: the formatter over files
     record     ``agentspec record``: a run becomes a scenario's ``run`` block
     report     ``agentspec report``: saved eval results as HTML, JSON or Markdown
+    graph      ``agentspec graph``: a spec's topology as Mermaid, DOT or SVG
     lsp        ``agentspec lsp``: the language server on stdio
 
 Each command is a function from its options to an exit code; ``agentspec.cli``
