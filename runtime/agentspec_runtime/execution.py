@@ -20,7 +20,6 @@ nested generator and releases its pending approvals.
 
 from __future__ import annotations
 
-import copy
 import time
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable
@@ -36,7 +35,7 @@ from .conversation import (
     ToolResult,
     UserMessage,
 )
-from .jsonable import NotJSONError, jsonable
+from .jsonable import NotJSONError, copy_value, jsonable
 from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyResolver
 from .specs import AgentSpec, RuntimeSpec
@@ -183,7 +182,7 @@ class Execution:
     ) -> AsyncIterator[dict[str, Any]]:
         # the tool works on its own copy of the args: the consumer may do what it likes with the
         # events (which carry ``args``), but must not change a tool's input or a stored plan that way
-        own_args = copy.deepcopy(args)
+        own_args = copy_value(args)
         yield events.tool_call(tool_id, name, args)
         started = time.perf_counter()
         toolbox = self.engine.toolboxes[agent.name]

@@ -11,6 +11,7 @@ the tool's error: so are values that contain themselves, nesting deeper than
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from typing import Any
@@ -73,3 +74,27 @@ def _convert(value: Any, path: str, depth: int, inside: set[int]) -> Any:
         except RecursionError:  # asdict recurses on its own
             raise NotJSONError(f"{path}: nested too deeply, or contains itself") from None
     raise NotJSONError(f"{path}: a value of type {type(value).__name__} is not JSON-serialisable")
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def copy_value(value: Any) -> Any:
+    """``copy.deepcopy(value)``, quicker for what tool calls carry: plain dicts
+    and lists of JSON atoms are copied directly; anything else (a model, a
+    tuple, a value that contains itself) is left to ``copy.deepcopy``."""
+    try:
+        return _copy(value)
+    except RecursionError:  # a cycle, or nesting deeper than the recursion limit
+        return copy.deepcopy(value)
+
+
+def _copy(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind in _ATOMS:
+        return value
+    return copy.deepcopy(value)

@@ -16,7 +16,6 @@ A tool reaches the engine only through the :class:`Execution` it is given:
 from __future__ import annotations
 
 import asyncio
-import copy
 from abc import ABC, abstractmethod
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, AsyncIterator
@@ -26,6 +25,7 @@ from pydantic import BaseModel
 from .conversation import ToolDefinition
 from .errors import ToolFailure
 from .handlers import HandlerTimeout, call_handler
+from .jsonable import copy_value
 from .outcomes import DecisionBox, ToolOutcome
 from .policy import PolicyError
 from .specs import AgentSpec, RuntimeSpec, ToolSpec
@@ -111,7 +111,7 @@ class UserTool(Tool):
 
 def own_copy(value: Any) -> Any:
     """Handlers and predicates get their own copy, so they cannot alter the events."""
-    return value.model_copy(deep=True) if isinstance(value, BaseModel) else copy.deepcopy(value)
+    return value.model_copy(deep=True) if isinstance(value, BaseModel) else copy_value(value)
 
 
 def _being_cancelled() -> bool:

@@ -25,7 +25,6 @@ are made across the whole stream (a routed agent's calls continue the count).
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from typing import Any, AsyncIterator
 
 from ..conversation import EndTurn, StepPart, StepRequest, TextChunk, ToolCall, ToolResult
 from ..errors import ScriptError
+from ..jsonable import copy_value
 from ..usage import json_text
 from .base import Interpreter
 
@@ -144,7 +144,7 @@ class ScriptedInterpreter(Interpreter):
             return  # an empty script: no model turn at all
         call = calls[made]
         # its own args: the parse is shared by every run of this prompt, the events are the consumer's
-        yield ToolCall(call.tool, copy.deepcopy(call.args))
+        yield ToolCall(call.tool, copy_value(call.args))
         result = request.messages[-1]
         if isinstance(result, ToolResult) and not result.is_error:
             yield TextChunk(json_text(result.result))

@@ -36,7 +36,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable
@@ -44,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from agentgate import AgentAdapter, AgentStep, AgentTrace, StepKind
 
 from .. import events as ev
+from . import loop
 from .approval_script import UNANSWERED_FEEDBACK, ApprovalScript
 from ..errors import StreamTimeout
 
@@ -286,16 +286,12 @@ class RuntimeAdapter(AgentAdapter):
         self._runs = itertools.count(1)
 
     def run(self, input_text: str) -> AgentTrace:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(self.arun(input_text))
-        # called from inside a running event loop (an async test): use a private loop in a worker
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, self.arun(input_text)).result()
+        # on the main thread, on the event loop every scenario shares (see .loop)
+        return loop.run(self.arun(input_text))
 
-    async def arun(self, input_text: str) -> AgentTrace:
-        """The async form of :meth:`run`."""
+    async def arun(self, input_text: str, *, timeout_seconds: float | None = None) -> AgentTrace:
+        """The async form of :meth:`run`; ``timeout_seconds`` lowers the adapter's own bound for this run."""
+        limit = self.timeout_seconds if timeout_seconds is None else min(self.timeout_seconds, timeout_seconds)
         runtime = self.runtime_factory()
         thread_id = f"agentgate-run-{next(self._runs)}"
         if self.script is not None and runtime.interpreter == "scripted":
@@ -305,12 +301,12 @@ class RuntimeAdapter(AgentAdapter):
         collected: list[dict[str, Any]] = []
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(self.timeout_seconds):
+            async with asyncio.timeout(limit):
                 await self._consume(runtime, prompt, thread_id, collected)
         except TimeoutError:
             last = collected[-1]["type"] if collected else "none"
             raise StreamTimeout(
-                f"the runtime stream did not finish within {self.timeout_seconds:g} s "
+                f"the runtime stream did not finish within {limit:g} s "
                 f"({len(collected)} events, last: {last})"
             ) from None
         trace = events_to_trace(collected, input=input_text, duration_ms=(time.perf_counter() - started) * 1000.0)

@@ -13,6 +13,7 @@ import copy
 from typing import Any, Callable
 
 from ..errors import ToolFailure
+from ..jsonable import copy_value
 from ..specs import AgentSpec, RuntimeSpec, ToolkitSpec, ToolSpec
 
 Handler = Callable[..., Any]
@@ -23,7 +24,7 @@ def returns(result: Any) -> Handler:
     frozen = copy.deepcopy(result)
 
     async def fixture_returns(args: Any, ctx: Any) -> Any:
-        return copy.deepcopy(frozen)
+        return copy_value(frozen)
 
     fixture_returns.__doc__ = f"Fixture: returns {result!r}"
     return fixture_returns

@@ -15,15 +15,17 @@ scenario's timeout — and agentgate then checks them one by one as usual.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from agentgate import AgentAdapter, AgentTrace, Scenario, ScenarioResult, TestSuite
+from agentgate import AgentAdapter, AgentTrace, Scenario, ScenarioResult, SuiteResult, TestSuite
 
 from .. import eventlog, live_summary
 from ..errors import StreamTimeout
 from ..live import selection
+from . import loop
+from .bridge import RuntimeAdapter
 from .located import failed_lines
+
 
 def run_scenario(
     scenario: Scenario,
@@ -37,21 +39,45 @@ def run_scenario(
     """Run ``scenario`` through agentgate's ``TestSuite.run`` and return its result."""
     suite = TestSuite(scenario.name)
     suite.add(scenario)
-    runner: AgentAdapter = adapter
-    if runs > 1 and selection.is_live() and hasattr(adapter, "arun"):
-        limit = min(scenario.timeout_seconds, scenario_timeout, timeout_seconds)
-        runner = _concurrent_runs(adapter, scenario.input, runs, limit, selection.concurrency())
-    result = suite.run(
-        runner,
-        runs=runs,
-        min_pass_rate=min_pass_rate,
-        timeout_seconds=timeout_seconds,
-        scenario_timeout=scenario_timeout,
-    )
+    options = dict(runs=runs, min_pass_rate=min_pass_rate, timeout_seconds=timeout_seconds)
+    limit = min(scenario.timeout_seconds, scenario_timeout, timeout_seconds)
+    if runs <= 1 and isinstance(adapter, RuntimeAdapter) and limit > 0:
+        result = _run_once(suite, adapter, scenario.input, limit, options)
+    else:
+        runner: AgentAdapter = adapter
+        if runs > 1 and selection.is_live() and hasattr(adapter, "arun"):
+            runner = _concurrent_runs(adapter, scenario.input, runs, limit, selection.concurrency())
+        result = suite.run(runner, scenario_timeout=scenario_timeout, **options)
     outcome = result.results[0]
     eventlog.save_result(outcome)  # only when AGENTSPEC_EVENT_LOG names a directory
     live_summary.collect(outcome, adapter)  # only in a session that sums up live runs
     return outcome
+
+
+def _run_once(
+    suite: TestSuite, adapter: RuntimeAdapter, input_text: str, limit: float, options: dict[str, Any]
+) -> SuiteResult:
+    """One run, bounded by the adapter's own timeout lowered to the scenario's
+    ``limit``, on the shared event loop; agentgate then checks its trace.
+
+    agentgate would run the adapter in a new worker thread to time it out; the
+    adapter's timeout already bounds the stream, so the run is made here first
+    and agentgate gets its outcome through a replay with no timeout of its own
+    (it then calls the adapter directly). A run that raised (a timeout above
+    all) goes through agentgate's usual path, which reports it as a failed run;
+    a timeout is also marked ``timed_out``, as agentgate marks its own.
+    """
+    try:
+        trace: AgentTrace | BaseException = loop.run(adapter.arun(input_text, timeout_seconds=limit))
+    except Exception as exc:
+        trace = exc
+    if not isinstance(trace, BaseException):
+        return suite.run(_Replay([trace]), scenario_timeout=0, **options)
+    result = suite.run(_Replay([trace]), scenario_timeout=limit, **options)
+    if isinstance(trace, StreamTimeout):
+        result.results[0].timed_out = True
+        result.results[0].timeout_detail = str(trace)
+    return result
 
 
 def failure_report(result: ScenarioResult, location: str) -> str:
@@ -102,9 +128,4 @@ def _concurrent_runs(adapter: Any, input_text: str, runs: int, limit: float, con
                 outcomes.append(task.result())
         return outcomes
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return _Replay(asyncio.run(all_runs()))
-    with ThreadPoolExecutor(max_workers=1) as pool:  # called from inside a running loop
-        return _Replay(pool.submit(asyncio.run, all_runs()).result())
+    return _Replay(loop.run(all_runs()))
