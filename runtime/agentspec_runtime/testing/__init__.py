@@ -13,6 +13,7 @@ module                     what it holds
 ``approval_script``        ``ApprovalScript`` / ``ApprovalAnswer``: how a test answers approvals
 ``scripts``                ``script``, ``tool_call``, ``agent_call``: scripted-interpreter prompts
 ``fixtures``               ``returns``, ``fails``, ``override_handlers``: stand-in tool handlers
+``loop``                   ``run``: the event loop scenarios share (leftover tasks cancelled)
 =========================  ==========================================================
 
 ``bridge``, ``expectations``, ``located`` and ``runner`` need agentgate (the ``testing``
