@@ -27,6 +27,7 @@ pytest module that drives the harness and checks every scenario with agentgate.
 
 EPILOG = """\
 typical use:
+  agentspec init my-project                   start: a spec, an app module, pyproject settings, a test
   agentspec check specs/                      report every problem, with file:line:col
   agentspec compile specs/ -o generated/      write <name>_runtime.py and test_<name>.py
   python -m pytest generated/                 run the scenarios
@@ -133,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--out", metavar="FILE", help="where to write (default: RESULTS_DIR/report.html for html, stdout otherwise)"
     )
 
+    init = commands.add_parser(
+        "init",
+        help="start a project: a spec, an app module, pyproject settings, a test",
+        description=(
+            "Write a starter project into DIR (default: the working directory): specs/desk.agentspec, "
+            "the app module its handler lives in (desk_app/tools.py), a unit test, and the [tool.agentspec] "
+            "table of pyproject.toml (created, or added to an existing one). Nothing is ever overwritten: "
+            "if any of these exists, init writes nothing."
+        ),
+    )
+    init.add_argument("directory", nargs="?", default=".", metavar="DIR", help="where to start (default: .)")
+
     graph = commands.add_parser(
         "graph",
         help="draw a spec's topology (Mermaid, Graphviz DOT or SVG)",
@@ -182,6 +195,10 @@ def run(argv: list[str]) -> int:
         from agentspec.commands.report import report_command
 
         return report_command(args.results, output_format=args.format, out=args.out)
+    if args.command == "init":
+        from agentspec.commands.init import init_command
+
+        return init_command(args.directory)
     if args.command == "graph":
         from agentspec.commands.graph import graph_command
 

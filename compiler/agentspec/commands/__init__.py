@@ -9,6 +9,7 @@
     record     ``agentspec record``: a run becomes a scenario's ``run`` block
     report     ``agentspec report``: saved eval results as HTML, JSON or Markdown
     graph      ``agentspec graph``: a spec's topology as Mermaid, DOT or SVG
+    init       ``agentspec init``: a starter project, never over an existing file
     lsp        ``agentspec lsp``: the language server on stdio
 
 Each command is a function from its options to an exit code; ``agentspec.cli``
