@@ -5,6 +5,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# tests/data holds spec files for the tests to read, many deliberately wrong: with the
+# agentspec pytest plugin installed, `pytest tests` would otherwise collect them as scenarios.
+collect_ignore = ["data"]
+
 # The same examples on every run and machine, and no per-example time limit:
 # a property test fails in CI only for a real counterexample, never by luck or load.
 settings.register_profile("agentspec", derandomize=True, deadline=None)

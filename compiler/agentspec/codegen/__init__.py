@@ -1,5 +1,10 @@
 """Code generation: a checked program → Python runtime definitions and pytest modules.
 
+``lower(program, harness=...)`` builds the IR of every root file (``ir``,
+``pytest_module``: one model of a spec's runtime and scenarios), which two
+back ends read: ``generate`` renders it to Python source, and ``execute``
+runs it directly (the pytest plugin, ``agentspec.pytest_plugin``).
+
 ``generate(program, harness=...)`` returns one ``GeneratedFile`` per output,
 for every root file of the program: ``<name>_runtime.py`` (when the file can
 see an agent) and ``test_<name>.py`` (when it has scenarios). Stages:
@@ -20,11 +25,12 @@ from typing import TYPE_CHECKING
 from agentspec.codegen.pyexpr import is_dotted_name
 
 if TYPE_CHECKING:
+    from agentspec.codegen.ir import RuntimeModule, TestModule
     from agentspec.loader import Program
 
 DEFAULT_HARNESS = "agentspec_runtime"
 
-__all__ = ["CodegenError", "DEFAULT_HARNESS", "GeneratedFile", "generate", "is_dotted_name"]
+__all__ = ["CodegenError", "DEFAULT_HARNESS", "GeneratedFile", "Lowered", "generate", "is_dotted_name", "lower"]
 
 
 class CodegenError(Exception):
@@ -38,12 +44,23 @@ class GeneratedFile:
     spec_path: str  # the spec it was generated from
 
 
-def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[GeneratedFile]:
-    """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
+@dataclass(frozen=True)
+class Lowered:
+    """One root spec file lowered: its runtime definitions and its tests, as IR
+    (``ir.RuntimeModule``, ``ir.TestModule``). Two back ends read it: the
+    templates (``render``, via ``generate``) and direct execution (``execute``,
+    for the pytest plugin)."""
+
+    spec_path: str
+    runtime: RuntimeModule | None  # None when the file can see no agent
+    tests: TestModule | None  # None when the file has no scenarios
+
+
+def lower(program: Program, harness: str = DEFAULT_HARNESS) -> list[Lowered]:
+    """The IR of every root file of ``program``, in root order. Raises ``CodegenError``."""
     from agentspec.codegen.ir import build_runtime_module
     from agentspec.codegen.names import module_names
     from agentspec.codegen.pytest_module import build_test_module
-    from agentspec.codegen.render import runtime_source, test_source
 
     if not is_dotted_name(harness):
         raise CodegenError(f"--harness must be a module name such as agentspec_runtime, not {harness!r}")
@@ -54,19 +71,29 @@ def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[Generated
         if module.endswith("_runtime")
     )
     names = module_names(program.roots, reserved)
-    sources: list[tuple[str, str, str]] = []  # (file name, source, spec path)
+    lowered: list[Lowered] = []
     for path in program.roots:
         if path not in program.files:
             continue
         stem = names[path]
         runtime = build_runtime_module(program, path, f"{stem}_runtime", harness)
-        if runtime is not None:
-            sources.append((f"{stem}_runtime.py", runtime_source(runtime), path))
         tests = build_test_module(program, path, f"test_{stem}", f"{stem}_runtime", harness)
-        if tests is not None:
-            if runtime is None:
-                raise CodegenError(f"{path}: scenarios need an agent to run")
-            sources.append((f"test_{stem}.py", test_source(tests), path))
+        if tests is not None and runtime is None:
+            raise CodegenError(f"{path}: scenarios need an agent to run")
+        lowered.append(Lowered(path, runtime, tests))
+    return lowered
+
+
+def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[GeneratedFile]:
+    """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
+    from agentspec.codegen.render import runtime_source, test_source
+
+    sources: list[tuple[str, str, str]] = []  # (file name, source, spec path)
+    for unit in lower(program, harness):
+        if unit.runtime is not None:
+            sources.append((f"{unit.runtime.module}.py", runtime_source(unit.runtime), unit.spec_path))
+        if unit.tests is not None:
+            sources.append((f"{unit.tests.module}.py", test_source(unit.tests), unit.spec_path))
     _refuse_shared_outputs(sources)
     files = [GeneratedFile(name, text, path) for name, text, path in sources]
     return sorted(files, key=lambda f: f.name)

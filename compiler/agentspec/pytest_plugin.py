@@ -1,0 +1,155 @@
+"""pytest runs ``.agentspec`` files directly (entry point ``pytest11: agentspec_specs``).
+
+``pytest specs/`` collects each spec file as a ``SpecFile`` and each of its
+scenarios as a ``ScenarioItem`` with node id ``specs/travel.agentspec::<scenario
+name>`` (a scenario's ``score`` block is a second item, ``<scenario name>[score]``,
+as it is a second generated test). The spec is checked exactly as ``agentspec
+check`` checks it; errors are the file's collection error, showing the
+diagnostics as ``check`` prints them. Each item runs the lowered scenario
+(``codegen.lower``, the IR code generation renders) through
+``codegen.execute``: the same runtime, adapter, expectations and failure
+report as the generated test, with each failing expectation's spec line.
+
+Which spec files are collected: those under a path named on the command line
+(``pytest specs/``, ``pytest specs/travel.agentspec``) or, for a bare
+``pytest``, under the configured ``testpaths``. A bare ``pytest`` with no
+``testpaths`` collects none, so a project that also keeps compiled tests
+beside its specs does not run every scenario twice. See docs/pytest.md.
+
+The runtime's own plugin (``agentspec_runtime.pytest_plugin``) adds
+``--agentspec-interpreter``, ``--agentspec-concurrency`` and
+``--agentspec-shard``; they apply to these items as to generated tests.
+
+This module is imported by every pytest session of an environment with
+agentspec installed, so it imports nothing of the compiler until a spec file
+is collected.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentspec.paths import SPEC_SUFFIX
+
+_ROOTS = pytest.StashKey[list[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "agentspec: a scenario collected from a .agentspec file")
+    config.stash[_ROOTS] = _collection_roots(config)
+
+
+def _collection_roots(config: pytest.Config) -> list[str]:
+    """Absolute paths under which spec files are collected (see the module doc)."""
+    if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
+        return []
+    base = config.invocation_params.dir
+    return [os.path.abspath(os.path.join(base, arg.split("::", 1)[0])) for arg in config.args]
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix != SPEC_SUFFIX:
+        return None
+    where = os.path.abspath(file_path)
+    for root in parent.config.stash[_ROOTS]:
+        if where == root or where.startswith(root.rstrip(os.sep) + os.sep):
+            return SpecFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _spec_path(file_path: Path) -> str:
+    """The path diagnostics and spec lines show: relative to the working directory
+    when the file is below it (``specs/travel.agentspec``, as ``agentspec check specs`` says)."""
+    relative = os.path.relpath(file_path)
+    return relative if not relative.startswith(os.pardir) else str(file_path)
+
+
+class SpecFile(pytest.File):
+    """A ``.agentspec`` file: one item per scenario, or a collection error showing its diagnostics."""
+
+    _namespace: dict[str, Any] | None = None
+    _namespace_error: BaseException | None = None
+
+    def collect(self):
+        from agentspec.spec_units import unit_for
+
+        self.unit = unit_for(_spec_path(self.path))
+        if self.unit.errors is not None:
+            raise self.CollectError(self.unit.errors)
+        if self.unit.warnings is not None:
+            self.warn(SpecWarning(self.unit.warnings))
+        tests = self.unit.lowered.tests
+        if tests is None:
+            return
+        for test in tests.tests:
+            yield ScenarioItem.from_parent(self, name=test.title, test=test, score=False)
+        for score in tests.scores:
+            yield ScenarioItem.from_parent(self, name=f"{score.title}[score]", test=score, score=True)
+
+    def namespace(self) -> dict[str, Any]:
+        """The names the file's generated test module would have, built once, on first use."""
+        if self._namespace_error is not None:
+            raise self._namespace_error
+        if self._namespace is None:
+            from agentspec.codegen.execute import runtime_namespace, test_namespace
+
+            lowered = self.unit.lowered
+            try:
+                _add_project_path(self.path)
+                runtime = runtime_namespace(lowered.runtime)
+                self._namespace = test_namespace(lowered.tests, lowered.runtime.module, runtime)
+            except BaseException as exc:  # an import error in user code fails each scenario, as it happened
+                self._namespace_error = exc
+                raise
+        return self._namespace
+
+
+class ScenarioItem(pytest.Item):
+    """One scenario of a spec file, run through the lowered IR."""
+
+    def __init__(self, *, test: Any, score: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.test = test
+        self.score = score
+        self.add_marker("agentspec")
+
+    def runtest(self) -> None:
+        from agentspec.codegen.execute import run_score, run_test
+
+        scope = self.parent.namespace()
+        (run_score if self.score else run_test)(self.test, scope)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None):
+        from agentspec.codegen.execute import ScenarioFailed
+
+        if isinstance(excinfo.value, ScenarioFailed):
+            return str(excinfo.value)  # the report names the spec lines; a Python traceback would not help
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        line = int(self.test.location.rsplit(":", 1)[1])
+        return self.path, line - 1, f"{self.parent.unit.path}:{line}: {self.name}"
+
+
+class SpecWarning(pytest.PytestWarning):
+    """A spec has warnings (``agentspec check`` would print them)."""
+
+
+def _add_project_path(spec: Path) -> None:
+    """Put the project's Python path on ``sys.path``, as ``agentspec check`` looks modules up:
+    ``[tool.agentspec] pythonpath`` (and pytest's own, which pytest has added already) from the
+    nearest ``pyproject.toml``, then the project root."""
+    from agentspec.pythonpath import configured_entries, nearest_pyproject
+
+    pyproject = nearest_pyproject(spec.resolve().parent)
+    if pyproject is None:
+        return
+    entries = [str(p) for p in configured_entries(pyproject)] + [str(pyproject.parent)]
+    for entry in reversed(entries):
+        if os.path.abspath(entry) not in map(os.path.abspath, sys.path):
+            sys.path.insert(0, entry)
