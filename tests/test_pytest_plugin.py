@@ -1,0 +1,210 @@
+"""`pytest specs/` runs .agentspec files directly (agentspec.pytest_plugin), and
+`--agentspec-shard I/N` splits a suite across machines (agentspec_runtime.sharding).
+
+Each test runs pytest in a subprocess on a small project in a temporary
+directory: a copy of this repository's specs/ and examples/ and a
+pyproject.toml whose only Python path is `[tool.agentspec] pythonpath`, so the
+example handlers import because the plugin honours it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from agentspec.loader import load
+from agentspec.paths import discover
+
+pytestmark = pytest.mark.slow  # every test runs pytest in subprocesses
+
+REPO = Path(__file__).resolve().parent.parent
+
+PYPROJECT = """\
+[tool.agentspec]
+pythonpath = ["examples"]
+"""
+
+
+def pytest_in(cwd: Path, *args: str, cache: bool = False) -> subprocess.CompletedProcess[str]:
+    options = [] if cache else ["-p", "no:cacheprovider"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTSPEC_INTERPRETER")}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *options, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+def collected(cwd: Path, *args: str) -> list[str]:
+    run = pytest_in(cwd, "--collect-only", "-q", *args)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return [line for line in run.stdout.splitlines() if "::" in line]
+
+
+def scenario_ids(root: Path) -> set[str]:
+    """The node id of every scenario (and score block) in root/specs, from the loader."""
+    ids = set()
+    for path in discover([str(root / "specs")]):
+        spec = load([path]).files[path]
+        relative = Path(path).relative_to(root).as_posix()
+        for scenario in spec.of_kind("scenario"):
+            ids.add(f"{relative}::{scenario.name}")
+            if scenario.score is not None:
+                ids.add(f"{relative}::{scenario.name}[score]")
+    return ids
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "specs", tmp_path / "specs")
+    shutil.copytree(REPO / "examples", tmp_path / "examples", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    return tmp_path
+
+
+def break_expectation(project: Path, old: str, new: str, spec: str = "specs/travel.agentspec") -> int:
+    """Replace the expectation ``old`` by ``new`` in ``spec``; the line it is on."""
+    path = project / spec
+    lines = path.read_text().splitlines(keepends=True)
+    (index,) = [i for i, line in enumerate(lines) if line.strip() == old]
+    lines[index] = lines[index].replace(old, new)
+    path.write_text("".join(lines))
+    return index + 1
+
+
+def test_pytest_specs_runs_every_example_scenario_of_this_repository() -> None:
+    expected = scenario_ids(REPO)
+    assert len(expected) >= 10
+    assert set(collected(REPO, "specs")) == expected
+    run = pytest_in(REPO, "specs", "-q")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(expected)} passed" in run.stdout
+
+
+def test_a_wrong_expectation_fails_at_its_spec_line(project: Path) -> None:
+    first = break_expectation(project, 'output contains "NH7"', 'output contains "NH9"')
+    second = break_expectation(
+        project, "tool_order [search_flights, book_flight]", "tool_order [book_flight, search_flights]"
+    )
+    run = pytest_in(project, "specs/travel.agentspec", "-q", "-rN")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert re.search(r"\b1 failed, \d+ passed", output), output
+    assert "❌ Scenario: Book SFO to NRT" in output  # agentgate's summary
+    # each failing expectation at its own line, in spec order, as the generated test reports it
+    assert f"  specs/travel.agentspec:{second}:5: failed: tool_order [book_flight, search_flights]\n" in output
+    assert f'  specs/travel.agentspec:{first}:5: failed: output contains "NH9"\n' in output
+    assert output.index(f":{second}:5: failed") < output.index(f":{first}:5: failed")
+    assert "Traceback" not in output and "execute.py" not in output
+
+
+def test_spec_errors_are_collection_errors_printed_as_agentspec_check_prints_them(project: Path) -> None:
+    spec = project / "specs/travel.agentspec"
+    text = spec.read_text().replace("tool_order [search_flights,", "tool_order [search_flight,")
+    text = text.replace('"travel_app.judges:confirms_booking"', '"travel_app.judges:confirm_booking"')
+    spec.write_text(text)
+    check = subprocess.run(
+        [sys.executable, "-m", "agentspec", "check", "specs/travel.agentspec"],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )
+    assert check.returncode == 1
+    assert "error[E101]" in check.stdout and "error[E110]" in check.stdout and "= hint:" in check.stdout
+
+    run = pytest_in(project, "specs", "-q")
+    output = run.stdout + run.stderr
+    assert run.returncode == 2, output  # interrupted: an error during collection
+    assert "ERROR collecting specs/travel.agentspec" in output
+    assert check.stdout.strip() in output  # every diagnostic, caret and hint, and the summary line
+    assert "Traceback" not in output
+
+
+def test_k_x_and_last_failed_select_scenarios_as_usual(project: Path) -> None:
+    everything = collected(project, "specs")
+    rejected = [i for i in everything if "rejected" in i.lower()]
+    assert len(rejected) >= 2
+    run = pytest_in(project, "specs", "-q", "-k", "rejected")
+    assert run.returncode == 0, run.stdout
+    assert f"{len(rejected)} passed, {len(everything) - len(rejected)} deselected" in run.stdout
+
+    # two failing scenarios
+    break_expectation(project, 'output contains "NH7"', 'output contains "NH9"')
+    break_expectation(project, 'output not_contains "BK-"', 'output contains "BK-"')
+    run = pytest_in(project, "specs", "-q", "-x")
+    assert run.returncode == 1
+    assert "1 failed" in run.stdout and "stopping after 1 failures" in run.stdout
+
+    first = pytest_in(project, "specs", "-q", cache=True)
+    assert re.search(r"\b2 failed, \d+ passed", first.stdout), first.stdout
+    again = pytest_in(project, "specs", "-q", "--lf", cache=True)
+    summary = again.stdout.splitlines()[-1]  # only the two that failed ran again
+    assert summary.startswith("2 failed") and "passed" not in summary, again.stdout
+
+
+def test_xdist_and_junit_xml(project: Path) -> None:
+    line = break_expectation(project, 'output contains "NH7"', 'output contains "NH9"')
+    expected = scenario_ids(project)
+    run = pytest_in(project, "specs", "-n", "2", "--junitxml", "report.xml")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "created: 2/2 workers" in output
+    assert f"1 failed, {len(expected) - 1} passed" in output
+
+    suite = ET.parse(project / "report.xml").getroot().find("testsuite")
+    cases = suite.findall("testcase")
+    # classname: the file's path with dots (specs.travel.agentspec); name: the scenario's
+    assert sorted((c.get("classname"), c.get("name")) for c in cases) == sorted(
+        (i.split("::")[0].replace("/", "."), i.split("::", 1)[1]) for i in expected
+    )
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert [c.get("name") for c in failed] == ["Book SFO to NRT"]
+    assert f'specs/travel.agentspec:{line}:5: failed: output contains "NH9"' in failed[0].find("failure").text
+
+
+def test_which_spec_files_are_collected(project: Path) -> None:
+    (project / "tests").mkdir()
+    (project / "tests/test_plain.py").write_text("def test_plain():\n    pass\n")
+    # a bare `pytest` with no testpaths: the invocation directory is not a request for specs
+    assert collected(project) == ["tests/test_plain.py::test_plain"]
+    # named on the command line: the spec file, or a directory holding specs
+    smoke = {i for i in scenario_ids(project) if i.startswith("specs/smoke.agentspec::")}
+    assert smoke and set(collected(project, "specs/smoke.agentspec")) == smoke
+    assert set(collected(project, ".")) == scenario_ids(project) | {"tests/test_plain.py::test_plain"}
+    # testpaths: a bare `pytest` collects the specs under them, and only those
+    (project / "pyproject.toml").write_text(PYPROJECT + '\n[tool.pytest.ini_options]\ntestpaths = ["specs"]\n')
+    assert set(collected(project)) == scenario_ids(project)
+
+
+def test_shards_are_disjoint_and_together_hold_every_test(project: Path) -> None:
+    compiled = subprocess.run(
+        [sys.executable, "-m", "agentspec", "compile", "specs", "-o", "generated"],
+        cwd=project, capture_output=True, text=True, timeout=120,
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    (project / "pyproject.toml").write_text(PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["examples"]\n')
+    everything = collected(project, "specs", "generated")
+    assert any(i.startswith("generated/") for i in everything) and any(i.startswith("specs/") for i in everything)
+    shards = [collected(project, "specs", "generated", "--agentspec-shard", f"{i}/3") for i in (1, 2, 3)]
+    assert sorted(sum(shards, [])) == sorted(everything)  # disjoint, and nothing left out
+    assert all(shards), "each of 3 shards of this suite gets some tests"
+    # stable: the same shard again, and under xdist, is the same set of tests
+    assert collected(project, "specs", "generated", "--agentspec-shard", "2/3") == shards[1]
+    run = pytest_in(project, "specs", "generated", "-q", "-n", "2", "--agentspec-shard", "2/3")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(shards[1])} passed" in run.stdout
+
+
+@pytest.mark.parametrize("bad", ["0/3", "4/3", "a/b"])
+def test_a_bad_shard_is_a_usage_error(tmp_path: Path, bad: str) -> None:
+    run = pytest_in(tmp_path, "--agentspec-shard", bad)
+    assert run.returncode == 4, run.stdout + run.stderr  # pytest's usage error
+    assert "--agentspec-shard" in run.stderr
