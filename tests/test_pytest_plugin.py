@@ -86,6 +86,8 @@ def test_pytest_specs_runs_every_example_scenario_of_this_repository() -> None:
     expected = scenario_ids(REPO)
     assert len(expected) >= 10
     assert set(collected(REPO, "specs")) == expected
+    # the same scenarios as the checked-in generated tests: one item for each generated test
+    assert len(collected(REPO, "generated")) == len(expected)
     run = pytest_in(REPO, "specs", "-q")
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{len(expected)} passed" in run.stdout
