@@ -438,6 +438,28 @@ EXPECTED = {
         "   |         ^^^^^^\n"
         "   = hint: add `given refund returns { ... }` to the scenario, or a `handler`, `returns` or `fails` to the tool (line 3)"
     ),
+    "W107": (
+        "W107.agentspec:7:15: warning[W107]: the script never asks for approval of `book_flight`, so this rule is never used\n"
+        "  |\n"
+        "7 |   on approval book_flight: approve\n"
+        "  |               ^^^^^^^^^^^\n"
+        "  = hint: call `book_flight` in the scenario's `run`, or remove the rule (is the tool spelled as in the script?)"
+    ),
+    "W108": (
+        'W108.agentspec:9:48: warning[W108]: the script asks for approval of plan "p1" at most once, so this 2nd decision is never taken\n'
+        "  |\n"
+        '9 |   on approval plan "p1": revise "smaller" then approve\n'
+        "  |                                                ^^^^^^^\n"
+        '  = hint: remove the decisions after the 1st, or call `executePlan(planId: "p1")` again in the script '
+        "(after a `revise`, the planner stores the plan again first)"
+    ),
+    "W109": (
+        'W109.agentspec:9:15: warning[W109]: `on approval plan` never answers anything: every plan the script executes ("p1") has its own rule, which takes precedence\n'
+        "  |\n"
+        "9 |   on approval plan: reject\n"
+        "  |               ^^^^\n"
+        '  = hint: the rule for plan "p1" is on line 10; remove one of the two, or merge their decisions into one rule'
+    ),
 }
 
 # Diagnostics a sample produces besides the one it is about (all consequences of the same mistake).

@@ -124,11 +124,26 @@ def test_approval_script_answers_by_target_with_a_wildcard_and_rejects_the_rest(
         tools={"book_flight": ApprovalAnswer("approve", "looks right"), "*": ApprovalAnswer("reject")},
         plans={"p1": ApprovalAnswer("revise", "halve", {"quantity": 1})},
     )
-    assert answers.decide("tool", "book_flight") == ApprovalAnswer("approve", "looks right")
-    assert answers.decide("tool", "cancel_booking") == ApprovalAnswer("reject")
-    assert answers.decide("plan", "p1").partial == {"quantity": 1}
-    assert answers.answer("plan", "p2") is None
-    assert answers.decide("plan", "p2") == ApprovalAnswer("reject", UNANSWERED_FEEDBACK)
+    session = answers.session()
+    assert session.decide("tool", "book_flight") == ApprovalAnswer("approve", "looks right")
+    assert session.decide("tool", "cancel_booking") == ApprovalAnswer("reject")
+    assert session.decide("plan", "p1").partial == {"quantity": 1}
+    assert answers.answers("plan", "p2") == ()
+    assert session.decide("plan", "p2") == ApprovalAnswer("reject", UNANSWERED_FEEDBACK)
+
+
+def test_a_sequence_answers_requests_in_order_per_target_and_its_last_decision_repeats() -> None:
+    revise, approve = ApprovalAnswer("revise", "smaller"), ApprovalAnswer("approve", "ok")
+    answers = ApprovalScript(plans={"p1": [revise, approve], "*": (ApprovalAnswer("reject"), approve)})
+    session = answers.session()
+    assert [session.decide("plan", "p1") for _ in range(3)] == [revise, approve, approve]
+    # the wildcard's sequence starts over for every plan it answers
+    assert [session.decide("plan", "p2") for _ in range(2)] == [ApprovalAnswer("reject"), approve]
+    assert session.decide("plan", "p3") == ApprovalAnswer("reject")
+    # a new session (a new run) starts every count again
+    assert answers.session().decide("plan", "p1") == revise
+    with pytest.raises(TypeError, match=r"plans\['p1'\] must be an ApprovalAnswer or a non-empty sequence"):
+        ApprovalScript(plans={"p1": []})
 
 
 def test_approval_answers_are_checked() -> None:

@@ -74,6 +74,10 @@ GROUP_RULES = {
     "action_list": SOFTLINE,
 }
 
+# Statements that, when too long for one line, break before each of a keyword's
+# occurrences (continuation lines indented): a sequence of approval decisions.
+BREAK_BEFORE = {"on_approval": "then"}
+
 # Rules whose optional trailing `,` is dropped (the layout decides the separators).
 DROP_COMMA_RULES = frozenset({"field", "action_decl"})
 
@@ -340,12 +344,14 @@ class DocumentBuilder:
                     nested.append(HARDLINE)
                     target.append(Nest(INDENT, nested))
                     target = nested
+                elif node.data in BREAK_BEFORE and str(self.tokens[atom.first]) == BREAK_BEFORE[node.data]:
+                    target.append(Nest(INDENT, [LINE]))  # `then` starts a line when the statement does not fit
                 else:
                     target.append(self._space(previous, atom, self.tokens))
             line_ended = atom.last in self.trailing
             target.append(self._build(atom))
             previous = atom
-        return parts
+        return [Group(parts)] if node.data in BREAK_BEFORE else parts
 
     def _build(self, atom: _Atom) -> Doc:
         if atom.kind == "token":

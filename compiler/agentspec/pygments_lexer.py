@@ -53,7 +53,7 @@ OTHER_KEYWORDS = (
     "routes", "stateful",
     # scenario settings
     "input", "via", "agent", "timeout", "max_steps", "max_llm_calls", "mock_response", "given",
-    "approve", "reject", "revise", "partial",
+    "approve", "reject", "revise", "partial", "then",
     # expectations
     "tool_call", "no_tool_call", "tool_order", "state", "within", "no_error", "output",
     "contains", "not_contains", "matches", "max_duration", "max_tokens", "no_side_effects",

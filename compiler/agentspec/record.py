@@ -299,31 +299,35 @@ def _insertion_point(text: str, scenario: Any) -> int:
 
 
 def _approval_lines(scenario: Any, recorded: tj.Trajectory, notes: list[str]) -> list[str]:
+    """One ``on approval`` line per target the run answered: its decisions in order
+    (``revise then approve``), unless the scenario already answers it."""
     from agentspec_runtime.testing.approval_script import UNANSWERED_FEEDBACK
 
-    lines: list[str] = []
-    seen: dict[tuple[str, str], str] = {}
+    by_target: dict[tuple[str, str], list[tj.Answer]] = {}
     for answer in recorded.answers:
-        key = (answer.kind, answer.target)
-        if key in seen:
-            if seen[key] != answer.outcome:
-                notes.append(
-                    f"the run answered {answer.kind} {answer.target!r} both {seen[key]} and {answer.outcome}; "
-                    f"a scenario answers each target one way, so the replay will {seen[key]} every time"
-                )
-            continue
-        seen[key] = answer.outcome
-        if answer.outcome == "reject" and answer.feedback == UNANSWERED_FEEDBACK:
+        by_target.setdefault((answer.kind, answer.target), []).append(answer)
+    lines: list[str] = []
+    for (kind, target), answers in by_target.items():
+        if all(a.outcome == "reject" and a.feedback == UNANSWERED_FEEDBACK for a in answers):
             continue  # the replay leaves it unanswered too, with the same result
-        rule = _covered(answer, scenario.approvals)
+        while len(answers) > 1 and _same_answer(answers[-1], answers[-2]):
+            answers = answers[:-1]  # a sequence's last decision answers every later request anyway
+        rule = _covered(answers[0], scenario.approvals)
         if rule is None:
-            lines.append(tj.decision_text(answer))
-        elif rule.decision.outcome != answer.outcome:
+            lines.append(tj.decision_text(answers))
+            continue
+        written = [d.outcome for d in rule.decisions]
+        taken = [a.outcome for a in answers]
+        if written != taken:
             notes.append(
-                f"the run answered {answer.kind} {answer.target!r} with {answer.outcome}, but the scenario "
-                f"says {rule.decision.outcome} (line {rule.span.line}); kept the scenario's answer"
+                f"the run answered {kind} {target!r} with {' then '.join(taken)}, but the scenario "
+                f"says {' then '.join(written)} (line {rule.span.line}); kept the scenario's answers"
             )
     return lines
+
+
+def _same_answer(a: tj.Answer, b: tj.Answer) -> bool:
+    return (a.outcome, a.feedback) == (b.outcome, b.feedback)
 
 
 def rewrite(text: str, path: str, scenario_name: str, recorded: tj.Trajectory) -> tuple[str, list[str]]:

@@ -228,7 +228,9 @@ def run_block(steps: list[Step], comments: list[str] = ()) -> str:
     return "\n".join(["run {", *comments, *steps_text(steps, "  "), "}"])
 
 
-def decision_text(answer: Answer) -> str:
-    target = answer.target if answer.kind == "tool" else f'plan "{encode(answer.target)}"'
-    feedback = f' "{encode(answer.feedback)}"' if answer.feedback else ""
-    return f"on approval {target}: {answer.outcome}{feedback}"
+def decision_text(answers: list[Answer]) -> str:
+    """``on approval TARGET: D1 then D2 ...`` for one target's answers, in order."""
+    first = answers[0]
+    target = first.target if first.kind == "tool" else f'plan "{encode(first.target)}"'
+    decisions = [a.outcome + (f' "{encode(a.feedback)}"' if a.feedback else "") for a in answers]
+    return f"on approval {target}: {' then '.join(decisions)}"

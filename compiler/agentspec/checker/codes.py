@@ -76,4 +76,7 @@ CODES: dict[str, str] = {
     "W104": "unused script",
     "W105": "approval decision that is never asked for",
     "W106": "call of a tool without an implementation",
+    "W107": "approval rule the script never asks for",
+    "W108": "approval decision after the last request the script can make",
+    "W109": "`on approval plan` shadowed by rules for every plan",
 }

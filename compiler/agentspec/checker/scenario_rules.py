@@ -206,8 +206,12 @@ def _check_givens_and_approvals(ctx: FileContext, scenario: nodes.ScenarioDecl) 
         if target.kind != "tool":
             continue
         tool = tool_name(ctx, target.tool)
-        if tool is not None and approval.decision.has_partial:
-            partial, parts = approval.decision.partial, approval.decision.partial_parts
+        if tool is None:
+            continue
+        for decision in approval.decisions:
+            if not decision.has_partial:
+                continue
+            partial, parts = decision.partial, decision.partial_parts
             if isinstance(partial, dict):
                 args = [
                     nodes.Arg(

@@ -4,7 +4,8 @@
   it, and it is not itself a coordinator);
 - a script no scenario or other script runs;
 - an approval decision for a tool (or plan) that never asks for approval, so
-  the decision is never consulted;
+  the decision is never consulted (and, in ``approval_rules``, decisions the
+  scenario's script never reaches);
 - a scripted call of a tool that has no implementation (no handler, fixture
   or failure) in a scenario that gives it none: the call can only fail.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agentspec.syntax import nodes
+from agentspec.checker.approval_rules import check_decisions_against_run
 from agentspec.checker.file_context import FileContext
 from agentspec.loader import Program
 from agentspec.symbols import BUILTIN_TOOLS, Scope
@@ -78,7 +80,8 @@ def check_usage(ctx: FileContext, used_agents: set[str], used_scripts: set[str])
                 f"run it with `run {decl.name.name}` or `call AGENT {decl.name.name}`, or remove it",
             )
         elif decl.kind == "scenario":
-            _check_decisions(ctx, decl)
+            never_asked = _check_decisions(ctx, decl)
+            check_decisions_against_run(ctx, decl, never_asked)
             _check_unimplemented(ctx, decl)
 
 
@@ -130,10 +133,13 @@ def plans_are_gated(program: Program, scope: Scope) -> bool:
     return False
 
 
-def _check_decisions(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
+def _check_decisions(ctx: FileContext, scenario: nodes.ScenarioDecl) -> set[int]:
+    """W105 for each rule whose target never needs approval; the ids of those rules."""
+    reported: set[int] = set()
     for approval in scenario.approvals:
         target = approval.target
         if target.kind == "tool" and target.tool.name in BUILTIN_TOOLS:
+            reported.add(id(approval))
             ctx.warning(
                 "W105",
                 f"built-in tool `{target.tool.name}` never asks for approval, so this decision is never used",
@@ -144,6 +150,7 @@ def _check_decisions(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
             tool = ctx.lookup("tool", target.tool.name)
             if tool is None or tool_is_gated(ctx.program, ctx.scope, tool.decl):
                 continue
+            reported.add(id(approval))
             why = "has `approval never`" if tool.decl.approval is not None else "never needs approval"
             ctx.warning(
                 "W105",
@@ -152,12 +159,14 @@ def _check_decisions(ctx: FileContext, scenario: nodes.ScenarioDecl) -> None:
                 'give the tool `approval always` (or `approval when "module:predicate"`), or remove the decision',
             )
         elif not plans_are_gated(ctx.program, ctx.scope):
+            reported.add(id(approval))
             ctx.warning(
                 "W105",
                 "plans never need approval here, so this decision is never used",
                 target.span,
                 "remove the decision, or set `approval { plans always }`",
             )
+    return reported
 
 
 # ---- tools a scenario runs without any implementation -------------------------------------

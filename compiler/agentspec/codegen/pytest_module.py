@@ -169,6 +169,13 @@ def _given(builder: _TestBuilder, given: nodes.Given) -> Expr:
     return call("returns", given.returns)
 
 
+def _approval_answer(decision: nodes.Decision) -> Expr:
+    args: list[Any] = [decision.outcome]
+    if decision.feedback is not None:
+        args.append(decision.feedback)
+    return call("ApprovalAnswer", *args, partial=decision.partial if decision.has_partial else None)
+
+
 def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.SuiteDecl | None, build_runtime: Name) -> TestCase:
     name = builder.namespace.claim("test_" + snake(sc.name, "scenario"))
     location = where(builder.path, sc.span)
@@ -193,13 +200,9 @@ def _test_case(builder: _TestBuilder, sc: nodes.ScenarioDecl, suite: nodes.Suite
         tools: dict[str, Expr] = {}
         plans: dict[str, Expr] = {}
         for answer in sc.approvals:
-            decision = answer.decision
-            args: list[Any] = [decision.outcome]
-            if decision.feedback is not None:
-                args.append(decision.feedback)
-            value = call(
-                "ApprovalAnswer", *args, partial=decision.partial if decision.has_partial else None
-            )
+            answers = [_approval_answer(decision) for decision in answer.decisions]
+            # one decision stays one ApprovalAnswer; a sequence is a list, taken in order
+            value: Expr = answers[0] if len(answers) == 1 else ListOf(tuple(answers))
             if answer.target.kind == "tool":
                 tools.setdefault(answer.target.tool.name, value)
             else:

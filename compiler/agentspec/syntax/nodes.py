@@ -309,8 +309,11 @@ class Decision(Node):
 
 
 class OnApproval(Node):
+    """``on approval TARGET: DECISION then DECISION ...``: the decisions for the target's
+    approval requests, in order; the last one answers every request after it."""
+
     target: ApprovalTarget
-    decision: Decision
+    decisions: list[Decision]
     span: Span
 
 

@@ -529,8 +529,8 @@ class TreeBuilder(Transformer):
         return decision
 
     def on_approval(self, meta, children):
-        target, decision = _values(children)
-        return self._setting("on approval", meta, nodes.OnApproval(target=target, decision=decision, span=span_of(meta)))
+        target, *decisions = _values(children)
+        return self._setting("on approval", meta, nodes.OnApproval(target=target, decisions=decisions, span=span_of(meta)))
 
     def expect_block(self, meta, children):
         return self._setting("expect", meta, _values(children))

@@ -255,7 +255,8 @@ class RuntimeAdapter(AgentAdapter):
     Each run builds a fresh runtime with ``runtime_factory`` and uses a fresh
     thread id; it sends ``prompt`` (or, if ``None``, the scenario's input) to
     ``runtime.query`` — or to ``runtime.run_specialist(agent, ...)`` when
-    ``agent`` is given — answers every approval from ``approvals``, and
+    ``agent`` is given — answers every approval from ``approvals`` (a fresh
+    :meth:`~ApprovalScript.session` per run, so decision sequences start over), and
     returns the trace with ``trace.input`` = the scenario input. A stream that
     has not finished after ``timeout_seconds`` raises :class:`StreamTimeout`,
     which agentgate reports as a failed run.
@@ -318,12 +319,13 @@ class RuntimeAdapter(AgentAdapter):
             stream = runtime.query(prompt, thread_id=thread_id)
         else:
             stream = runtime.run_specialist(self.agent, prompt, thread_id=thread_id)
+        approvals = self.approvals.session()  # each run counts its own requests
         async with aclosing(stream):  # type: ignore[type-var]
             async for event in stream:
                 collected.append(event)
                 if event.get("type") == ev.APPROVAL_REQUIRED:
                     data = event["data"]
-                    answer = self.approvals.decide(data["kind"], data["target"])
+                    answer = approvals.decide(data["kind"], data["target"])
                     await runtime.respond_to_approval(
                         data["id"], answer.outcome, feedback=answer.feedback, partial=answer.partial
                     )

@@ -1,0 +1,1 @@
+"""A tiny purchasing back end used by specs/procurement.agentspec."""
