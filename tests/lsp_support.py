@@ -280,6 +280,36 @@ class LspClient:
             or []
         )
 
+    def code_actions(self, doc: str, start: tuple[int, int], end: tuple[int, int], diagnostics=()) -> list[dict]:
+        return (
+            self.request(
+                "textDocument/codeAction",
+                {"textDocument": {"uri": doc}, "range": _range(start, end), "context": {"diagnostics": list(diagnostics)}},
+            )
+            or []
+        )
+
+    def prepare_rename(self, doc: str, line: int, character: int) -> dict | None:
+        return self.request(
+            "textDocument/prepareRename", {"textDocument": {"uri": doc}, "position": _pos(line, character)}
+        )
+
+    def rename_message(self, doc: str, line: int, character: int, new_name: str) -> dict:
+        """The whole response (``result`` or ``error``: a refused name is an error)."""
+        return self.request_message(
+            "textDocument/rename",
+            {"textDocument": {"uri": doc}, "position": _pos(line, character), "newName": new_name},
+        )
+
+    def semantic_tokens(self, doc: str) -> list[int]:
+        return self.request("textDocument/semanticTokens/full", {"textDocument": {"uri": doc}})["data"]
+
+    def folding_ranges(self, doc: str) -> list[dict]:
+        return self.request("textDocument/foldingRange", {"textDocument": {"uri": doc}}) or []
+
+    def workspace_symbols(self, query: str) -> list[dict]:
+        return self.request("workspace/symbol", {"query": query}) or []
+
     def shutdown(self) -> int:
         """Polite shutdown; returns the exit code."""
         try:
@@ -324,3 +354,23 @@ def position_of(text: str, needle: str, occurrence: int = 0, delta: int = 0) -> 
 
 def labels(items: list[dict]) -> set[str]:
     return {item["label"] for item in items}
+
+
+def apply_edits(text: str, edits: list[dict]) -> str:
+    """``text`` with LSP ``TextEdit``s (UTF-16 positions) applied, as an editor applies them."""
+
+    def offset(position: dict) -> int:
+        lines = text.split("\n")
+        start = sum(len(line) + 1 for line in lines[: position["line"]])
+        line = lines[position["line"]] if position["line"] < len(lines) else ""
+        units = 0
+        for i, ch in enumerate(line):
+            if units >= position["character"]:
+                return start + i
+            units += 2 if ord(ch) > 0xFFFF else 1
+        return start + len(line)
+
+    spans = sorted(((offset(e["range"]["start"]), offset(e["range"]["end"]), e["newText"]) for e in edits), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text

@@ -12,6 +12,12 @@ how they are shown: ``render`` gives the human form::
 
 and ``to_json`` the machine form for tools and CI.
 
+A diagnostic whose hint names one definite edit also carries it as data
+(``fixes``: the spans to replace and the text to put there), so an editor
+can offer it as a quick fix without reading the hint's prose; and it may
+point at other places that explain it (``related``: where the tool is
+declared, the first of two duplicates).
+
 Error codes are stable and documented in docs/language.md ("Diagnostics"):
 E0xx reading and syntax, E1xx names, E2xx types and values, E3xx structure,
 W... warnings.
@@ -32,6 +38,29 @@ from agentspec.syntax.nodes import Span
 Severity = Literal["error", "warning"]
 
 
+class TextEdit(BaseModel):
+    """Replace ``span`` of the file ``path`` with ``new_text`` (an empty span inserts)."""
+
+    path: str
+    span: Span
+    new_text: str
+
+
+class Fix(BaseModel):
+    """One way to resolve a diagnostic: a title for the editor's menu and the edits it makes."""
+
+    title: str
+    edits: list[TextEdit]
+
+
+class Related(BaseModel):
+    """Another place that explains a diagnostic (``where `booker` is declared``)."""
+
+    message: str
+    path: str
+    span: Span
+
+
 class Diagnostic(BaseModel):
     code: str
     severity: Severity = "error"
@@ -39,6 +68,8 @@ class Diagnostic(BaseModel):
     path: str
     span: Span
     hint: str | None = None
+    fixes: list[Fix] = []
+    related: list[Related] = []
 
     @property
     def is_error(self) -> bool:
@@ -48,12 +79,49 @@ class Diagnostic(BaseModel):
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
 
-def error(code: str, message: str, path: str, span: Span, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(code=code, message=message, path=path, span=span, hint=hint)
+def error(
+    code: str,
+    message: str,
+    path: str,
+    span: Span,
+    hint: str | None = None,
+    fixes: list[Fix] | None = None,
+    related: list[Related] | None = None,
+) -> Diagnostic:
+    return Diagnostic(
+        code=code, message=message, path=path, span=span, hint=hint, fixes=fixes or [], related=related or []
+    )
 
 
-def warning(code: str, message: str, path: str, span: Span, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(code=code, severity="warning", message=message, path=path, span=span, hint=hint)
+def warning(
+    code: str,
+    message: str,
+    path: str,
+    span: Span,
+    hint: str | None = None,
+    fixes: list[Fix] | None = None,
+    related: list[Related] | None = None,
+) -> Diagnostic:
+    return Diagnostic(
+        code=code,
+        severity="warning",
+        message=message,
+        path=path,
+        span=span,
+        hint=hint,
+        fixes=fixes or [],
+        related=related or [],
+    )
+
+
+def replace_fix(title: str, path: str, span: Span, new_text: str) -> Fix:
+    """A fix of one edit: ``span`` of ``path`` becomes ``new_text``."""
+    return Fix(title=title, edits=[TextEdit(path=path, span=span, new_text=new_text)])
+
+
+def insert_fix(title: str, path: str, source: str, offset: int, new_text: str) -> Fix:
+    """A fix that inserts ``new_text`` at ``offset`` of ``path`` (whose text is ``source``)."""
+    return replace_fix(title, path, span_at(source, offset, 0), new_text)
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -66,10 +134,28 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 
 
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to a misspelt ``name``, if one is close enough."""
+    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest candidate, if one is close enough."""
-    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{matches[0]}`?" if matches else None
+    match = closest(name, candidates)
+    return f"did you mean `{match}`?" if match else None
+
+
+def did_you_mean_fix(
+    path: str, span: Span, name: str, candidates: Iterable[str], quoted: bool = False
+) -> tuple[str | None, list[Fix]]:
+    """The did-you-mean hint for ``name`` written at ``span``, and the fix that writes the
+    suggestion there (as a string literal when ``quoted``)."""
+    match = closest(name, candidates)
+    if match is None:
+        return None, []
+    text = f'"{match}"' if quoted else match
+    return f"did you mean `{match}`?", [replace_fix(f"Change to `{match}`", path, span, text)]
 
 
 def span_at(text: str, offset: int, length: int = 1) -> Span:

@@ -13,10 +13,10 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from agentspec.syntax import nodes
-from agentspec.diagnostics import Diagnostic, did_you_mean, error, span_at
+from agentspec.diagnostics import Diagnostic, closest, error, replace_fix, span_at
 from agentspec.syntax.parser import ParseResult, parse
 from agentspec.paths import SPEC_SUFFIX
 
@@ -131,14 +131,19 @@ def _missing_import(path: str, decl: ast.ImportDecl, target: str) -> Diagnostic 
         siblings = [p.stem for p in folder.glob(f"*{SPEC_SUFFIX}")] if folder.is_dir() else []
     except OSError:
         siblings = []
-    close = did_you_mean(Path(decl.path).stem, siblings)
+    close = closest(Path(decl.path).stem, siblings)
+    fixes = []
+    if close is not None and not any(c in decl.path for c in '"\\'):
+        fixed = (PurePosixPath(decl.path).parent / f"{close}{SPEC_SUFFIX}").as_posix()
+        fixes = [replace_fix(f'Import "{fixed}"', path, decl.path_span, f'"{fixed}"')]
     return error(
         "E007",
         f'imported file "{_shorten(decl.path)}" not found',
         path,
         decl.path_span,
-        close.replace("`?", f"{SPEC_SUFFIX}`?") if close
+        f"did you mean `{close}{SPEC_SUFFIX}`?" if close
         else f"the path is relative to {os.path.dirname(path) or '.'}/",
+        fixes,
     )
 
 

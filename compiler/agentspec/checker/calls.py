@@ -17,16 +17,20 @@ from agentspec.syntax import nodes
 from agentspec import spectypes
 from agentspec.checker.file_context import FileContext
 from agentspec.checker.values import locate
-from agentspec.diagnostics import did_you_mean
+from agentspec.diagnostics import Fix
 
 
-def _unknown_hint(name: str, known: Iterable[str], listing: str, none_known: str | None) -> str | None:
-    """A did-you-mean for a misspelt ``name``; failing that, every known name after
-    ``listing`` (the user learns what is allowed), or ``none_known`` when there are none."""
+def _unknown_hint(
+    ctx: FileContext, span: nodes.Span, name: str, known: Iterable[str], listing: str, none_known: str | None
+) -> tuple[str | None, list[Fix]]:
+    """A did-you-mean for a misspelt ``name`` written at ``span`` (with its fix); failing that,
+    every known name after ``listing`` (the user learns what is allowed), or ``none_known``
+    when there are none."""
     known = list(known)
     if not known:
-        return none_known
-    return did_you_mean(name, known) or listing + ", ".join(f"`{k}`" for k in known)
+        return none_known, []
+    hint, fixes = ctx.suggest(span, name, known)
+    return hint or listing + ", ".join(f"`{k}`" for k in known), fixes
 
 
 def signature(name: str, params: list[nodes.Param]) -> str:
@@ -66,6 +70,7 @@ def check_args(
     Returns the well-formed arguments by name.
     """
     by_name = {p.name.name: p for p in params}
+    tool_symbol = ctx.lookup("tool", tool.name)  # None for the built-in tools
     good: dict[str, nodes.Arg] = {}
     seen: dict[str, nodes.Arg] = {}
     suggested: set[str] = set()
@@ -88,8 +93,11 @@ def check_args(
         if param is None:
             close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.6)
             suggested.update(close)  # a misspelt argument: do not also call the real one missing
-            hint = _unknown_hint(name, by_name, f"`{tool.name}` takes ", f"`{tool.name}` takes no arguments")
-            ctx.error("E204", f"`{tool.name}` has no argument `{name}`", arg.name.span, hint)
+            hint, fixes = _unknown_hint(
+                ctx, arg.name.span, name, by_name, f"`{tool.name}` takes ", f"`{tool.name}` takes no arguments"
+            )
+            related = [ctx.declared_here(tool_symbol)] if tool_symbol is not None else []
+            ctx.error("E204", f"`{tool.name}` has no argument `{name}`", arg.name.span, hint, fixes, related)
             continue
         reason = spectypes.check_value(arg.value, param.type)
         if reason:
@@ -110,6 +118,7 @@ def check_args(
                 f"`{tool.name}` is missing required argument{plural} {listed}",
                 tool.span,
                 signature(tool.name, params),
+                related=[ctx.declared_here(tool_symbol)] if tool_symbol is not None else None,
             )
     return good
 
@@ -130,9 +139,15 @@ class ObjectCheck:
         return locate(self.parts, path, key)
 
     def error(
-        self, message: str, path: list[Any], key: bool = False, hint: str | None = None, code: str | None = None
+        self,
+        message: str,
+        path: list[Any],
+        key: bool = False,
+        hint: str | None = None,
+        code: str | None = None,
+        fixes: list[Fix] | None = None,
     ) -> None:
-        self.ctx.error(code or self.code, message, self.at(path, key), hint)
+        self.ctx.error(code or self.code, message, self.at(path, key), hint, fixes)
 
     def where(self, path: list[Any]) -> str:
         text = self.label
@@ -164,8 +179,10 @@ def check_object(
         field = by_name.get(key)
         if field is None:
             names = [*by_name, *extra]
-            hint = _unknown_hint(key, names, f"{owner} has ", None)
-            check.error(f"{check.where(path)}: {owner} has no field `{key}`", [*path, key], key=True, hint=hint)
+            hint, fixes = _unknown_hint(check.ctx, check.at([*path, key], key=True), key, names, f"{owner} has ", None)
+            check.error(
+                f"{check.where(path)}: {owner} has no field `{key}`", [*path, key], key=True, hint=hint, fixes=fixes
+            )
             continue
         reason = spectypes.check_value(item, field.type)
         if reason:
@@ -212,14 +229,15 @@ def check_plan_body(ctx: FileContext, plan: nodes.PlanDecl, body: nodes.Arg) -> 
             continue
         declared = by_kind.get(action["kind"])
         if declared is None:
-            check.error(
-                f"{owner} has no action `{action['kind']}`",
-                [*path, "kind"],
-                hint=_unknown_hint(
-                    action["kind"], by_kind, "its actions: ", f"plan `{plan.name.name}` declares no actions"
-                ),
-                code="E107",
+            hint, fixes = _unknown_hint(
+                check.ctx,
+                check.at([*path, "kind"]),
+                action["kind"],
+                by_kind,
+                "its actions: ",
+                f"plan `{plan.name.name}` declares no actions",
             )
+            check.error(f"{owner} has no action `{action['kind']}`", [*path, "kind"], hint=hint, code="E107", fixes=fixes)
             continue
         check_object(
             check, action, path, declared.fields, f"action `{declared.name.name}`", extra=("kind", "references")
@@ -249,21 +267,20 @@ def check_dispatched(ctx: FileContext, expectation: nodes.ExpectDispatched, plan
             continue
         for key in item:
             if key not in ("kind", "payload", "references"):
+                hint, fixes = ctx.suggest(check.at([*path, key], key=True), key, ["kind", "payload", "references"])
                 check.error(
                     f"dispatched[{index}] has an unknown key `{key}`",
                     [*path, key],
                     key=True,
-                    hint=did_you_mean(key, ["kind", "payload", "references"])
-                    or "a dispatched action has `kind`, `payload` and `references`",
+                    hint=hint or "a dispatched action has `kind`, `payload` and `references`",
+                    fixes=fixes,
                 )
         declared = by_kind.get(item["kind"])
         if declared is None:
-            check.error(
-                f"no plan has an action `{item['kind']}`",
-                [*path, "kind"],
-                hint=_unknown_hint(item["kind"], by_kind, "actions: ", "no plan in scope declares actions"),
-                code="E107",
+            hint, fixes = _unknown_hint(
+                ctx, check.at([*path, "kind"]), item["kind"], by_kind, "actions: ", "no plan in scope declares actions"
             )
+            check.error(f"no plan has an action `{item['kind']}`", [*path, "kind"], hint=hint, code="E107", fixes=fixes)
             continue
         payload = item.get("payload", {})
         if "payload" not in item and any(not f.type.optional for f in declared.fields):
@@ -298,9 +315,12 @@ def check_reference_links(check: ObjectCheck, links: Any, path: list[Any]) -> No
                 hint=f"e.g. {{ kind: \"{next(iter(kinds), 'Supplier')}\", id: \"s1\" }}",
             )
         elif link["kind"] not in kinds:
-            check.error(
-                f"unknown reference kind `{link['kind']}`",
-                [*where, "kind"],
-                hint=_unknown_hint(link["kind"], kinds, "reference kinds: ", "declare it: `reference NAME { ... }`"),
-                code="E108",
+            hint, fixes = _unknown_hint(
+                check.ctx,
+                check.at([*where, "kind"]),
+                link["kind"],
+                kinds,
+                "reference kinds: ",
+                "declare it: `reference NAME { ... }`",
             )
+            check.error(f"unknown reference kind `{link['kind']}`", [*where, "kind"], hint=hint, code="E108", fixes=fixes)

@@ -9,6 +9,11 @@ W1xx warnings.
 
 from __future__ import annotations
 
+import re
+
+#: The diagnostics reference as published; editors link each code to its section.
+REFERENCE_URL = "https://github.com/agentspec/agentspec/blob/main/docs/diagnostics.md"
+
 CODES: dict[str, str] = {
     # reading and syntax (parser, loader)
     "E001": "syntax error",
@@ -80,3 +85,15 @@ CODES: dict[str, str] = {
     "W108": "approval decision after the last request the script can make",
     "W109": "`on approval plan` shadowed by rules for every plan",
 }
+
+
+def anchor(code: str) -> str:
+    """The section of docs/diagnostics.md about ``code`` (its heading ``### E101 unknown tool``,
+    as the docs site slugs it: lower case, punctuation dropped, spaces as hyphens)."""
+    heading = f"{code} {CODES[code]}".lower()
+    return re.sub(r"[^\w\- ]", "", heading).replace(" ", "-")
+
+
+def reference_url(code: str) -> str | None:
+    """Where ``code`` is documented, or None for a code that is not a spec diagnostic."""
+    return f"{REFERENCE_URL}#{anchor(code)}" if code in CODES else None

@@ -14,6 +14,8 @@ import re
 from agentspec.syntax import nodes
 from agentspec import spectypes
 from agentspec.checker.file_context import FileContext, role_phrase
+from agentspec.checker.fixes import declare_provider, remove_from_list
+from agentspec.diagnostics import Related
 from agentspec.checker.shared_rules import positive_duration
 from agentspec.symbols import BUILTIN_TOOLS
 
@@ -255,19 +257,23 @@ def _check_model(ctx: FileContext, agent: nodes.AgentDecl) -> None:
             f'`{name}` uses model "{agent.model}" from provider `{provider}`, which is not declared',
             span,
             f'declare it: `provider {provider} {{ api_key_env "{PROVIDER_ENV[provider]}" }}`',
+            [declare_provider(ctx.path, ctx.source, agent.span.start, provider, PROVIDER_ENV[provider])],
         )
 
 
 def _check_lists(ctx: FileContext, agent: nodes.AgentDecl) -> None:
     for key, names, kind in (("routes", agent.routes, "agent"), ("tools", agent.tools, "tool")):
         seen: dict[str, nodes.Ident] = {}
-        for ident in names:
+        for i, ident in enumerate(names):
             if ident.name in seen:
+                first = seen[ident.name]
                 ctx.error(
                     "E319",
                     f"`{ident.name}` is listed twice in `{key}` of `{agent.name.name}`",
                     ident.span,
                     "remove one of them",
+                    [remove_from_list(ctx.path, ctx.source, names[i - 1], ident)],
+                    [Related(message=f"`{first.name}` is first listed here", path=ctx.path, span=first.span)],
                 )
                 continue
             seen[ident.name] = ident

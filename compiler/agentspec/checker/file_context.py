@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agentspec.syntax import nodes
-from agentspec.diagnostics import Diagnostic, did_you_mean, error, span_at, warning
+from agentspec.diagnostics import Diagnostic, Fix, Related, did_you_mean_fix, error, span_at, warning
 from agentspec.loader import Program
 from agentspec.symbols import Scope, Symbol
 
@@ -44,11 +44,27 @@ class FileContext:
 
     # -- reporting ---------------------------------------------------------------
 
-    def error(self, code: str, message: str, span: nodes.Span, hint: str | None = None) -> None:
-        self.reporter.add(error(code, message, self.path, span, hint))
+    def error(
+        self,
+        code: str,
+        message: str,
+        span: nodes.Span,
+        hint: str | None = None,
+        fixes: list[Fix] | None = None,
+        related: list[Related] | None = None,
+    ) -> None:
+        self.reporter.add(error(code, message, self.path, span, hint, fixes, related))
 
-    def warning(self, code: str, message: str, span: nodes.Span, hint: str | None = None) -> None:
-        self.reporter.add(warning(code, message, self.path, span, hint))
+    def warning(
+        self,
+        code: str,
+        message: str,
+        span: nodes.Span,
+        hint: str | None = None,
+        fixes: list[Fix] | None = None,
+        related: list[Related] | None = None,
+    ) -> None:
+        self.reporter.add(warning(code, message, self.path, span, hint, fixes, related))
 
     def at(self, path: str) -> FileContext:
         """The context of another file (a script declared in an imported file)."""
@@ -62,9 +78,19 @@ class FileContext:
         return self.scope.lookup(kind, name)
 
     def unknown(self, code: str, what: str, ident: nodes.Ident, candidates, hint: str | None = None) -> None:
-        """``unknown tool `x` `` with a did-you-mean hint over ``candidates``."""
-        close = did_you_mean(ident.name, candidates)
-        self.error(code, f"unknown {what} `{ident.name}`", ident.span, close or hint)
+        """``unknown tool `x` `` with a did-you-mean hint (and its fix) over ``candidates``."""
+        close, fixes = self.suggest(ident.span, ident.name, candidates)
+        self.error(code, f"unknown {what} `{ident.name}`", ident.span, close or hint, fixes)
+
+    def suggest(self, span: nodes.Span, name: str, candidates) -> tuple[str | None, list[Fix]]:
+        """A did-you-mean hint for ``name`` written at ``span``, and the fix that writes the
+        suggestion there (as a string when the name is written as one: ``"reordr"``)."""
+        quoted = self.source[span.start : span.end].startswith('"')
+        return did_you_mean_fix(self.path, span, name, candidates, quoted)
+
+    def declared_here(self, symbol: Symbol) -> Related:
+        """A related location: where ``symbol`` is declared."""
+        return Related(message=f"`{symbol.name}` is declared here", path=symbol.path, span=symbol.span)
 
     def where(self, path: str, span: nodes.Span) -> str:
         """A location for a message: ``line 3`` in this file, else ``common.agentspec:3``."""

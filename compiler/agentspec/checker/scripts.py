@@ -14,6 +14,8 @@ from __future__ import annotations
 from agentspec.syntax import nodes
 from agentspec.checker.calls import check_args, check_plan_body
 from agentspec.checker.file_context import FileContext, role_phrase
+from agentspec.checker.fixes import add_to_list
+from agentspec.diagnostics import replace_fix
 from agentspec.symbols import Symbol
 
 _ZERO = nodes.Span(line=1, column=1, end_line=1, end_column=1, start=0, end=0)
@@ -106,6 +108,8 @@ def _check_tool_step(ctx: FileContext, step: nodes.ToolStep, agent: Symbol | Non
             _with_origin(
                 f"add `{name}` to the `tools` of `{agent.name}` ({ctx.where(agent.path, agent.span)})", origin
             ),
+            [add_to_list(ctx.program, agent, "tools", name)],
+            [ctx.declared_here(agent), ctx.declared_here(tool)],
         )
 
 
@@ -133,6 +137,8 @@ def _check_builtin(ctx: FileContext, step: nodes.ToolStep, agent: Symbol | None,
                 f'`{agent.name}` stores plans of `{plan.name}`, not "{spec_name.value}"',
                 spec_name.value_span,
                 _with_origin(f'write `specName: "{plan.name}"`', origin),
+                [replace_fix(f'Change to "{plan.name}"', ctx.path, spec_name.value_span, f'"{plan.name}"')],
+                [ctx.declared_here(plan)],
             )
             return
     elif spec_name is not None:
@@ -175,6 +181,8 @@ def _check_agent_step(
                     f"add `{target.name}` to the `routes` of `{agent.name}` ({ctx.where(agent.path, agent.span)})",
                     origin,
                 ),
+                [add_to_list(ctx.program, agent, "routes", target.name)],
+                [ctx.declared_here(agent), ctx.declared_here(target)],
             )
         else:
             ctx.error(

@@ -22,6 +22,7 @@ from typing import Any
 
 from agentspec.syntax import nodes
 from agentspec.checker.file_context import FileContext
+from agentspec.diagnostics import Related
 from agentspec.symbols import NAMED_DECLARATIONS
 
 SINGLETONS = {
@@ -119,7 +120,8 @@ def _report(
             else:
                 message = f"{_describe(key, second)} is defined both in {first.path}:{first.span.line} and in {second.path}:{second.span.line}, which this file imports"
                 hint = "rename or remove one of them"
-            ctx.error("E315" if key[0] in SINGLETONS else "E301", message, via.path_span, hint)
+            related = [_here(first, "the first is here"), _here(second, "the second is here")]
+            ctx.error("E315" if key[0] in SINGLETONS else "E301", message, via.path_span, hint, related=related)
 
 
 def _seen_through(ctx: FileContext, decl: nodes.ImportDecl) -> set[str]:
@@ -135,14 +137,19 @@ def _conflict(ctx: FileContext, key: tuple[str, str], entry: _Entry, first: _Ent
         message = (
             f"more than one {SINGLETONS[key[0]][0]}: {first_text}{'is' if first_text else 'the first is'} at {where}"
         )
-        ctx.error("E315", message, entry.span, hint)
+        ctx.error("E315", message, entry.span, hint, related=[_here(first, "the first is here")])
         return
     ctx.error(
         "E301",
         f"{_describe(key, entry)} is already defined at {where}",
         entry.span,
         "rename or remove one of them",
+        related=[_here(first, "first defined here")],
     )
+
+
+def _here(entry: _Entry, message: str) -> Related:
+    return Related(message=message, path=entry.path, span=entry.span)
 
 
 def _check_tenant(ctx: FileContext, visible: list[nodes.SpecFile]) -> None:

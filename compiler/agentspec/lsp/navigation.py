@@ -59,14 +59,7 @@ def hover(analysis: Analysis, position: types.Position) -> types.Hover | None:
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=entry.hover()),
             range=analysis.index.range(start, end),
         )
-    # the range of the word hovered: the reference or the declared name under the cursor
-    word = None
-    for reference in symbols.references_in(analysis.spec):
-        if reference.ident.span.contains(offset):
-            word = reference.ident.span
-            break
-    if word is None and symbol.path == analysis.path:
-        word = symbol.span
+    word = word_under(analysis, symbol, offset)
     return types.Hover(
         contents=types.MarkupContent(
             kind=types.MarkupKind.Markdown,
@@ -74,6 +67,14 @@ def hover(analysis: Analysis, position: types.Position) -> types.Hover | None:
         ),
         range=analysis.index.span_range(word) if word is not None else None,
     )
+
+
+def word_under(analysis: Analysis, symbol: symbols.Symbol, offset: int):
+    """The span of the name under the cursor that names ``symbol``: a reference, or the declared name."""
+    for reference in symbols.references_in(analysis.spec):
+        if reference.ident.span.contains(offset):
+            return reference.ident.span
+    return symbol.span if symbol.path == analysis.path else None
 
 
 def _import_under(analysis: Analysis, offset: int) -> str | None:

@@ -20,8 +20,9 @@ from collections.abc import Callable
 
 from lsprotocol import types
 
+from agentspec.checker.codes import reference_url
 from agentspec.diagnostics import Diagnostic
-from agentspec.lsp.documents import DocumentStore
+from agentspec.lsp.documents import DocumentStore, uri_of
 from agentspec.lsp.positions import LineIndex
 
 log = logging.getLogger(__name__)
@@ -47,17 +48,34 @@ def debounce_from(options: object) -> float:
     return DEFAULT_DEBOUNCE_MS
 
 
-def to_lsp(diagnostic: Diagnostic, index: LineIndex) -> types.Diagnostic:
+def to_lsp(diagnostic: Diagnostic, index: LineIndex, sources: dict[str, str] | None = None) -> types.Diagnostic:
+    """The LSP form: the code links to its section of the diagnostics reference, and each
+    related place (in this file or another of ``sources``) becomes ``relatedInformation``."""
     message = diagnostic.message
     if diagnostic.hint:
         message += f"\nhint: {diagnostic.hint}"
+    url = reference_url(diagnostic.code)
+    related = []
+    for place in diagnostic.related:
+        where = _index_for(place.path, diagnostic.path, index, sources).span_range(place.span)
+        location = types.Location(uri=uri_of(place.path), range=where)
+        related.append(types.DiagnosticRelatedInformation(location=location, message=place.message))
     return types.Diagnostic(
         range=index.span_range(diagnostic.span),
         severity=types.DiagnosticSeverity.Error if diagnostic.is_error else types.DiagnosticSeverity.Warning,
         code=diagnostic.code,
+        code_description=types.CodeDescription(href=url) if url else None,
         source=SOURCE,
         message=message,
+        related_information=related or None,
     )
+
+
+def _index_for(path: str, own: str, index: LineIndex, sources: dict[str, str] | None) -> LineIndex:
+    """Positions in ``path``: this document's index, or one over that file's text as the loader read it."""
+    if path == own:
+        return index
+    return LineIndex((sources or {}).get(path, ""), index.encoding)
 
 
 class Publisher:
@@ -104,7 +122,8 @@ class Publisher:
             if not self.store.is_open(uri):
                 return
             analysis = self.store.analysis(uri)
-            diagnostics = [to_lsp(d, analysis.index) for d in analysis.diagnostics]
+            sources = analysis.program.sources
+            diagnostics = [to_lsp(d, analysis.index, sources) for d in analysis.diagnostics]
             self.send(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=analysis.version))
         except Exception as exc:  # a bug in agentspec must not take the server down; the next edit retries
             log.exception("checking %s failed", uri)

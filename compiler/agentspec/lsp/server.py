@@ -14,16 +14,21 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from agentspec import __version__
+from agentspec.lsp.actions import code_actions
 from agentspec.lsp.completion import complete
 from agentspec.lsp.documents import DocumentStore, path_of
+from agentspec.lsp.folding import folding_ranges
 from agentspec.lsp.formatting import format_document
 from agentspec.lsp.navigation import definition, hover, references
-from agentspec.lsp.outline import outline
+from agentspec.lsp.outline import outline, workspace_symbols
 from agentspec.lsp.positions import LineIndex, encoding_name
 from agentspec.lsp.publish import Publisher, debounce_from
+from agentspec.lsp.rename import RenameRefused, prepare_rename, rename
+from agentspec.lsp.semantic import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_tokens
 
 log = logging.getLogger("agentspec.lsp")
 
@@ -159,5 +164,51 @@ def build_server() -> AgentspecServer:
     def on_formatting(ls: AgentspecServer, params: types.DocumentFormattingParams) -> list[types.TextEdit]:
         uri = params.text_document.uri
         return format_document(ls.store.text(uri), path_of(uri), ls.encoding)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    @guarded(lambda: [])
+    def on_code_action(ls: AgentspecServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        analysis = ls.store.analysis(params.text_document.uri)
+        return code_actions(analysis, params.range, params.context.only)
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    @guarded(lambda: None)
+    def on_prepare_rename(ls: AgentspecServer, params: types.PrepareRenameParams):
+        return prepare_rename(ls.store.analysis(params.text_document.uri), params.position)
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+    def on_rename(ls: AgentspecServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        # not @guarded: a refused name is an error response the editor shows
+        try:
+            analysis = ls.store.analysis(params.text_document.uri)
+            return rename(analysis, params.position, params.new_name, ls.store.workspace_program())
+        except RenameRefused as refused:
+            raise JsonRpcInvalidParams(str(refused)) from None
+        except Exception:
+            log.exception("on_rename failed")
+            return None
+
+    @server.feature(
+        types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+        types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=TOKEN_MODIFIERS),
+    )
+    @guarded(lambda: types.SemanticTokens(data=[]))
+    def on_semantic_tokens(ls: AgentspecServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+        return types.SemanticTokens(data=semantic_tokens(ls.store.analysis(params.text_document.uri)))
+
+    @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+    @guarded(lambda: [])
+    def on_folding_range(ls: AgentspecServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+        uri = params.text_document.uri
+        text = ls.store.text(uri)
+        return folding_ranges(text, LineIndex(text, ls.encoding))
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @guarded(lambda: [])
+    def on_workspace_symbol(ls: AgentspecServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+        return workspace_symbols(ls.store.workspace_program(), params.query, ls.encoding)
 
     return server

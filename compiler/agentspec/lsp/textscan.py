@@ -29,6 +29,32 @@ def top_level_keywords() -> frozenset[str]:
     return frozenset(keywords_accepted_at_start())
 
 
+@lru_cache(maxsize=1)
+def name_pattern() -> re.Pattern[str]:
+    """The grammar's NAME terminal."""
+    from agentspec.syntax.grammar import lark_parser
+
+    return re.compile(lark_parser().get_terminal("NAME").pattern.to_regexp())
+
+
+@lru_cache(maxsize=1)
+def grammar_keywords() -> frozenset[str]:
+    """Every word the grammar spells as a literal (``tool``, ``agent``, ``null``...), and
+    the words of its BOOL terminal (``true``, ``false``)."""
+    from lark.lexer import PatternStr
+
+    from agentspec.syntax.grammar import lark_parser
+
+    words = set()
+    for terminal in lark_parser().terminals:
+        pattern = terminal.pattern
+        if isinstance(pattern, PatternStr) and name_pattern().fullmatch(pattern.value):
+            words.add(pattern.value)
+        elif terminal.name == "BOOL":
+            words.update(w for w in re.findall(r"[a-z]+", pattern.value) if re.fullmatch(pattern.to_regexp(), w))
+    return frozenset(words)
+
+
 def lexemes(text: str) -> list[Lexeme]:
     """The syntax core's lexemes, reading strings still being typed as running to the end of their line."""
     return scanner.lexemes(text, tolerant=True)

@@ -17,7 +17,7 @@ from lark.lexer import PatternStr
 
 from agentspec.syntax import nodes
 from agentspec.syntax.scanner import unclosed_bracket
-from agentspec.diagnostics import Diagnostic, error, span_at
+from agentspec.diagnostics import Diagnostic, Fix, error, replace_fix, span_at
 
 TERMINAL_WORDS = {
     "NAME": "a name",
@@ -104,25 +104,32 @@ def syntax_error(exc: UnexpectedInput, text: str, path: str, parser: Lark) -> Di
         if char == '"':
             line_end = text.find("\n", offset)
             span = span_at(text, offset, (line_end if line_end != -1 else len(text)) - offset)
+            close = span_at(text, span.end, 0)
             return error(
                 "E002",
                 "unterminated string",
                 path,
                 span,
                 'close it with `"` on the same line; use """triple quotes""" for text over several lines',
+                [replace_fix('Close the string with `"`', path, close, '"')],
             )
         hint = None
+        fixes: list[Fix] = []
         if char == ";":
             hint = "statements need no separator: put the next one on a new line"
+            fixes = _new_line_for(text, offset, path)
         elif char == "=" and text[offset : offset + 2] != "==":
             hint = "use `:` between a name and its value, as in `origin: \"SFO\"`"
+            start = len(text[:offset].rstrip(" \t"))  # `origin = "SFO"` becomes `origin: "SFO"`
+            fixes = [replace_fix("Write `:` instead of `=`", path, span_at(text, start, offset + 1 - start), ":")]
         elif char == "'":
             hint = 'strings use double quotes: "..."'
+            fixes = _double_quoted(text, offset, path)
         expected = _describe_expected(set(exc.allowed or ()), parser)
         message = f"unexpected character `{char}`"
         if expected:
             message += f"; expected {_join_alternatives(expected)}"
-        return error("E001", message, path, span, hint)
+        return error("E001", message, path, span, hint, fixes)
 
     if isinstance(exc, UnexpectedToken):
         token = exc.token
@@ -143,13 +150,42 @@ def syntax_error(exc: UnexpectedInput, text: str, path: str, parser: Lark) -> Di
         if expected:
             message += f"; expected {_join_alternatives(expected)}"
         hint = None
+        fixes = []
         if token.type == "STRING" and "a name" in expected:
             hint = "names are written without quotes"
+            if _NAME.fullmatch(token.value[1:-1]):
+                fixes = [replace_fix("Remove the quotes", path, span, token.value[1:-1])]
         elif token.type == "NAME" and "`:`" in expected:
             hint = "arguments and fields are written `name: value`"
         elif token.type == "NAME" and "`,`" in expected:
             hint = "separate items with commas"
-        return error("E001", message, path, span, hint)
+            after = len(text[: token.start_pos].rstrip())  # right after the previous item
+            fixes = [replace_fix("Insert `,`", path, span_at(text, after, 0), ",")]
+        return error("E001", message, path, span, hint, fixes)
 
     assert isinstance(exc, UnexpectedEOF)  # pragma: no cover - LALR reports EOF as UnexpectedToken
     return error("E001", "unexpected end of file", path, span_at(text, len(text)))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _new_line_for(text: str, offset: int, path: str) -> list[Fix]:
+    """Replace the `;` at ``offset`` (and the blanks after it) with a line break at the line's indentation."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    indent = text[line_start:offset][: len(text[line_start:offset]) - len(text[line_start:offset].lstrip(" \t"))]
+    end = offset + 1
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return [replace_fix("Put the next statement on a new line", path, span_at(text, offset, end - offset), "\n" + indent)]
+
+
+def _double_quoted(text: str, offset: int, path: str) -> list[Fix]:
+    """``'SFO'`` at ``offset`` written ``"SFO"``, when it closes on the same line and holds no `"` or `\\`."""
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end == -1 else line_end
+    close = text.find("'", offset + 1, line_end)
+    body = text[offset + 1 : close]
+    if close == -1 or '"' in body or "\\" in body:
+        return []
+    return [replace_fix("Use double quotes", path, span_at(text, offset, close + 1 - offset), f'"{body}"')]
