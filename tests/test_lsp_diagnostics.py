@@ -159,6 +159,11 @@ def test_an_imported_file_with_syntax_errors_is_flagged_on_the_import(tmp_path: 
         assert [d["code"] for d in diagnostics] == ["E001"]
         assert diagnostics[0]["range"] == _range(text, '"lib.agentspec"')
         assert "imported file" in diagnostics[0]["message"]
+        # related: the imported file's own error, where it is
+        (related,) = diagnostics[0]["relatedInformation"]
+        assert related["location"]["uri"] == uri(tmp_path / "lib.agentspec")
+        assert related["location"]["range"]["start"]["line"] == 0
+        assert related["message"].startswith("unexpected")
     finally:
         client.shutdown()
 

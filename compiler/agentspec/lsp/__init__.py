@@ -13,7 +13,11 @@ Modules, one job each:
     completion  keywords and names at the cursor
     describe    hover / completion text for declarations
     navigation  hover, go-to-definition, find-references
-    outline     document symbols (the editor's outline view)
+    actions     quick fixes (the fixes the checker attached to its diagnostics)
+    rename      prepareRename / rename across imported files
+    semantic    semantic tokens
+    folding     folding ranges
+    outline     document symbols (the editor's outline view), workspace symbols
     formatting  document formatting through the formatter
     server      pygls wiring; every handler guarded
 """

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from agentspec.syntax import nodes
 from agentspec.checker import check
-from agentspec.diagnostics import Diagnostic, error, sort_diagnostics
+from agentspec.diagnostics import Diagnostic, Related, error, sort_diagnostics
 from agentspec.loader import Program, load
 from agentspec.lsp.incremental import IncrementalParser
 from agentspec.lsp.positions import LineIndex
@@ -76,6 +76,7 @@ def _imported_problems(path: str, program: Program, spec: nodes.SpecFile) -> lis
                 path,
                 decl.path_span,
                 "open that file to see and fix them",
+                related=[Related(message=first.message, path=first.path, span=first.span)],
             )
         )
     return problems
