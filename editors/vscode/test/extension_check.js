@@ -7,9 +7,15 @@
 //
 // Usage: node extension_check.js < request.json > response.json
 // request:  {"lines": ["tool t() {", ...], "PATH": "/dir:/dir2",
-//            "settings": {"server.enabled": true, "server.path": "agentspec"}}
+//            "settings": {"server.enabled": true, "server.path": "agentspec"},
+//            "folders": ["/work/project"],            workspace folders
+//            "python": {"active": "/venv/bin/python"}, the Python extension's selection (absent: not installed)
+//            "pythonSettings": {"defaultInterpreterPath": "..."},
+//            "after": [{"setting": "agentspec.server.path", "settings": {...}} | {"command": "..."} |
+//                      {"interpreter": "/other/bin/python"}]}   what happens after activation
 // response: {"indent": [{"line": ..., "increase": bool, "decrease": bool}],
-//            "activation": {"client": {...} | null, "log": [...]}}
+//            "activation": {"client": {...} | null, "clients": [{...}, ...], "log": [...],
+//                           "commands": [...]}}
 'use strict';
 
 const fs = require('fs');
@@ -25,13 +31,54 @@ function indentation(lines) {
   return lines.map((line) => ({ line, increase: increase.test(line), decrease: decrease.test(line) }));
 }
 
-async function activation(envPath, settings) {
+async function activation(request) {
+  const envPath = request.PATH || '';
+  let settings = request.settings || {};
   const log = [];
-  const record = { client: null, log };
+  const record = { client: null, clients: [], log, commands: [] };
+  const commands = {};
+  const configListeners = [];
+  const interpreterListeners = [];
+  let active = request.python ? request.python.active : null;
+  const pythonExtension = request.python
+    ? {
+        isActive: false,
+        exports: null,
+        async activate() {
+          this.isActive = true;
+          this.exports = {
+            environments: {
+              getActiveEnvironmentPath: () => ({ id: 'env', path: active }),
+              onDidChangeActiveEnvironmentPath: (listener) => {
+                interpreterListeners.push(listener);
+                return { dispose() {} };
+              },
+            },
+          };
+          return this.exports;
+        },
+      }
+    : undefined;
   const fakeVscode = {
     window: { createOutputChannel: () => ({ appendLine: (s) => log.push(s), dispose() {} }) },
+    commands: {
+      registerCommand: (name, handler) => {
+        commands[name] = handler;
+        record.commands.push(name);
+        return { dispose() {} };
+      },
+    },
+    extensions: { getExtension: (id) => (id === 'ms-python.python' ? pythonExtension : undefined) },
     workspace: {
-      getConfiguration: () => ({ get: (key, dflt) => (key in settings ? settings[key] : dflt) }),
+      workspaceFolders: (request.folders || []).map((folder) => ({ uri: { fsPath: folder } })),
+      getConfiguration: (section) => {
+        const values = section === 'python' ? request.pythonSettings || {} : settings;
+        return { get: (key, dflt) => (key in values ? values[key] : dflt) };
+      },
+      onDidChangeConfiguration: (listener) => {
+        configListeners.push(listener);
+        return { dispose() {} };
+      },
       createFileSystemWatcher: (glob) => ({ glob }),
     },
   };
@@ -48,12 +95,14 @@ async function activation(envPath, settings) {
         started: false,
         stopped: false,
       };
+      this.record = record.client;
+      record.clients.push(record.client);
     }
     async start() {
-      record.client.started = true;
+      this.record.started = true;
     }
     async stop() {
-      record.client.stopped = true;
+      this.record.stopped = true;
     }
   }
   const fakeClientLib = { LanguageClient, TransportKind: { stdio: 'stdio' } };
@@ -65,9 +114,21 @@ async function activation(envPath, settings) {
   };
   process.env.PATH = envPath;
   try {
-    const extension = require(path.join(root, 'extension.js'));
+    const extension = require(path.join(root, 'src', 'extension.js'));
     const context = { subscriptions: [] };
     await extension.activate(context);
+    for (const step of request.after || []) {
+      if (step.command) {
+        await commands[step.command]();
+      } else if (step.setting) {
+        settings = step.settings || settings;
+        const event = { affectsConfiguration: (name) => step.setting === name || step.setting.startsWith(`${name}.`) };
+        await Promise.all(configListeners.map((listener) => listener(event)));
+      } else if (step.interpreter) {
+        active = step.interpreter;
+        await Promise.all(interpreterListeners.map((listener) => listener({ path: active })));
+      }
+    }
     await extension.deactivate();
   } finally {
     Module._load = load;
@@ -79,7 +140,7 @@ async function main() {
   const request = JSON.parse(fs.readFileSync(0, 'utf8'));
   const response = {
     indent: indentation(request.lines || []),
-    activation: await activation(request.PATH || '', request.settings || {}),
+    activation: await activation(request),
   };
   process.stdout.write(JSON.stringify(response));
 }
