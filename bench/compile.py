@@ -1,21 +1,22 @@
-"""Compiler throughput on a generated 1,000-scenario spec tree.
+"""Compiler speed and memory on generated spec trees of 1,000 and 10,000 scenarios.
 
-    .venv/bin/python bench/compile.py [--files 50] [--scenarios 20]
+    .venv/bin/python bench/compile.py [--sizes 1000,10000] [--scenarios 20]
 
-Writes FILES spec files of SCENARIOS scenarios each (plus a shared imported
-file) into a temporary directory and prints:
+For each size, writes SIZE/SCENARIOS spec files of SCENARIOS scenarios each
+(plus a shared imported file) into a temporary directory and prints:
 
-- parse + check throughput (lines per second), in-process;
-- full compile throughput (parse, check, generate, write), in-process;
-- a no-op recompile (every output unchanged), in-process;
-- an incremental recompile after editing one scenario of one file, in-process;
-- the same full compile and no-op recompile as `agentspec compile` processes,
-  i.e. including interpreter start-up and imports;
-- code generation alone (templates and layout; no black: the output is
+- as `agentspec compile` processes (interpreter start-up and imports
+  included; wall time, CPU time and peak RSS of that one process, read from
+  its own rusage): a **cold** compile (empty cache, empty OUTDIR), a **no-op**
+  recompile (nothing changed), and a recompile after **one edit** (one
+  scenario's input changed in one file);
+- the same three in-process (no start-up), plus parse + check throughput and
+  code generation alone (templates and layout; no black: the output is
   black-stable by construction).
 
-Compile records go to a fresh temporary directory, so
-the first compile is cold. Run it on an idle machine: the figures are wall time.
+Compile records go to a fresh temporary directory per size, so the first
+compile is cold. The machine's load average is printed: on a shared machine
+wall time moves with the load, CPU time much less.
 
 Figures only; nothing is asserted (timings belong in notes, not in tests).
 """
@@ -181,62 +182,86 @@ def quietly(action):
     return run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--files", type=int, default=50)
-    parser.add_argument("--scenarios", type=int, default=20, help="scenarios per file")
-    args = parser.parse_args()
+def child(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of one process running ``command``."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {error}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: ru_maxrss is in KiB
 
+
+def edit(specs: Path, mark: str) -> None:
+    """Change one scenario's input in one file."""
+    edited = specs / "flights_000.agentspec"
+    text = edited.read_text()
+    new = text.replace('input "Book flight ', f'input "Book flight {mark}', 1)
+    assert new != text
+    edited.write_text(new)
+
+
+def one_size(size: int, per_file: int) -> None:
+    files = max(1, size // per_file)
     with tempfile.TemporaryDirectory(prefix="agentspec-bench-") as tmp:
         root = Path(tmp)
         specs = root / "specs"
         specs.mkdir()
-        lines = write_tree(specs, args.files, args.scenarios)
-        total = args.files * args.scenarios
+        lines = write_tree(specs, files, per_file)
         os.chdir(root)
+        print(f"\n{files * per_file} scenarios: {files + 1} files, {lines} lines")
+
+        env = {**os.environ, "AGENTSPEC_CACHE_DIR": str(root / "cache-process")}
+        env.pop("AGENTSPEC_NO_CACHE", None)
+        command = [sys.executable, "-m", "agentspec", "compile", "specs", "-o", "out-process"]
+        print("  as processes (`agentspec compile`):    wall s   CPU s   peak RSS")
+        for name, prepare in (("cold", None), ("no-op", None), ("one edit", lambda: edit(specs, "p"))):
+            if prepare:
+                prepare()
+            wall, cpu, rss = child(command, env)
+            print(f"    {name:34} {wall:7.3f} {cpu:7.3f} {rss:7.0f} MB")
+
         os.environ["AGENTSPEC_CACHE_DIR"] = str(root / "cache")
         os.environ.pop("AGENTSPEC_NO_CACHE", None)
-        print(f"spec tree: {args.files + 1} files, {total} scenarios, {lines} lines")
+        print("  in-process:                            wall s   CPU s")
+
+        def show(name: str, action) -> None:
+            cpu = time.process_time()
+            wall = timed(action)
+            print(f"    {name:34} {wall:7.3f} {time.process_time() - cpu:7.3f}")
 
         def parse_and_check() -> None:
             program = load(discover(["specs"]))
             problems = [d for d in program.diagnostics + check(program) if d.is_error]
             assert not problems, problems[:3]
 
-        seconds = timed(parse_and_check)
-        print(f"parse + check:          {seconds:6.3f} s  {lines / seconds:10,.0f} lines/s")
-
-        seconds = timed(quietly(lambda: compile_command(["specs"], "out")))
-        outputs = len(list((root / "out").glob("*.py")))
-        print(f"full compile:           {seconds:6.3f} s  {lines / seconds:10,.0f} lines/s  ({outputs} files written)")
-
-        seconds = timed(quietly(lambda: compile_command(["specs"], "out")))
-        print(f"no-op recompile:        {seconds:6.3f} s  (outputs unchanged)")
-
-        edited = specs / "flights_000.agentspec"
-        edited.write_text(edited.read_text().replace('input "Book flight 0"', 'input "Book flight zero"'))
-        seconds = timed(quietly(lambda: compile_command(["specs"], "out")))
-        print(f"one scenario edited:    {seconds:6.3f} s  (1 file rewritten)")
-
-        command = [sys.executable, "-m", "agentspec", "compile", "specs", "-o"]
-
-        def process(*extra: str, cache: str = "cache2") -> None:
-            env = {**os.environ, "AGENTSPEC_CACHE_DIR": str(root / cache)}
-            subprocess.run([*command, *extra], check=True, capture_output=True, env=env)
-
-        seconds = timed(lambda: process("out2"))
-        print(f"`agentspec compile`:    {seconds:6.3f} s  (a fresh process, cold caches, full compile)")
-        seconds = timed(lambda: process("out2"))
-        print(f"  no-op, as a process:  {seconds:6.3f} s")
-        seconds = timed(lambda: process("out2", "--check"))
-        print(f"  --check, as a process:{seconds:6.3f} s")
-        seconds = timed(lambda: process("out3"))
-        print(f"  into an empty OUTDIR: {seconds:6.3f} s  (a full compile in a fresh process, record of another OUTDIR)")
-
+        show(f"parse + check ({lines:,} lines)", parse_and_check)
+        show("cold compile", quietly(lambda: compile_command(["specs"], "out")))
+        show("no-op", quietly(lambda: compile_command(["specs"], "out")))
+        edit(specs, "q")
+        show("one edit", quietly(lambda: compile_command(["specs"], "out")))
         os.environ["AGENTSPEC_NO_CACHE"] = "1"
         program = load(discover(["specs"]))
-        seconds = timed(lambda: generate(program))
-        print(f"generate (templates + layout): {seconds:6.3f} s")
+        show("generate (templates + layout)", lambda: generate(program))
+        os.environ.pop("AGENTSPEC_NO_CACHE")
+        os.chdir("/")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="scenario counts, comma-separated")
+    parser.add_argument("--scenarios", type=int, default=20, help="scenarios per file")
+    args = parser.parse_args()
+    load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average {load_average} on {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        one_size(size, args.scenarios)
+    load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nload average at the end {load_average}")
+
 
 if __name__ == "__main__":
     main()

@@ -46,7 +46,7 @@ def no_full_compile(monkeypatch):
         raise AssertionError("a full compile ran")
 
     def arm() -> None:
-        monkeypatch.setattr(agentspec.commands.compile, "load_and_check", refuse)
+        monkeypatch.setattr(agentspec.commands.compile, "_compile", refuse)
 
     return arm
 

@@ -1,4 +1,4 @@
-"""The compiler's one cache: compile records.
+"""The compiler's one cache: compile records, unit records and the parser's tables.
 
 A **compile record** (one per OUTDIR) is only ever an optimisation. A
 compile is a pure function of (a) the compiler — agentspec's own files, the
@@ -211,3 +211,108 @@ def unchanged(outdir: str, roots: list[str], compiler: str) -> CompileRecord | N
         except OSError:
             return None
     return record
+
+
+# -- unit records: what each spec file contributed to the last compile ---------------------
+#
+# A **unit record** (one per OUTDIR, beside the compile record) keeps, for every
+# spec file of the last successful compile: the hash of its text, the files it
+# imports, the diagnostics its checking found (W101/W104 apart: those are
+# judged across the program, so the record keeps each candidate warning and
+# the names the file uses instead), and, for a root, the name and hash of each
+# file generated from it. A file's entry holds while neither its text nor the
+# text of anything it imports has changed, which agentspec.units checks before
+# reusing it; outputs are taken from OUTDIR only when their bytes still have
+# the recorded hash. Like a compile record, a unit record is validated before
+# use and a bad one only costs a full compile.
+
+UNIT_FIELDS = {"hash", "imports", "checked", "candidates", "uses", "outputs"}
+
+
+@dataclass
+class UnitRecord:
+    """Every file of a successful compile, by path (see above)."""
+
+    fingerprint: str
+    roots: list[str]
+    files: dict[str, dict[str, Any]]
+    format: int = FORMAT
+
+
+def _units_path(outdir: str) -> Path | None:
+    record = _record_path(outdir)
+    return None if record is None else record.with_name(record.name.replace("compile-", "units-", 1))
+
+
+def save_units(outdir: str, units: UnitRecord) -> None:
+    """Remember each file's part in a successful compile into ``outdir`` (best effort)."""
+    path = _units_path(outdir)
+    if path is not None:
+        _write(path, json.dumps(asdict(units), sort_keys=True))
+
+
+def load_units(outdir: str, compiler: str, roots: list[str]) -> UnitRecord | None:
+    """The unit record for ``outdir`` if it is of exactly the right shape and was
+    made by the compiler whose fingerprint is ``compiler`` from the same ``roots``."""
+    path = _units_path(outdir)
+    data = None if path is None else _read_json(path)
+    expected = {f.name for f in fields(UnitRecord)}
+    if not isinstance(data, dict) or set(data) != expected or data["format"] != FORMAT:
+        return None
+    if data["fingerprint"] != compiler or data["roots"] != roots or not isinstance(data["files"], dict):
+        return None
+    for name, entry in data["files"].items():
+        if not (isinstance(name, str) and name and _valid_unit(entry)):
+            return None
+    return UnitRecord(**data)
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _valid_unit(entry: Any) -> bool:
+    if not isinstance(entry, dict) or set(entry) != UNIT_FIELDS:
+        return False
+    uses = entry["uses"]
+    return (
+        isinstance(entry["hash"], str)
+        and bool(_DIGEST.fullmatch(entry["hash"]))
+        and _strings(entry["imports"])
+        and isinstance(entry["checked"], list)
+        and all(isinstance(d, dict) for d in entry["checked"])
+        and isinstance(entry["candidates"], list)
+        and all(isinstance(c, list) and len(c) == 2 and isinstance(c[0], str) and isinstance(c[1], dict)
+                for c in entry["candidates"])
+        and isinstance(uses, dict)
+        and set(uses) == {"agents", "bodies", "runs"}
+        and _strings(uses["agents"])
+        and _strings(uses["runs"])
+        and isinstance(uses["bodies"], dict)
+        and all(isinstance(calls, list) and all(_strings(c) for c in calls) for calls in uses["bodies"].values())
+        and isinstance(entry["outputs"], dict)
+        and _digests(entry["outputs"])
+    )
+
+
+# -- the parser's tables ---------------------------------------------------------------------
+
+
+def parser_tables(grammar: str) -> str | None:
+    """Where Lark keeps its analysis of ``grammar`` (LALR tables) between
+    processes, or None when caching is off.
+
+    Building the tables costs more than parsing a small spec, so every
+    command's first parse paid it. The file is Lark's own cache: Lark checks
+    it against a hash of the grammar, its options and the Lark and Python
+    versions, rebuilds it when they differ, and carries on without it when it
+    cannot be read.
+    """
+    base = directory()
+    if base is None:
+        return None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(base / f"lark-{text_hash(grammar)[:16]}.tables")

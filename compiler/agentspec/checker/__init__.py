@@ -33,7 +33,7 @@ from agentspec.diagnostics import Diagnostic
 from agentspec.loader import Program
 from agentspec.symbols import scope_for
 
-__all__ = ["CODES", "PLAN_STATUSES", "check", "entry_agent"]
+__all__ = ["CODES", "PLAN_STATUSES", "check", "check_files", "entry_agent"]
 
 _DECLARATION_CHECKS = {
     "tool": check_tool,
@@ -51,15 +51,32 @@ _DECLARATION_CHECKS = {
 
 def check(program: Program) -> list[Diagnostic]:
     """Semantic diagnostics for every parsed file of ``program`` (unsorted; loader diagnostics not included)."""
-    reporter = Reporter()
+    merged = Reporter()
+    for found in check_files(program, used_names(program)).values():
+        for diagnostic in found:
+            merged.add(diagnostic)
+    return merged.diagnostics
+
+
+def check_files(program: Program, used: tuple[set[str], set[str]] | None) -> dict[str, list[Diagnostic]]:
+    """The diagnostics found while checking each file, by file, in path order.
+
+    A file's list depends only on its own text and what it imports (some land
+    in an imported file, e.g. a script checked as the importer's agent runs it),
+    with one exception: whether its agents and scripts are used at all (W101,
+    W104) is judged across the program, from ``used`` (``usage.used_names``);
+    ``used`` None leaves those two out. The compile cache relies on this split.
+    """
     scopes = {path: scope_for(program, path) for path in sorted(program.files)}
-    used_agents, used_scripts = used_names(program)
+    found: dict[str, list[Diagnostic]] = {}
     for path in sorted(program.files):
+        reporter = Reporter()
         ctx = FileContext(program, path, scopes[path], reporter, scopes)
         for decl in program.files[path].declarations:
             rule = _DECLARATION_CHECKS.get(decl.kind)
             if rule is not None:
                 rule(ctx, decl)
         check_unit(ctx)
-        check_usage(ctx, used_agents, used_scripts)
-    return reporter.diagnostics
+        check_usage(ctx, used)
+        found[path] = reporter.diagnostics
+    return found

@@ -15,13 +15,39 @@ file's agents count as used when an importing file routes to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from agentspec.syntax import nodes
 from agentspec.checker.approval_rules import check_decisions_against_run
 from agentspec.checker.file_context import FileContext
+from agentspec.diagnostics import Diagnostic, warning
 from agentspec.loader import Program
 from agentspec.symbols import BUILTIN_TOOLS, Scope
+
+
+@dataclass
+class FileUses:
+    """What one file contributes to use across the program: agents it routes to
+    or starts scenarios at, its scripts' bodies, and the scripts its scenarios run."""
+
+    agents: set[str] = field(default_factory=set)
+    bodies: dict[str, list[list[str]]] = field(default_factory=dict)  # script -> scripts each body calls
+    runs: list[str] = field(default_factory=list)
+
+
+def file_uses(spec: nodes.SpecFile) -> FileUses:
+    uses = FileUses()
+    for decl in spec.declarations:
+        if decl.kind == "agent":
+            uses.agents.update(r.name for r in decl.routes)
+        elif decl.kind == "script":
+            uses.bodies.setdefault(decl.name.name, []).append(_scripts_in(decl.steps))
+        elif decl.kind == "scenario":
+            uses.agents.update(i.name for i in (decl.via, decl.agent) if i is not None)
+            if decl.run is not None:
+                uses.runs += [decl.run.script.name] if decl.run.script else _scripts_in(decl.run.steps)
+    return uses
 
 
 def used_names(program: Program) -> tuple[set[str], set[str]]:
@@ -30,27 +56,60 @@ def used_names(program: Program) -> tuple[set[str], set[str]]:
     A script counts as run when a scenario runs it, directly or through other
     scripts; one that only calls itself, or is only called by unused scripts, does not.
     """
+    return combined_uses(file_uses(spec) for spec in program.files.values())
+
+
+def combined_uses(per_file: Iterable[FileUses]) -> tuple[set[str], set[str]]:
+    """``used_names`` from each file's :class:`FileUses` (the compile cache keeps them per file)."""
     agents: set[str] = set()
-    bodies: dict[str, list] = {}
+    bodies: dict[str, list[list[str]]] = {}
     pending: list[str] = []
-    for spec in program.files.values():
-        for decl in spec.declarations:
-            if decl.kind == "agent":
-                agents.update(r.name for r in decl.routes)
-            elif decl.kind == "script":
-                bodies.setdefault(decl.name.name, []).append(decl.steps)
-            elif decl.kind == "scenario":
-                agents.update(i.name for i in (decl.via, decl.agent) if i is not None)
-                if decl.run is not None:
-                    pending += [decl.run.script.name] if decl.run.script else _scripts_in(decl.run.steps)
+    for uses in per_file:
+        agents |= uses.agents
+        for name, calls in uses.bodies.items():
+            bodies.setdefault(name, []).extend(calls)
+        pending += uses.runs
     scripts: set[str] = set()
     while pending:
         name = pending.pop()
         if name not in scripts:
             scripts.add(name)
-            for steps in bodies.get(name, []):
-                pending += _scripts_in(steps)
+            for calls in bodies.get(name, []):
+                pending += calls
     return agents, scripts
+
+
+def reachability_candidates(path: str, spec: nodes.SpecFile) -> list[tuple[str, Diagnostic]]:
+    """Each agent (not a coordinator) and script ``spec`` declares, with the
+    warning it gets if nothing uses it: (name, W101 or W104)."""
+    found: list[tuple[str, Diagnostic]] = []
+    for decl in spec.declarations:
+        if decl.kind == "agent" and decl.role != "coordinator":
+            found.append((decl.name.name, warning(
+                "W101",
+                f"{decl.role} `{decl.name.name}` is unreachable: no coordinator routes to it and no scenario starts at it",
+                path,
+                decl.name.span,
+                f"add it to a coordinator's `routes`, or run it with `agent {decl.name.name}` in a scenario",
+            )))
+        elif decl.kind == "script":
+            found.append((decl.name.name, warning(
+                "W104",
+                f"script `{decl.name.name}` is never run",
+                path,
+                decl.name.span,
+                f"run it with `run {decl.name.name}` or `call AGENT {decl.name.name}`, or remove it",
+            )))
+    return found
+
+
+def unreachable(candidates: list[tuple[str, Diagnostic]], used_agents: set[str], used_scripts: set[str]) -> list[Diagnostic]:
+    """The candidates' warnings whose agent or script nothing uses."""
+    return [
+        diagnostic
+        for name, diagnostic in candidates
+        if name not in (used_agents if diagnostic.code == "W101" else used_scripts)
+    ]
 
 
 def _scripts_in(steps: list) -> list[str]:
@@ -63,23 +122,14 @@ def _scripts_in(steps: list) -> list[str]:
     return found
 
 
-def check_usage(ctx: FileContext, used_agents: set[str], used_scripts: set[str]) -> None:
+def check_usage(ctx: FileContext, used: tuple[set[str], set[str]] | None) -> None:
+    """The usage warnings of one file; ``used`` (``used_names``) None: all but
+    W101/W104, which the caller derives itself (the compile cache does)."""
+    if used is not None:
+        for diagnostic in unreachable(reachability_candidates(ctx.path, ctx.program.files[ctx.path]), *used):
+            ctx.reporter.add(diagnostic)
     for decl in ctx.program.files[ctx.path].declarations:
-        if decl.kind == "agent" and decl.role != "coordinator" and decl.name.name not in used_agents:
-            ctx.warning(
-                "W101",
-                f"{decl.role} `{decl.name.name}` is unreachable: no coordinator routes to it and no scenario starts at it",
-                decl.name.span,
-                f"add it to a coordinator's `routes`, or run it with `agent {decl.name.name}` in a scenario",
-            )
-        elif decl.kind == "script" and decl.name.name not in used_scripts:
-            ctx.warning(
-                "W104",
-                f"script `{decl.name.name}` is never run",
-                decl.name.span,
-                f"run it with `run {decl.name.name}` or `call AGENT {decl.name.name}`, or remove it",
-            )
-        elif decl.kind == "scenario":
+        if decl.kind == "scenario":
             never_asked = _check_decisions(ctx, decl)
             check_decisions_against_run(ctx, decl, never_asked)
             _check_unimplemented(ctx, decl)

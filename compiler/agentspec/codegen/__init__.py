@@ -30,7 +30,16 @@ if TYPE_CHECKING:
 
 DEFAULT_HARNESS = "agentspec_runtime"
 
-__all__ = ["CodegenError", "DEFAULT_HARNESS", "GeneratedFile", "Lowered", "generate", "is_dotted_name", "lower"]
+__all__ = [
+    "CodegenError",
+    "DEFAULT_HARNESS",
+    "GeneratedFile",
+    "Lowered",
+    "generate",
+    "is_dotted_name",
+    "lower",
+    "reserved_stems",
+]
 
 
 class CodegenError(Exception):
@@ -42,6 +51,15 @@ class GeneratedFile:
     name: str  # file name inside OUTDIR
     content: str
     spec_path: str  # the spec it was generated from
+
+
+def reserved_stems(harness: str) -> tuple[str, ...]:
+    """Stems whose module would shadow a package the output imports (they are renamed)."""
+    return tuple(
+        module[: -len("_runtime")]
+        for module in (harness.split(".")[0], DEFAULT_HARNESS)
+        if module.endswith("_runtime")
+    )
 
 
 @dataclass(frozen=True)
@@ -64,13 +82,7 @@ def lower(program: Program, harness: str = DEFAULT_HARNESS) -> list[Lowered]:
 
     if not is_dotted_name(harness):
         raise CodegenError(f"--harness must be a module name such as agentspec_runtime, not {harness!r}")
-    # A stem whose module would shadow a package the output imports is renamed.
-    reserved = tuple(
-        module[: -len("_runtime")]
-        for module in (harness.split(".")[0], DEFAULT_HARNESS)
-        if module.endswith("_runtime")
-    )
-    names = module_names(program.roots, reserved)
+    names = module_names(program.roots, reserved_stems(harness))
     lowered: list[Lowered] = []
     for path in program.roots:
         if path not in program.files:

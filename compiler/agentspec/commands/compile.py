@@ -17,7 +17,6 @@ from pathlib import Path
 
 from agentspec import cache
 from agentspec.codegen import DEFAULT_HARNESS, is_dotted_name
-from agentspec.commands.check import load_and_check
 from agentspec.commands.common import EXIT_FAILED, EXIT_OK, UsageError, discover, usage
 from agentspec.commands.reporting import Report, make_report, print_report
 
@@ -90,23 +89,23 @@ def _spec_exists(paths: list[str]) -> Callable[[str], bool]:
 def _compile(
     paths: list[str], files: list[str], out: str, check_only: bool, harness: str, output_format: str, fingerprint: str
 ) -> int:
-    from agentspec.codegen import CodegenError, generate
-    from agentspec.diagnostics import has_errors
+    from agentspec.codegen import CodegenError
+    from agentspec.units import compile_units, to_record
     from agentspec.writer import WriteRefused, apply, plan_writes
 
-    program, diagnostics = load_and_check(files)
-    report = make_report(program, diagnostics)
-    if diagnostics or output_format == "json":
-        print_report(report, output_format, sys.stderr)
-    if has_errors(diagnostics):
-        print("nothing was written: fix the errors above and compile again", file=sys.stderr)
-        return EXIT_FAILED
-
     try:
-        outputs = generate(program, harness=harness)
+        compiled = compile_units(files, out, harness, fingerprint if cache.directory() else "")
     except CodegenError as exc:
         print(f"agentspec: cannot generate code: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    diagnostics = compiled.diagnostics
+    report = make_report(compiled, diagnostics)
+    if diagnostics or output_format == "json":
+        print_report(report, output_format, sys.stderr)
+    if compiled.outputs is None:
+        print("nothing was written: fix the errors above and compile again", file=sys.stderr)
+        return EXIT_FAILED
+    outputs = compiled.outputs
     try:
         plan = plan_writes(out, outputs, spec_exists=_spec_exists(paths))
     except WriteRefused as exc:
@@ -117,8 +116,8 @@ def _compile(
 
     record = cache.CompileRecord(
         fingerprint=fingerprint,
-        roots=list(program.roots),
-        inputs={path: cache.text_hash(text) for path, text in sorted(program.sources.items())},
+        roots=list(files),
+        inputs={path: cache.text_hash(text) for path, text in sorted(compiled.sources.items())},
         outputs={o.name: cache.bytes_hash(o.content.encode("utf-8")) for o in outputs},
         report=asdict(report),
     )
@@ -128,7 +127,7 @@ def _compile(
         for target, spec in plan.stale:
             print(f"would remove {target} (its spec {spec} is gone)")
         if plan.up_to_date:
-            cache.save_record(out, record)
+            _save(out, record, to_record(compiled, fingerprint, files))
             _say_done(out, len(files), len(outputs), check_only=True)
             return EXIT_OK
         count = len(plan.changed) + len(plan.stale)
@@ -139,10 +138,16 @@ def _compile(
         apply(plan)
     except OSError as exc:
         return usage(f"cannot write into {out}: {exc.strerror or exc}")
-    cache.save_record(out, record)
+    _save(out, record, to_record(compiled, fingerprint, files))
     for target, _ in plan.changed:
         print(f"wrote {target}")
     for target, spec in plan.stale:
         print(f"removed {target} (its spec {spec} is gone)")
     _say_done(out, len(files), len(plan.unchanged), False, written=len(plan.changed), removed=len(plan.stale))
     return EXIT_OK
+
+
+def _save(out: str, record: cache.CompileRecord, units: cache.UnitRecord | None) -> None:
+    cache.save_record(out, record)
+    if units is not None:
+        cache.save_units(out, units)

@@ -15,6 +15,8 @@ from importlib import resources
 
 from lark import Lark, Token, Tree
 
+from agentspec.cache import parser_tables
+
 # Terminals that carry meaning; every other token is a keyword or punctuation.
 VALUE_TERMINALS = frozenset(
     {"NAME", "STRING", "TRIPLE_STRING", "INT", "FLOAT", "DURATION", "REGEX", "BOOL", "OPTIONAL"}
@@ -40,8 +42,10 @@ def _collect_comment(token: Token) -> Token:
 
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
+    grammar = grammar_text()
     return Lark(
-        grammar_text(),
+        grammar,
+        cache=parser_tables(grammar) or False,  # the LALR tables, kept between processes
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,

@@ -1,0 +1,267 @@
+"""The compile pipeline (load → check → generate), redone only where specs changed.
+
+A spec file's part in a compile — its diagnostics and, for a root, its output
+files — depends on its own text and the text of everything it imports, with
+one exception: whether its agents and scripts are used at all (W101, W104) is
+judged across the program (``checker.usage``). So after a compile, the unit
+record (``cache.UnitRecord``) keeps per file: the hash of its text, its
+imports, what checking it found, its W101/W104 candidates and the names it
+uses, and the hashes of its outputs.
+
+The next compile of the same roots re-hashes every file, and a root is
+*dirty* when its text or the text of anything it imports (as recorded)
+changed. Only dirty roots are parsed (with what they import), checked and
+generated; every other file's entry is reused, W101/W104 are judged again over
+all files, and clean outputs are taken from OUTDIR, whose bytes must still
+have the recorded hash. Whenever that cannot be trusted — no usable record,
+a missing or changed output, loader errors (a cycle, a missing import), two
+roots that could write the same output file — the whole program is compiled,
+as it is when caching is off. A compile from the record and a cold compile
+give the same diagnostics and byte-identical outputs (tests/test_compile_units.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from agentspec import cache
+from agentspec.checker import check_files
+from agentspec.checker.file_context import Reporter
+from agentspec.checker.usage import FileUses, combined_uses, file_uses, reachability_candidates, unreachable
+from agentspec import codegen
+from agentspec.codegen import DEFAULT_HARNESS, GeneratedFile, reserved_stems
+from agentspec.codegen.names import module_names
+from agentspec.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from agentspec.loader import Program, load, read_source
+
+
+@dataclass
+class Unit:
+    """One file's part in a compile (see the module docstring)."""
+
+    hash: str
+    imports: list[str]
+    checked: list[Diagnostic]
+    candidates: list[tuple[str, Diagnostic]]
+    uses: FileUses
+    outputs: dict[str, str]  # file name in OUTDIR -> sha256 (roots only)
+
+
+@dataclass
+class Compiled:
+    """What a compile found: ``outputs`` is None when there are errors."""
+
+    sources: dict[str, str]  # every file read, for the report
+    diagnostics: list[Diagnostic]  # sorted
+    outputs: list[GeneratedFile] | None
+    units: dict[str, Unit] | None  # None: nothing worth recording (loader diagnostics)
+    reused: int = 0  # roots whose entry was reused
+
+
+def compile_units(files: list[str], out: str, harness: str = DEFAULT_HARNESS, fingerprint: str = "") -> Compiled:
+    """Compile ``files`` (discovered roots, sorted) for OUTDIR ``out``; raises ``CodegenError``."""
+    record = cache.load_units(out, fingerprint, files) if fingerprint else None
+    if record is not None:
+        compiled = _from_record(files, out, harness, record)
+        if compiled is not None:
+            return compiled
+    return _cold(files, harness)
+
+
+def to_record(compiled: Compiled, fingerprint: str, roots: list[str]) -> cache.UnitRecord | None:
+    if compiled.units is None:
+        return None
+    return cache.UnitRecord(
+        fingerprint=fingerprint,
+        roots=list(roots),
+        files={
+            path: {
+                "hash": unit.hash,
+                "imports": unit.imports,
+                "checked": [d.model_dump(mode="json") for d in unit.checked],
+                "candidates": [[name, d.model_dump(mode="json")] for name, d in unit.candidates],
+                "uses": {
+                    "agents": sorted(unit.uses.agents),
+                    "bodies": unit.uses.bodies,
+                    "runs": unit.uses.runs,
+                },
+                "outputs": unit.outputs,
+            }
+            for path, unit in sorted(compiled.units.items())
+        },
+    )
+
+
+# -- a cold compile ---------------------------------------------------------------------
+
+
+def _cold(files: list[str], harness: str) -> Compiled:
+    program = load(files)
+    units = _units_of(program, set(program.files))
+    diagnostics = _diagnostics(program.diagnostics, units)
+    if has_errors(diagnostics):
+        return Compiled(program.sources, diagnostics, None, None)
+    outputs = codegen.generate(program, harness=harness)
+    _attach_outputs(units, outputs)
+    return Compiled(program.sources, diagnostics, outputs, None if program.diagnostics else units)
+
+
+def _units_of(program: Program, paths: set[str]) -> dict[str, Unit]:
+    """A fresh unit for each of ``paths`` (files of ``program`` that parsed)."""
+    checked = check_files(program, None)
+    return {
+        path: Unit(
+            hash=cache.text_hash(program.sources[path]),
+            imports=list(program.imports.get(path, [])),
+            checked=checked[path],
+            candidates=reachability_candidates(path, program.files[path]),
+            uses=file_uses(program.files[path]),
+            outputs={},
+        )
+        for path in sorted(paths)
+    }
+
+
+def _attach_outputs(units: dict[str, Unit], outputs: list[GeneratedFile]) -> None:
+    for output in outputs:
+        units[output.spec_path].outputs[output.name] = cache.text_hash(output.content)
+
+
+def _diagnostics(loader: list[Diagnostic], units: dict[str, Unit]) -> list[Diagnostic]:
+    """What ``load_and_check`` reports, from the units: each file's findings
+    (deduplicated in path order, as the checker's one reporter does) and the
+    W101/W104 warnings judged over every file."""
+    merged = Reporter()
+    for path in sorted(units):
+        for diagnostic in units[path].checked:
+            merged.add(diagnostic)
+    used = combined_uses(unit.uses for unit in units.values())
+    for path in sorted(units):
+        for diagnostic in unreachable(units[path].candidates, *used):
+            merged.add(diagnostic)
+    return sort_diagnostics(list(loader) + merged.diagnostics)
+
+
+# -- a compile from the unit record -------------------------------------------------------
+
+
+def _from_record(files: list[str], out: str, harness: str, record: cache.UnitRecord) -> Compiled | None:
+    """The compile, redoing only dirty roots; None when the record cannot be trusted."""
+    if _outputs_may_clash(files, harness):
+        return None
+    units = _recorded_units(record)
+    if units is None:
+        return None
+    sources: dict[str, str] = {}
+    changed: set[str] = set()
+    for path in sorted(set(units) | set(files)):
+        text, problem = read_source(path)
+        if problem is not None or text is None:
+            return None
+        sources[path] = text
+        if path not in units or cache.text_hash(text) != units[path].hash:
+            changed.add(path)
+    dirty = [root for root in files if _reaches(root, units, changed)]
+
+    program = load(dirty) if dirty else Program(roots=[])
+    if program.diagnostics:
+        return None
+    fresh = _units_of(program, set(program.files))
+    reachable = _closure(files, units, fresh)
+    merged = {path: fresh.get(path) or units[path] for path in reachable}
+    sources = {path: program.sources.get(path, sources.get(path, "")) for path in reachable}
+    diagnostics = _diagnostics([], merged)
+    if has_errors(diagnostics):
+        return Compiled(sources, diagnostics, None, None)
+
+    program.roots = list(files)  # names come from every root; roots not loaded are skipped
+    outputs = codegen.generate(program, harness=harness)
+    _attach_outputs(fresh, outputs)
+    for root in files:
+        if root in fresh:
+            continue
+        for name, digest in units[root].outputs.items():
+            kept = _kept_output(out, name, digest, root)
+            if kept is None:
+                return None
+            outputs.append(kept)
+    outputs.sort(key=lambda o: o.name)
+    return Compiled(sources, diagnostics, outputs, merged, reused=sum(1 for r in files if r not in fresh))
+
+
+def _recorded_units(record: cache.UnitRecord) -> dict[str, Unit] | None:
+    try:
+        return {
+            path: Unit(
+                hash=entry["hash"],
+                imports=list(entry["imports"]),
+                checked=[Diagnostic.model_validate(d) for d in entry["checked"]],
+                candidates=[(name, Diagnostic.model_validate(d)) for name, d in entry["candidates"]],
+                uses=FileUses(
+                    agents=set(entry["uses"]["agents"]),
+                    bodies={name: [list(c) for c in calls] for name, calls in entry["uses"]["bodies"].items()},
+                    runs=list(entry["uses"]["runs"]),
+                ),
+                outputs=dict(entry["outputs"]),
+            )
+            for path, entry in record.files.items()
+        }
+    except (ValueError, TypeError):  # pydantic's ValidationError is a ValueError
+        return None
+
+
+def _reaches(root: str, units: dict[str, Unit], changed: set[str]) -> bool:
+    """Whether ``root`` or anything it imports (as recorded) changed."""
+    seen: set[str] = set()
+    pending = [root]
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        if path in changed or path not in units:
+            return True
+        seen.add(path)
+        pending += units[path].imports
+    return False
+
+
+def _closure(roots: list[str], units: dict[str, Unit], fresh: dict[str, Unit]) -> set[str]:
+    """Every file the roots reach now: fresh units' imports, recorded ones' for the rest."""
+    seen: set[str] = set()
+    pending = list(roots)
+    while pending:
+        path = pending.pop()
+        if path not in seen:
+            seen.add(path)
+            pending += (fresh.get(path) or units[path]).imports
+    return seen
+
+
+def _outputs_may_clash(files: list[str], harness: str) -> bool:
+    """Whether two roots could name the same output (the generator refuses that;
+    a partial compile would not see it)."""
+    seen: set[str] = set()
+    for stem in module_names(files, reserved_stems(harness)).values():
+        for name in (f"{stem}_runtime.py", f"test_{stem}.py"):
+            if name in seen:
+                return True
+            seen.add(name)
+    return False
+
+
+def _kept_output(out: str, name: str, digest: str, spec: str) -> GeneratedFile | None:
+    """The recorded output as OUTDIR holds it, if its bytes still have the recorded hash."""
+    target = Path(out) / name
+    try:
+        if target.is_symlink():
+            return None
+        data = target.read_bytes()
+    except OSError:
+        return None
+    if cache.bytes_hash(data) != digest:
+        return None
+    try:
+        return GeneratedFile(name, data.decode("utf-8"), spec)
+    except UnicodeDecodeError:
+        return None
