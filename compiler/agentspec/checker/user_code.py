@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentspec.checker.declarations import IMPORT_PATH  # the E209 form: malformed paths are E209's
-from agentspec.diagnostics import Diagnostic, did_you_mean, error
+from agentspec.diagnostics import Diagnostic, closest, error, replace_fix
 from agentspec.loader import Program
 from agentspec.pythonpath import search_path
 from agentspec.syntax import nodes
@@ -163,16 +163,21 @@ def _module_level(body: list[ast.stmt]):
         stack += reversed(list(ast.iter_child_nodes(node)))
 
 
-def check_import_target(path: str, search: list[Path]) -> tuple[str, str | None] | None:
-    """Why ``"module:attribute"`` does not resolve on ``search`` (message, hint), or None if it does."""
+def check_import_target(path: str, search: list[Path]) -> tuple[str, str | None, str | None] | None:
+    """Why ``"module:attribute"`` does not resolve on ``search`` (message, hint, and the
+    path with the misspelt part corrected when one is close), or None if it does."""
     module_name, _, attribute = path.partition(":")
     found = find_module(module_name, search)
     if isinstance(found, Missing):
         where = f"in package `{found.parent}`" if found.parent else "on the project's Python path"
-        hint = did_you_mean(found.part, found.near)
+        close = closest(found.part, found.near)
+        hint = f"did you mean `{close}`?" if close else None
         if hint is None and not found.parent:
             hint = 'make it importable: add its folder to `pythonpath` under `[tool.agentspec]` in pyproject.toml, or pass --pythonpath'
-        return f"module `{module_name}` not found: no `{found.part}` {where}", hint
+        prefix = f"{found.parent}." if found.parent else ""
+        rest = module_name[len(prefix) + len(found.part) :]
+        corrected = f"{prefix}{close}{rest}" + (f":{attribute}" if attribute else "") if close else None
+        return f"module `{module_name}` not found: no `{found.part}` {where}", hint, corrected
     if found.opaque:
         return None
     first = attribute.split(".")[0]
@@ -180,14 +185,25 @@ def check_import_target(path: str, search: list[Path]) -> tuple[str, str | None]
     if first in submodules:  # `from package import submodule` imports it
         return None
     if found.source is None:  # a namespace package defines nothing but its submodules
-        return f"`{first}` is not defined in namespace package `{module_name}`", did_you_mean(first, submodules)
+        message = f"`{first}` is not defined in namespace package `{module_name}`"
+        return (message, *_attribute_suggestion(module_name, attribute, submodules))
     names = top_level_names(found.source)
     if names.problem is not None:
-        return f"module `{module_name}` cannot be read: {names.problem}", "fix the module; the generated tests could not import it"
+        return f"module `{module_name}` cannot be read: {names.problem}", "fix the module; the generated tests could not import it", None
     if names.dynamic or first in names.defined:
         return None
     public = [n for n in names.defined | set(submodules) if not n.startswith("__")]
-    return f"`{first}` is not defined in module `{module_name}` ({found.source.name})", did_you_mean(first, public)
+    message = f"`{first}` is not defined in module `{module_name}` ({found.source.name})"
+    return (message, *_attribute_suggestion(module_name, attribute, public))
+
+
+def _attribute_suggestion(module_name: str, attribute: str, names: list[str]) -> tuple[str | None, str | None]:
+    """The did-you-mean for the attribute's first part, and the path with it corrected."""
+    first, dot, rest = attribute.partition(".")
+    close = closest(first, names)
+    if close is None:
+        return None, None
+    return f"did you mean `{close}`?", f"{module_name}:{close}{dot}{rest}"
 
 
 def _import_paths(spec: nodes.SpecFile):
@@ -226,6 +242,7 @@ def check_user_code(program: Program, extra_path: list[str] = ()) -> list[Diagno
                 continue
             problem = check_import_target(text, search)
             if problem is not None:
-                message, hint = problem
-                diagnostics.append(error("E110", f'{what} "{text}": {message}', path, target.span, hint))
+                message, hint, corrected = problem
+                fixes = [replace_fix(f'Change to "{corrected}"', path, target.span, f'"{corrected}"')] if corrected else []
+                diagnostics.append(error("E110", f'{what} "{text}": {message}', path, target.span, hint, fixes))
     return diagnostics
