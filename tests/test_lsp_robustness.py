@@ -84,13 +84,23 @@ def _every_request(client: LspClient, doc: str, text: str) -> None:
                 "textDocument/references",
                 {"textDocument": ident, "position": pos, "context": {"includeDeclaration": True}},
             ),
+            ("textDocument/prepareRename", {"textDocument": ident, "position": pos}),
+            ("textDocument/rename", {"textDocument": ident, "position": pos, "newName": "renamed"}),
+            (
+                "textDocument/codeAction",
+                {"textDocument": ident, "range": {"start": {"line": 0, "character": 0}, "end": pos}, "context": {"diagnostics": []}},
+            ),
         ]:
             response = client.request_message(method, params)
             assert "error" not in response, (method, text[:80], response)
-    response = client.request_message(
-        "textDocument/formatting", {"textDocument": {"uri": doc}, "options": {"tabSize": 2, "insertSpaces": True}}
-    )
-    assert "error" not in response, (text[:80], response)
+    for method, params in [
+        ("textDocument/formatting", {"textDocument": {"uri": doc}, "options": {"tabSize": 2, "insertSpaces": True}}),
+        ("textDocument/semanticTokens/full", {"textDocument": {"uri": doc}}),
+        ("textDocument/foldingRange", {"textDocument": {"uri": doc}}),
+        ("workspace/symbol", {"query": "t"}),
+    ]:
+        response = client.request_message(method, params)
+        assert "error" not in response, (method, text[:80], response)
     _no_exception_logged(client)
 
 

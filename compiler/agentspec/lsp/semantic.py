@@ -22,6 +22,7 @@ from agentspec.lsp.analysis import Analysis
 from agentspec.lsp.positions import LineIndex
 from agentspec.lsp.textscan import grammar_keywords, lexemes
 from agentspec.syntax.grammar import parse_tree
+from agentspec.syntax.scanner import nesting_too_deep
 
 TOKEN_TYPES = [
     "keyword",
@@ -69,12 +70,15 @@ def _names(analysis: Analysis) -> dict[int, tuple[int, str, bool]]:
 
 
 def _parsed_tokens(text: str) -> list[Token] | None:
-    """The parse tree's tokens, or None when the text does not parse."""
+    """The parse tree's tokens, or None when the text does not parse (or is nested
+    deeper than the parser is asked to go, as ``parse`` refuses it with E009)."""
+    if nesting_too_deep(text) is not None:
+        return None
     try:
         tree, _comments = parse_tree(text)
     except Exception:  # a syntax error (or worse): the scanner alone classifies
         return None
-    return list(tree.scan_values(lambda value: isinstance(value, Token)))
+    return [child for node in tree.iter_subtrees() for child in node.children if isinstance(child, Token)]
 
 
 def classify(analysis: Analysis) -> list[tuple[int, int, str, bool]]:
