@@ -235,3 +235,20 @@ def test_every_code_anchor_is_a_heading_of_the_reference():
     missing = [code for code in CODES if anchor(code) not in headings]
     assert not missing
     assert REFERENCE_URL.endswith("/docs/diagnostics.md")
+
+
+def test_import_path_that_does_not_resolve_is_shown_and_fixed(client, workspace):
+    # the project root (where pyproject.toml is) is on the project's Python path
+    (workspace / "pyproject.toml").write_text('[project]\nname = "desk"\n')
+    (workspace / "desk_app").mkdir()
+    (workspace / "desk_app" / "__init__.py").write_text("")
+    (workspace / "desk_app" / "tools.py").write_text("def book(ctx, args):\n    return {}\n")
+    good = COMMON.replace('  returns { booking_id: "B1" }\n', '  handler "desk_app.tools:book"\n')
+    text = good.replace("desk_app.tools:book", "desk_app.tols:book")
+    diagnostic, action = _fix(client, workspace / "common.agentspec", text, "E110")
+    assert "did you mean `tools`?" in diagnostic["message"]
+    assert action["title"] == 'Change to "desk_app.tools:book"'
+    (edits,) = action["edit"]["changes"].values()
+    fixed = apply_edits(text, edits)
+    assert fixed == good
+    assert not [d for d in _recheck(client, uri(workspace / "common.agentspec"), fixed) if d["code"] == "E110"]

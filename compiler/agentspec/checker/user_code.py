@@ -231,10 +231,10 @@ def _import_paths(spec: nodes.SpecFile):
                     yield "judge", expectation.judge
 
 
-def check_user_code(program: Program, extra_path: list[str] = ()) -> list[Diagnostic]:
-    """E110 for every well-formed import path of ``program`` that does not resolve."""
+def check_user_code(program: Program, extra_path: list[str] = (), only: str | None = None) -> list[Diagnostic]:
+    """E110 for every well-formed import path of ``program`` (of the file ``only``, if given) that does not resolve."""
     diagnostics: list[Diagnostic] = []
-    for path in sorted(program.files):
+    for path in sorted(program.files) if only is None else [only]:
         search = [entry for entry in search_path(path, list(extra_path)) if entry.is_dir()]
         for what, target in _import_paths(program.files[path]):
             text = target.path

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from agentspec.syntax import nodes
 from agentspec.checker import check
+from agentspec.checker.user_code import check_user_code
 from agentspec.diagnostics import Diagnostic, Related, error, sort_diagnostics
 from agentspec.loader import Program, load
 from agentspec.lsp.incremental import IncrementalParser
@@ -104,6 +105,7 @@ def analyze(
     own = [d for d in program.diagnostics if d.path == path]
     if path in program.files:
         own += [d for d in check(program) if d.path == path]
+        own += check_user_code(program, only=path)  # E110, as `agentspec check` reports it
         own += _imported_problems(path, program, program.files[path])
         return Analysis(path, text, version, program, False, sort_diagnostics(own), encoding)
     partial = load(roots, overrides=overrides, parse_file=parser.parse_partial)
