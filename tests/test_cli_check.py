@@ -104,3 +104,17 @@ def test_version_as_a_process() -> None:
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("agentspec ")
+
+
+def test_version_is_answered_before_argparse_or_the_compiler_loads() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from agentspec.cli import main; code = main(['--version']); "
+        "loaded = [m for m in ('argparse', 'traceback', 'lark', 'pydantic', 'jinja2') if m in sys.modules]; "
+        "print(code, loaded)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0 []"
+    assert done.stdout.startswith("agentspec ")

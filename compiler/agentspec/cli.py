@@ -7,13 +7,15 @@ into a call, and an unexpected exception into the internal-error report.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import traceback
+from typing import TYPE_CHECKING
 
 from agentspec import __version__
 from agentspec.commands.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    import argparse
 
 ISSUES_URL = "https://github.com/agentspec/agentspec/issues"
 
@@ -43,6 +45,8 @@ Language reference: docs/language.md
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # here, not at the top: `agentspec --version` never needs it
+
     parser = argparse.ArgumentParser(
         prog="agentspec",
         description=DESCRIPTION,
@@ -168,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: list[str]) -> int:
+    if argv == ["--version"]:  # answered before argparse loads: a version check should cost no more than Python
+        print(f"agentspec {__version__}")
+        return EXIT_OK
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -243,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         if os.environ.get("AGENTSPEC_DEBUG"):
+            import traceback
+
             traceback.print_exc(file=sys.stderr)
         return EXIT_INTERNAL
 
