@@ -210,3 +210,15 @@ def test_a_bad_shard_is_a_usage_error(tmp_path: Path, bad: str) -> None:
     run = pytest_in(tmp_path, "--agentspec-shard", bad)
     assert run.returncode == 4, run.stdout + run.stderr  # pytest's usage error
     assert "--agentspec-shard" in run.stderr
+
+
+def test_a_model_judge_checks_when_the_session_selects_a_live_interpreter(project: Path) -> None:
+    spec = project / "specs/travel.agentspec"
+    spec.write_text(spec.read_text().replace(' using "travel_app.judges:confirms_booking"', ""))
+    scripted = pytest_in(project, "specs/travel.agentspec", "--collect-only", "-q")
+    assert scripted.returncode == 2 and "error[E321]" in scripted.stdout, scripted.stdout
+    # --agentspec-interpreter selects the live model for the checker too, as AGENTSPEC_INTERPRETER does
+    live = pytest_in(project, "specs/travel.agentspec", "--collect-only", "-q", "--agentspec-interpreter", "anthropic")
+    assert live.returncode == 0, live.stdout + live.stderr
+    travel = {i for i in scenario_ids(project) if i.startswith("specs/travel.agentspec::")}
+    assert {line for line in live.stdout.splitlines() if "::" in line} == travel

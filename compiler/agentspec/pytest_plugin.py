@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 
+from agentspec import interpreter_mode
 from agentspec.paths import SPEC_SUFFIX
 
 _ROOTS = pytest.StashKey[list[str]]()
@@ -42,6 +43,13 @@ _ROOTS = pytest.StashKey[list[str]]()
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "agentspec: a scenario collected from a .agentspec file")
     config.stash[_ROOTS] = _collection_roots(config)
+    # the checker's one mode-dependent rule (E321: a judge without `using` needs a live model)
+    # follows the runtime's --agentspec-interpreter, as the scenarios do
+    interpreter_mode.choose(config.getoption("agentspec_interpreter", None))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    interpreter_mode.choose(None)
 
 
 def _collection_roots(config: pytest.Config) -> list[str]:

@@ -3,19 +3,38 @@
 ``unit_for(path)`` does for one file what ``agentspec check`` then
 ``agentspec compile`` do for it — the same loader, checker (imports of user
 code included, read and never run) and lowering (``codegen.lower``) — and
-keeps the result in process, keyed by the text of the file and of every file
-it imports. Parses are cached by (path, text), so a file imported by several
-specs (``common.agentspec``) is parsed once per session, and an unchanged
-file costs a read and a hash.
+caches the result at two levels:
+
+* **in process**: parses by (path, text), so a file imported by several specs
+  (``common.agentspec``) is parsed once per session; units by the text of the
+  file and of every file it imports;
+* **on disk**, for the next pytest session (the edit loop): a unit that
+  checked without errors is stored in the compile cache's directory
+  (``agentspec.cache.directory()``, ``AGENTSPEC_NO_CACHE=1`` turns it off),
+  under the compiler's fingerprint, the interpreter mode (it decides E321)
+  and the spec's path. It is used only if every spec file it read still has
+  the recorded text (each re-read and re-hashed) and every import path of
+  user code still resolves on the project's Python path (looked up again, as
+  the checker does, never imported). Anything else — a different or corrupt
+  entry — costs a full check, never a wrong result. A unit with errors is not
+  stored: its report is made afresh each time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from agentspec.codegen import Lowered
+from agentspec.interpreter_mode import live_interpreter
+
+#: Bumped when what an entry holds changes shape.
+FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -32,18 +51,20 @@ def unit_for(path: str) -> SpecUnit:
     """``path`` checked and lowered (``path`` as diagnostics and spec lines should show it)."""
     from agentspec.loader import load
 
+    mode = live_interpreter() or "scripted"
+    stored = _stored(path, mode)
+    if stored is not None:
+        return stored
     program = load([path], parse_file=_parse)
-    key = (path, hashlib.sha256(repr(sorted(program.sources.items())).encode("utf-8", "surrogatepass")).hexdigest())
-    return _unit(key, program)
-
-
-_units: dict[tuple[str, str], SpecUnit] = {}
-
-
-def _unit(key: tuple[str, str], program) -> SpecUnit:
+    key = (path, mode, _text_hash(repr(sorted(program.sources.items()))))
     if key not in _units:
-        _units[key] = _check_and_lower(key[0], program)
+        _units[key] = _check_and_lower(path, program)
+        if _units[key].errors is None:
+            _store(path, mode, program, _units[key])
     return _units[key]
+
+
+_units: dict[tuple[str, str, str], SpecUnit] = {}
 
 
 def _check_and_lower(path: str, program) -> SpecUnit:
@@ -53,9 +74,7 @@ def _check_and_lower(path: str, program) -> SpecUnit:
     from agentspec.commands.reporting import make_report
     from agentspec.diagnostics import has_errors, sort_diagnostics
 
-    diagnostics = sort_diagnostics(
-        list(program.diagnostics) + list(check(program)) + check_user_code(program)
-    )
+    diagnostics = sort_diagnostics(list(program.diagnostics) + list(check(program)) + check_user_code(program))
     report = make_report(program, diagnostics)
     shown = f"{report.text}\n\n{report.summary}" if report.text else None
     if has_errors(diagnostics):
@@ -72,3 +91,91 @@ def _parse(text: str, path: str):
     from agentspec.syntax.parser import parse
 
     return parse(text, path)
+
+
+# ---- the disk cache -----------------------------------------------------------------
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    from agentspec import cache
+    from agentspec.codegen import DEFAULT_HARNESS
+
+    return cache.fingerprint(DEFAULT_HARNESS)
+
+
+def _entry(path: str, mode: str) -> Path | None:
+    from agentspec import cache
+
+    folder = cache.directory()
+    if folder is None:
+        return None
+    name = _text_hash(f"{FORMAT}|{_fingerprint()}|{mode}|{os.getcwd()}|{path}")
+    return folder / "spec-units" / f"{name}.pickle"
+
+
+def _stored(path: str, mode: str) -> SpecUnit | None:
+    entry = _entry(path, mode)
+    if entry is None or not entry.is_file():
+        return None
+    try:
+        record = pickle.loads(entry.read_bytes())
+    except Exception:  # a truncated or foreign entry: check afresh
+        return None
+    if not _valid(record, path):
+        return None
+    return record["unit"]
+
+
+def _valid(record: Any, path: str) -> bool:
+    from agentspec.loader import read_source
+
+    if not (isinstance(record, dict) and record.keys() == {"sources", "user_code", "unit"}):
+        return False
+    unit, sources, user_code = record["unit"], record["sources"], record["user_code"]
+    if not (isinstance(unit, SpecUnit) and unit.path == path and unit.errors is None and isinstance(sources, dict)):
+        return False
+    for file, digest in sources.items():
+        text, problem = read_source(file)
+        if problem is not None or _text_hash(text) != digest:
+            return False
+    return _user_code_resolves(user_code)
+
+
+def _user_code_resolves(user_code: Any) -> bool:
+    """Every (spec file, "module:attribute") still resolves, as E110 would look it up."""
+    if not isinstance(user_code, list):
+        return False
+    if not user_code:
+        return True
+    from agentspec.checker.user_code import check_import_target
+    from agentspec.pythonpath import search_path
+
+    for spec, target in user_code:
+        search = [entry for entry in search_path(spec) if entry.is_dir()]
+        if check_import_target(target, search) is not None:
+            return False
+    return True
+
+
+def _store(path: str, mode: str, program, unit: SpecUnit) -> None:
+    from agentspec.atomic import write_atomic
+    from agentspec.checker.user_code import user_code_paths
+
+    entry = _entry(path, mode)
+    if entry is None:
+        return
+    record = {
+        "sources": {file: _text_hash(text) for file, text in sorted(program.sources.items())},
+        "user_code": user_code_paths(program),
+        "unit": unit,
+    }
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(entry, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+    except (OSError, pickle.PicklingError):
+        pass  # not caching only costs time

@@ -234,15 +234,29 @@ def _import_paths(spec: nodes.SpecFile):
 def check_user_code(program: Program, extra_path: list[str] = (), only: str | None = None) -> list[Diagnostic]:
     """E110 for every well-formed import path of ``program`` (of the file ``only``, if given) that does not resolve."""
     diagnostics: list[Diagnostic] = []
+    searches: dict[str, list[Path]] = {}
+    for path, what, target in _checked_paths(program, only):
+        if path not in searches:
+            searches[path] = [entry for entry in search_path(path, list(extra_path)) if entry.is_dir()]
+        problem = check_import_target(target.path, searches[path])
+        if problem is not None:
+            message, hint, corrected = problem
+            fixes = [replace_fix(f'Change to "{corrected}"', path, target.span, f'"{corrected}"')] if corrected else []
+            diagnostics.append(error("E110", f'{what} "{target.path}": {message}', path, target.span, hint, fixes))
+    return diagnostics
+
+
+def user_code_paths(program: Program) -> list[tuple[str, str]]:
+    """(spec file, ``"module:attribute"``) of every import path ``check_user_code`` looks up
+    (the pytest plugin's cache looks them up again before it trusts an earlier check)."""
+    return [(path, target.path) for path, _, target in _checked_paths(program)]
+
+
+def _checked_paths(program: Program, only: str | None = None):
+    """(spec file, what, ImportPath) for every well-formed import path (malformed ones are E209's)."""
     for path in sorted(program.files) if only is None else [only]:
-        search = [entry for entry in search_path(path, list(extra_path)) if entry.is_dir()]
         for what, target in _import_paths(program.files[path]):
             text = target.path
             if not IMPORT_PATH.fullmatch(text) or any(keyword.iskeyword(p) for p in text.replace(":", ".").split(".")):
                 continue
-            problem = check_import_target(text, search)
-            if problem is not None:
-                message, hint, corrected = problem
-                fixes = [replace_fix(f'Change to "{corrected}"', path, target.span, f'"{corrected}"')] if corrected else []
-                diagnostics.append(error("E110", f'{what} "{text}": {message}', path, target.span, hint, fixes))
-    return diagnostics
+            yield path, what, target

@@ -1,0 +1,88 @@
+"""The pytest plugin's per-file work (agentspec.spec_units): cached by content, in process
+and on disk, and never trusted past a change to a spec, an imported spec or the user code
+it names."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from agentspec import spec_units
+from agentspec.codegen import render
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    shutil.copytree(REPO / "specs", tmp_path / "specs")
+    shutil.copytree(REPO / "examples", tmp_path / "examples", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "pyproject.toml").write_text('[tool.agentspec]\npythonpath = ["examples"]\n')
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def fresh_session() -> None:
+    """What a new pytest process starts with: nothing cached in memory."""
+    spec_units._units.clear()
+    spec_units._parse.cache_clear()
+
+
+def stored_entries(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / "spec-units").glob("*.pickle"))
+
+
+def test_a_stored_unit_is_the_unit_a_full_check_makes(project: Path, isolated_compile_cache: Path) -> None:
+    cold = spec_units.unit_for("specs/travel.agentspec")
+    assert cold.errors is None and cold.lowered is not None
+    assert len(stored_entries(isolated_compile_cache)) == 1
+    fresh_session()
+    warm = spec_units.unit_for("specs/travel.agentspec")
+    assert not spec_units._units  # answered from disk: nothing was checked in this session
+    assert warm == cold
+    assert render.test_source(warm.lowered.tests) == (REPO / "generated/test_travel.py").read_text()
+
+
+def test_an_edit_in_an_imported_spec_invalidates_its_importers(project: Path) -> None:
+    before = spec_units.unit_for("specs/travel.agentspec")
+    common = project / "specs/common.agentspec"
+    common.write_text(common.read_text().replace('tenant acme', 'tenant acme_travel', 1))
+    fresh_session()
+    after = spec_units.unit_for("specs/travel.agentspec")
+    assert spec_units._units  # checked afresh
+    assert after.lowered.runtime.tenant != before.lowered.runtime.tenant
+    assert "acme_travel" in str(after.lowered.runtime.tenant.value)
+
+
+def test_a_renamed_handler_is_reported_although_the_specs_did_not_change(project: Path) -> None:
+    assert spec_units.unit_for("specs/travel.agentspec").errors is None
+    judges = project / "examples/travel_app/judges.py"
+    judges.write_text(judges.read_text().replace("def confirms_booking", "def confirmed_booking"))
+    fresh_session()
+    unit = spec_units.unit_for("specs/travel.agentspec")
+    assert unit.errors is not None and "error[E110]" in unit.errors and "confirms_booking" in unit.errors
+
+
+def test_a_corrupt_entry_costs_a_full_check(project: Path, isolated_compile_cache: Path) -> None:
+    cold = spec_units.unit_for("specs/smoke.agentspec")
+    (entry,) = stored_entries(isolated_compile_cache)
+    entry.write_bytes(entry.read_bytes()[:40])
+    fresh_session()
+    assert spec_units.unit_for("specs/smoke.agentspec") == cold
+    assert spec_units._units
+
+
+def test_units_with_errors_are_not_stored(project: Path, isolated_compile_cache: Path) -> None:
+    spec = project / "specs/smoke.agentspec"
+    spec.write_text(spec.read_text() + "\nscenario {\n")
+    unit = spec_units.unit_for("specs/smoke.agentspec")
+    assert unit.errors is not None and "error[E" in unit.errors and unit.lowered is None
+    assert stored_entries(isolated_compile_cache) == []
+
+
+def test_no_disk_cache_when_caching_is_off(project: Path, isolated_compile_cache: Path, monkeypatch) -> None:
+    monkeypatch.setenv("AGENTSPEC_NO_CACHE", "1")
+    assert spec_units.unit_for("specs/smoke.agentspec").errors is None
+    assert stored_entries(isolated_compile_cache) == []
