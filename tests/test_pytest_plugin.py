@@ -82,13 +82,18 @@ def break_expectation(project: Path, old: str, new: str, spec: str = "specs/trav
     return index + 1
 
 
-def test_pytest_specs_runs_every_example_scenario_of_this_repository() -> None:
+def test_pytest_specs_runs_every_example_scenario_of_this_repository(project: Path) -> None:
     expected = scenario_ids(REPO)
     assert len(expected) >= 10
     assert set(collected(REPO, "specs")) == expected
     # the same scenarios as the checked-in generated tests: one item for each generated test
     assert len(collected(REPO, "generated")) == len(expected)
     run = pytest_in(REPO, "specs", "-q")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(expected)} passed" in run.stdout
+    # and where nothing was ever compiled: a copy of the specs and the example apps only
+    assert not (project / "generated").exists()
+    run = pytest_in(project, "specs", "-q")
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{len(expected)} passed" in run.stdout
 
@@ -128,6 +133,14 @@ def test_spec_errors_are_collection_errors_printed_as_agentspec_check_prints_the
     assert "ERROR collecting specs/travel.agentspec" in output
     assert check.stdout.strip() in output  # every diagnostic, caret and hint, and the summary line
     assert "Traceback" not in output
+
+
+def test_a_spec_with_warnings_runs_and_pytest_shows_them(project: Path) -> None:
+    spec = project / "specs/smoke.agentspec"
+    spec.write_text(spec.read_text() + "\nscript never_used {\n  call translator { }\n}\n")
+    run = pytest_in(project, "specs/smoke.agentspec", "-q")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "SpecWarning: specs/smoke.agentspec:" in run.stdout and "warning[W104]" in run.stdout
 
 
 def test_k_x_and_last_failed_select_scenarios_as_usual(project: Path) -> None:
