@@ -216,6 +216,7 @@ def one_size(size: int, per_file: int) -> None:
 
         env = {**os.environ, "AGENTSPEC_CACHE_DIR": str(root / "cache-process")}
         env.pop("AGENTSPEC_NO_CACHE", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode caching on, as users have it
         command = [sys.executable, "-m", "agentspec", "compile", "specs", "-o", "out-process"]
         print("  as processes (`agentspec compile`):    wall s   CPU s   peak RSS")
         for name, prepare in (("cold", None), ("no-op", None), ("one edit", lambda: edit(specs, "p"))):

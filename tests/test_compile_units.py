@@ -89,12 +89,13 @@ def test_a_one_file_edit_recompiles_only_that_file_and_matches_a_cold_compile(tr
     assert first[0] == 0 and len(first[2]) == 7
     calls: list[list[str]] = []
     real_load = units.load
-    monkeypatch.setattr(units, "load", lambda files: calls.append(list(files)) or real_load(files))
+    monkeypatch.setattr(units, "load", lambda files, **options: calls.append(list(files)) or real_load(files, **options))
 
     write(tree, "lookup_1.agentspec", SCENARIO.format(n="1b", agent="concierge"))
     code, _, files = same_as_cold(capsys, monkeypatch, "edit")
     assert code == 0 and b"C-1b" in files["test_lookup_1.py"]
-    assert calls[0] == ["specs/lookup_1.agentspec"]  # the cached compile parsed one root (and its import)
+    assert calls[0] == ["specs/lookup_1.agentspec"]  # the cached compile loaded one root (and its import)
+    assert len(calls) == 1 + 4  # ... and the cold compile beside it loaded the four roots one by one
 
 
 def test_an_edit_in_an_imported_file_invalidates_every_importer(tree, capsys, monkeypatch):
@@ -198,3 +199,42 @@ def test_the_parser_tables_are_kept_between_processes_and_a_bad_file_is_rebuilt(
         tables.write_bytes(damage)
         assert parse_in_a_new_process() == "tenant 0\n"
     assert tables.stat().st_size > 1000  # written again in full
+
+
+def whole_and_one_by_one(tree: Path):
+    from agentspec.paths import discover
+
+    files = discover(["specs"])
+    one_by_one, whole = units._cold(files, "agentspec_runtime"), units._whole(files, "agentspec_runtime")
+    for compiled in (one_by_one, whole):
+        compiled.outputs = None if compiled.outputs is None else [(o.name, o.content) for o in compiled.outputs]
+    return one_by_one, whole
+
+
+def test_compiling_roots_one_by_one_finds_what_the_whole_program_finds(tree):
+    # a root imported by another root, a library agent used only from another file, errors in two files
+    write(tree, "lookup_1.agentspec", SCENARIO.format(n=1, agent="spare").replace(
+        'import "common.agentspec"', 'import "common.agentspec"\nimport "lookup_0.agentspec"'))
+    for_errors = SCENARIO.format(n=2, agent="nobody") + 'scenario "lookup 2" { input "x" }\n'
+    for case in ("clean", "errors"):
+        if case == "errors":
+            write(tree, "lookup_2.agentspec", for_errors)
+        one_by_one, whole = whole_and_one_by_one(tree)
+        assert one_by_one.diagnostics == whole.diagnostics, case
+        assert one_by_one.outputs == whole.outputs, case
+        assert one_by_one.sources == whole.sources, case
+    assert whole.outputs is None and any(d.is_error for d in whole.diagnostics)
+
+
+def test_an_import_cycle_is_reported_as_for_the_whole_program(tree, capsys, monkeypatch):
+    write(tree, "lookup_0.agentspec", SCENARIO.format(n=0, agent="concierge").replace(
+        'import "common.agentspec"', 'import "common.agentspec"\nimport "lookup_1.agentspec"'))
+    write(tree, "lookup_1.agentspec", SCENARIO.format(n=1, agent="concierge").replace(
+        'import "common.agentspec"', 'import "common.agentspec"\nimport "lookup_0.agentspec"'))
+    code, reported, _ = compile_into("out", capsys, monkeypatch)
+    assert code == 1 and "cycle" in reported
+    from agentspec.commands.check import check_command
+
+    check_command(["specs"])
+    checked = capsys.readouterr().out
+    assert checked.strip() in reported  # the same diagnostics and summary as `agentspec check`

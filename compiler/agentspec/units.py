@@ -34,6 +34,7 @@ from agentspec.codegen import DEFAULT_HARNESS, GeneratedFile, reserved_stems
 from agentspec.codegen.names import module_names
 from agentspec.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from agentspec.loader import Program, load, read_source
+from agentspec.syntax.parser import ParseResult, parse
 
 
 @dataclass
@@ -97,6 +98,22 @@ def to_record(compiled: Compiled, fingerprint: str, roots: list[str]) -> cache.U
 
 
 def _cold(files: list[str], harness: str) -> Compiled:
+    """Every root compiled (one at a time, see :func:`_roots_one_by_one`)."""
+    if not _outputs_may_clash(files, harness):
+        fresh = _roots_one_by_one(files, files, harness)
+        if fresh is not None:
+            units, outputs, sources = fresh
+            diagnostics = _diagnostics([], units)
+            if has_errors(diagnostics):
+                return Compiled(sources, diagnostics, None, None)
+            return Compiled(sources, diagnostics, outputs, units)
+    return _whole(files, harness)
+
+
+def _whole(files: list[str], harness: str) -> Compiled:
+    """The whole program in memory at once: what ``agentspec check`` does. Used when
+    the loader reports problems (a cycle is reported once for the program) or two
+    roots could write one output file (the generator reports that for the program)."""
     program = load(files)
     units = _units_of(program, set(program.files))
     diagnostics = _diagnostics(program.diagnostics, units)
@@ -107,9 +124,50 @@ def _cold(files: list[str], harness: str) -> Compiled:
     return Compiled(program.sources, diagnostics, outputs, None if program.diagnostics else units)
 
 
+def _roots_one_by_one(
+    roots: list[str], all_roots: list[str], harness: str
+) -> tuple[dict[str, Unit], list[GeneratedFile] | None, dict[str, str]] | None:
+    """(units, outputs, sources) of ``roots``, each loaded, checked and generated on
+    its own (module names chosen among ``all_roots``), so that memory holds one
+    root's syntax tree at a time, plus the files roots import, parsed once; None
+    when the loader reports a problem (the caller compiles the whole program).
+    Outputs are None when a file has errors: nothing is generated after the first."""
+    parsed: dict[str, ParseResult] = {}
+    imported: set[str] = set()
+
+    def parse_once(text: str, path: str) -> ParseResult:
+        if path not in parsed:
+            parsed[path] = parse(text, path)
+        return parsed[path]
+
+    units: dict[str, Unit] = {}
+    outputs: list[GeneratedFile] | None = []
+    sources: dict[str, str] = {}
+    for root in roots:
+        program = load([root], parse_file=parse_once)
+        if program.diagnostics:
+            return None
+        fresh = _units_of(program, set(program.files) - set(units))
+        units.update(fresh)
+        sources.update(program.sources)
+        if outputs is not None and any(d.is_error for unit in fresh.values() for d in unit.checked):
+            outputs = None
+        if outputs is not None:
+            program.roots = list(all_roots)
+            outputs += codegen.generate(program, harness=harness, only={root})
+        for targets in program.imports.values():
+            imported.update(targets)
+        for path in [p for p in parsed if p not in imported]:
+            del parsed[path]  # a root nothing imports: its tree is not needed again
+    if outputs is not None:
+        outputs.sort(key=lambda o: o.name)
+        _attach_outputs(units, outputs)
+    return units, outputs, sources
+
+
 def _units_of(program: Program, paths: set[str]) -> dict[str, Unit]:
     """A fresh unit for each of ``paths`` (files of ``program`` that parsed)."""
-    checked = check_files(program, None)
+    checked = check_files(program, None, paths)
     return {
         path: Unit(
             hash=cache.text_hash(program.sources[path]),
@@ -164,20 +222,17 @@ def _from_record(files: list[str], out: str, harness: str, record: cache.UnitRec
             changed.add(path)
     dirty = [root for root in files if _reaches(root, units, changed)]
 
-    program = load(dirty) if dirty else Program(roots=[])
-    if program.diagnostics:
+    done = _roots_one_by_one(dirty, files, harness)
+    if done is None:
         return None
-    fresh = _units_of(program, set(program.files))
+    fresh, fresh_outputs, fresh_sources = done
     reachable = _closure(files, units, fresh)
     merged = {path: fresh.get(path) or units[path] for path in reachable}
-    sources = {path: program.sources.get(path, sources.get(path, "")) for path in reachable}
+    sources = {path: fresh_sources.get(path, sources.get(path, "")) for path in reachable}
     diagnostics = _diagnostics([], merged)
-    if has_errors(diagnostics):
+    if has_errors(diagnostics) or fresh_outputs is None:
         return Compiled(sources, diagnostics, None, None)
-
-    program.roots = list(files)  # names come from every root; roots not loaded are skipped
-    outputs = codegen.generate(program, harness=harness)
-    _attach_outputs(fresh, outputs)
+    outputs = list(fresh_outputs)
     for root in files:
         if root in fresh:
             continue

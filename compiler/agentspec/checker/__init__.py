@@ -58,8 +58,10 @@ def check(program: Program) -> list[Diagnostic]:
     return merged.diagnostics
 
 
-def check_files(program: Program, used: tuple[set[str], set[str]] | None) -> dict[str, list[Diagnostic]]:
-    """The diagnostics found while checking each file, by file, in path order.
+def check_files(
+    program: Program, used: tuple[set[str], set[str]] | None, paths: set[str] | None = None
+) -> dict[str, list[Diagnostic]]:
+    """The diagnostics found while checking each file (or each of ``paths``), by file, in path order.
 
     A file's list depends only on its own text and what it imports (some land
     in an imported file, e.g. a script checked as the importer's agent runs it),
@@ -69,7 +71,7 @@ def check_files(program: Program, used: tuple[set[str], set[str]] | None) -> dic
     """
     scopes = {path: scope_for(program, path) for path in sorted(program.files)}
     found: dict[str, list[Diagnostic]] = {}
-    for path in sorted(program.files):
+    for path in sorted(program.files if paths is None else paths):
         reporter = Reporter()
         ctx = FileContext(program, path, scopes[path], reporter, scopes)
         for decl in program.files[path].declarations:

@@ -20,6 +20,7 @@ are imported when ``generate`` runs, so that a no-op recompile
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from agentspec.codegen.pyexpr import is_dotted_name
@@ -74,8 +75,11 @@ class Lowered:
     tests: TestModule | None  # None when the file has no scenarios
 
 
-def lower(program: Program, harness: str = DEFAULT_HARNESS) -> list[Lowered]:
-    """The IR of every root file of ``program``, in root order. Raises ``CodegenError``."""
+def lower(program: Program, harness: str = DEFAULT_HARNESS, only: Collection[str] | None = None) -> list[Lowered]:
+    """The IR of every root file of ``program`` (or of those in ``only``), in root order.
+
+    Module names are chosen among all of ``program.roots`` either way. Raises ``CodegenError``.
+    """
     from agentspec.codegen.ir import build_runtime_module
     from agentspec.codegen.names import module_names
     from agentspec.codegen.pytest_module import build_test_module
@@ -85,7 +89,7 @@ def lower(program: Program, harness: str = DEFAULT_HARNESS) -> list[Lowered]:
     names = module_names(program.roots, reserved_stems(harness))
     lowered: list[Lowered] = []
     for path in program.roots:
-        if path not in program.files:
+        if path not in program.files or (only is not None and path not in only):
             continue
         stem = names[path]
         runtime = build_runtime_module(program, path, f"{stem}_runtime", harness)
@@ -96,12 +100,14 @@ def lower(program: Program, harness: str = DEFAULT_HARNESS) -> list[Lowered]:
     return lowered
 
 
-def generate(program: Program, harness: str = DEFAULT_HARNESS) -> list[GeneratedFile]:
-    """Every output file for ``program.roots``, sorted by name. Raises ``CodegenError``."""
+def generate(
+    program: Program, harness: str = DEFAULT_HARNESS, only: Collection[str] | None = None
+) -> list[GeneratedFile]:
+    """Every output file for ``program.roots`` (or for those in ``only``), sorted by name. Raises ``CodegenError``."""
     from agentspec.codegen.render import runtime_source, test_source
 
     sources: list[tuple[str, str, str]] = []  # (file name, source, spec path)
-    for unit in lower(program, harness):
+    for unit in lower(program, harness, only):
         if unit.runtime is not None:
             sources.append((f"{unit.runtime.module}.py", runtime_source(unit.runtime), unit.spec_path))
         if unit.tests is not None:
