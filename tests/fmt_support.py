@@ -247,6 +247,11 @@ expectation = st.one_of(
     seq("dispatched", st.one_of(st.just(["none"]), separated(values, "[", "]"))),
     seq("plan", strings(), "status", names),
     seq("approval", approval_target, st.sampled_from(["approved", "rejected", "revised"])),
+    seq("approval", approval_target, "requested", opt(seq("times", ints))),
+    seq(
+        "error",
+        many(st.one_of(seq("contains", strings()), seq("code", names), seq("tool", names)), 3),
+    ),
 )
 scenario_setting = st.one_of(
     seq(st.sampled_from(["input", "mock_response"]), texts),
@@ -262,7 +267,7 @@ scenario_setting = st.one_of(
     seq("min_pass_rate", numbers),
     seq("run", block(steps)),
     seq("run", names),
-    seq("on", "approval", approval_target, ":", decision),
+    seq("on", "approval", approval_target, ":", decision, many(seq("then", decision), 3)),
     seq("expect", block(expectation, 5)),
 )
 suite_setting = st.one_of(
