@@ -14,7 +14,7 @@ from agentspec_runtime.testing.expectations import (
 )
 from agentspec_runtime.testing.located import SpecScenario
 from agentspec_runtime.testing.runner import failure_report, run_scenario
-from agentspec_runtime.testing.scripts import agent_call, script, tool_call
+from agentspec_runtime.testing.scripts import agent_call, say, script, tool_call
 
 from procurement_runtime import build_runtime
 
@@ -83,19 +83,19 @@ def test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered() -> 
         "A purchase plan is revised, stored again, then approved and ordered",
         input="We are running low on SKU-7; order more.",
     )
-    scenario.at("specs/procurement.agentspec:96:5", 'approval plan "po-1" requested times 2')
+    scenario.at("specs/procurement.agentspec:108:5", 'approval plan "po-1" requested times 2')
     scenario.expectations.append(ExpectApprovalRequested("po-1", kind="plan", times=2))
-    scenario.at("specs/procurement.agentspec:97:5", 'approval plan "po-1" revised')
+    scenario.at("specs/procurement.agentspec:109:5", 'approval plan "po-1" revised')
     scenario.expectations.append(ExpectApprovalDecision("po-1", "revise", kind="plan"))
-    scenario.at("specs/procurement.agentspec:98:5", 'approval plan "po-1" approved')
+    scenario.at("specs/procurement.agentspec:110:5", 'approval plan "po-1" approved')
     scenario.expectations.append(ExpectApprovalDecision("po-1", "approve", kind="plan"))
     scenario.at(
-        "specs/procurement.agentspec:99:5",
+        "specs/procurement.agentspec:111:5",
         "tool_order [storePlan, executePlan, storePlan, executePlan]",
     )
     scenario.expect_tool_order(["storePlan", "executePlan", "storePlan", "executePlan"])
     scenario.at(
-        "specs/procurement.agentspec:100:5",
+        "specs/procurement.agentspec:112:5",
         'dispatched [ { kind: "purchase", payload: { sku: "SKU-7", quantity: 200, supplier: "Acme Parts", unit_price: 4.1 }, }, { kind: "defer", payload: { sku: "SKU-7", reason: "order the rest next quarter" } }, ]',
     )
     scenario.expectations.append(
@@ -117,13 +117,37 @@ def test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered() -> 
             ]
         )
     )
-    scenario.at("specs/procurement.agentspec:107:5", 'plan "po-1" status executed')
+    scenario.at("specs/procurement.agentspec:119:5", 'plan "po-1" status executed')
     scenario.expectations.append(ExpectPlanStatus("po-1", "executed"))
-    scenario.at("specs/procurement.agentspec:108:5", "no_error")
+    scenario.at(
+        "specs/procurement.agentspec:120:5", 'output contains "200 units of SKU-7 are on order"'
+    )
+    scenario.expect_output(contains="200 units of SKU-7 are on order")
+    scenario.at("specs/procurement.agentspec:121:5", 'output not_contains "500 units"')
+    scenario.expect_output(not_contains="500 units")
+    scenario.at("specs/procurement.agentspec:122:5", "no_error")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
-        script=REVISE_THEN_EXECUTE,
+        script=script(
+            agent_call("buyer", DRAFT_ORDER),
+            agent_call(
+                "purchasing",
+                script(
+                    tool_call("executePlan", {"planId": "po-1"}),
+                    say("The plan was sent back: 500 is too many."),
+                ),
+            ),
+            agent_call("buyer", REVISED_ORDER),
+            agent_call(
+                "purchasing",
+                script(
+                    tool_call("executePlan", {"planId": "po-1"}),
+                    say("Ordered 200 x SKU-7 from Acme Parts."),
+                ),
+            ),
+            say("200 units of SKU-7 are on order; the rest waits for next quarter."),
+        ),
         approvals=ApprovalScript(
             plans={
                 "po-1": [
@@ -142,20 +166,20 @@ def test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered() -> 
 
 
 def test_a_plan_revised_and_then_rejected_orders_nothing() -> None:
-    """A plan revised and then rejected orders nothing (specs/procurement.agentspec:112)"""
+    """A plan revised and then rejected orders nothing (specs/procurement.agentspec:126)"""
     scenario = SpecScenario(
         "A plan revised and then rejected orders nothing",
         input="We are running low on SKU-7; order more.",
     )
-    scenario.at("specs/procurement.agentspec:118:5", 'approval plan "po-1" requested times 2')
+    scenario.at("specs/procurement.agentspec:132:5", 'approval plan "po-1" requested times 2')
     scenario.expectations.append(ExpectApprovalRequested("po-1", kind="plan", times=2))
-    scenario.at("specs/procurement.agentspec:119:5", 'approval plan "po-1" rejected')
+    scenario.at("specs/procurement.agentspec:133:5", 'approval plan "po-1" rejected')
     scenario.expectations.append(ExpectApprovalDecision("po-1", "reject", kind="plan"))
-    scenario.at("specs/procurement.agentspec:120:5", "dispatched none")
+    scenario.at("specs/procurement.agentspec:134:5", "dispatched none")
     scenario.expectations.append(ExpectDispatched([]))
-    scenario.at("specs/procurement.agentspec:121:5", 'plan "po-1" status rejected')
+    scenario.at("specs/procurement.agentspec:135:5", 'plan "po-1" status rejected')
     scenario.expectations.append(ExpectPlanStatus("po-1", "rejected"))
-    scenario.at("specs/procurement.agentspec:122:5", "no_error")
+    scenario.at("specs/procurement.agentspec:136:5", "no_error")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -170,4 +194,4 @@ def test_a_plan_revised_and_then_rejected_orders_nothing() -> None:
         ),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/procurement.agentspec:112")
+    assert result.passed, failure_report(result, "specs/procurement.agentspec:126")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agentspec.syntax.parser import parse
-from agentspec.trajectory import AgentCall, ToolCall, TrajectoryError, from_events, run_block, value_text
+from agentspec.trajectory import AgentCall, Say, ToolCall, TrajectoryError, from_events, run_block, value_text
 
 
 def call(tid: str, tool: str, args: dict) -> dict:
@@ -52,10 +52,14 @@ LIVE_EVENTS = [
 def test_a_live_run_becomes_nested_steps_with_answers_and_the_refused_call_dropped() -> None:
     trajectory = from_events(LIVE_EVENTS)
     assert trajectory.steps == [
+        Say("Let me hand this to the booker."),
         AgentCall("booker", [
+            Say("Searching."),
             ToolCall("search_flights", {"origin": "SFO", "destination": "NRT", "max_price": 1500.5}, "toolu_02"),
             ToolCall("book_flight", {"flight_id": "NH7", "notes": "window \"seat\"\n"}, "toolu_04"),
-        ])
+            Say("Booked BK-1."),
+        ]),
+        Say("Your flight is booked: BK-1."),
     ]
     assert [c.tool for c in trajectory.dropped] == ["search_hotels"]
     assert [(a.kind, a.target, a.outcome, a.feedback) for a in trajectory.answers] == [("tool", "book_flight", "approve", "ok")]
@@ -67,16 +71,20 @@ def test_the_run_block_is_valid_spec_text() -> None:
     block = run_block(from_events(LIVE_EVENTS).steps)
     assert block == (
         "run {\n"
+        '  say "Let me hand this to the booker."\n'
         "  call booker {\n"
+        '    say "Searching."\n'
         '    search_flights(origin: "SFO", destination: "NRT", max_price: 1500.5)\n'
         '    book_flight(flight_id: "NH7", notes: "window \\"seat\\"\\n")\n'
+        '    say "Booked BK-1."\n'
         "  }\n"
+        '  say "Your flight is booked: BK-1."\n'
         "}"
     )
     spec = parse('scenario "s" {\n' + block + "\n}\n")
     assert spec.spec is not None and not spec.diagnostics
     (run,) = [d.run for d in spec.spec.declarations]
-    assert run.steps[0].steps[1].args[1].value == 'window "seat"\n'
+    assert run.steps[1].steps[2].args[1].value == 'window "seat"\n'
 
 
 def test_a_route_the_harness_refused_is_dropped_and_a_text_only_run_is_noticed() -> None:
@@ -87,10 +95,22 @@ def test_a_route_the_harness_refused_is_dropped_and_a_text_only_run_is_noticed()
         {"type": "text", "text": "Sorry, I cannot."},
     ]
     trajectory = from_events(events)
-    assert trajectory.steps == [] and [c.tool for c in trajectory.dropped] == ["call_agent"]
+    assert trajectory.steps == [Say("Sorry, I cannot.")] and [c.tool for c in trajectory.dropped] == ["call_agent"]
     assert not trajectory.text_only  # it tried a call: not a plain answer
     plain = from_events([{"type": "step-start"}, {"type": "text", "text": "Hello"}])
     assert plain.text_only and plain.text == "Hello"
+
+
+def test_the_scripted_interpreters_echo_of_a_result_is_not_a_reply() -> None:
+    events = [
+        {"type": "step-start"},
+        call("s1", "search", {"q": "x"}),
+        result("s1", "search", {"q": "x"}, {"hits": ["東京"]}),
+        {"type": "text", "text": '{"hits": ["東京"]}'},  # the echo: exactly the result's JSON, right after it
+        {"type": "step-start"},
+        {"type": "text", "text": '{"hits": ["東京"]}'},  # the same text in a later turn: said
+    ]
+    assert from_events(events).steps == [ToolCall("search", {"q": "x"}, "s1"), Say('{"hits": ["東京"]}')]
 
 
 @pytest.mark.parametrize(

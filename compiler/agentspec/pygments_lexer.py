@@ -46,7 +46,7 @@ CONSTANT_KEYWORDS = ("true", "false", "null")
 #: everything else the grammar quotes (``Keyword``)
 OTHER_KEYWORDS = (
     # scripts and scenario flow
-    "run", "call", "expect", "on",
+    "run", "call", "say", "expect", "on",
     # tool, agent, provider and approval settings
     "version", "api_key", "api_key_env", "base_url", "retries", "description", "approval", "handler", "returns",
     "fails", "never", "always", "when", "default", "plans", "tools", "ttl", "model", "prompt",

@@ -249,6 +249,11 @@ def _expand(steps: list[Any], scripts: dict[str, Any], depth: int = 0) -> list[t
     for step in steps:
         if step.kind == "tool":
             expanded.append(tj.ToolCall(step.tool.name, {arg.name.name: arg.value for arg in step.args}))
+        elif step.kind == "say":
+            if expanded and isinstance(expanded[-1], tj.Say):  # consecutive replies are one message
+                expanded[-1] = tj.Say(expanded[-1].text + "\n" + step.text)
+            else:
+                expanded.append(tj.Say(step.text))
         else:
             inner = scripts[step.script.name].steps if step.script is not None and step.script.name in scripts else step.steps
             expanded.append(tj.AgentCall(step.agent.name, _expand(inner, scripts, depth + 1)))
@@ -258,7 +263,9 @@ def _expand(steps: list[Any], scripts: dict[str, Any], depth: int = 0) -> list[t
 def _same(a: list[tj.Step], b: list[tj.Step]) -> bool:
     def plain(steps: list[tj.Step]) -> list:
         return [
-            ("call", s.agent, plain(s.steps)) if isinstance(s, tj.AgentCall) else ("tool", s.tool, s.args)
+            ("call", s.agent, plain(s.steps))
+            if isinstance(s, tj.AgentCall)
+            else ("say", s.text) if isinstance(s, tj.Say) else ("tool", s.tool, s.args)
             for s in steps
         ]
 

@@ -114,7 +114,7 @@ def _steps(steps: list[Any]) -> Iterator[Reference]:
     for step in steps:
         if step.kind == "tool":
             yield Reference(step.tool, "tool")
-        else:
+        elif step.kind == "call":
             yield Reference(step.agent, "agent")
             if step.script is not None:
                 yield Reference(step.script, "script")

@@ -11,7 +11,11 @@ block replays. The events say all of it (docs/runtime.md):
 * ``call_agent``'s ``call`` is followed by ``tool-agent`` ``call`` (the routed
   agent starts) … ``tool-agent`` ``result`` (it is done); everything between
   is the routed agent's, which becomes a nested ``call AGENT { ... }``;
-* ``approval-required`` / ``approval-decision`` pairs give the answers.
+* ``approval-required`` / ``approval-decision`` pairs give the answers;
+* ``text`` events are what the agent whose turn it is said: consecutive ones
+  are one message, a ``say`` step where it was said. The scripted
+  interpreter's echo of a tool result (the result's JSON, right after it) is
+  not something the model said, so it is left out.
 
 Calls the harness refused before running them — a tool the agent does not
 have, arguments that fail the tool's schema — are a model's mistakes: the
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from agentspec.formatter_literals import encode
+from agentspec_runtime.usage import json_text
 
 CALL_AGENT = "call_agent"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -51,7 +56,14 @@ class AgentCall:
     steps: list["Step"] = field(default_factory=list)
 
 
-Step = Union[ToolCall, AgentCall]
+@dataclass
+class Say:
+    """One message the agent wrote."""
+
+    text: str
+
+
+Step = Union[ToolCall, AgentCall, Say]
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,7 @@ class Trajectory:
     @property
     def text_only(self) -> bool:
         """No tool was called: a reply that ``mock_response`` replays exactly."""
-        return not self.steps and not self.dropped and bool(self.text)
+        return all(isinstance(step, Say) for step in self.steps) and not self.dropped and bool(self.text)
 
 
 def _refused(result: Any) -> bool:
@@ -93,9 +105,19 @@ def from_events(events: list[dict[str, Any]]) -> Trajectory:
     pending: dict[str, tuple[str, str]] = {}  # approval id -> (kind, target)
     messages: list[list[str]] = []
     in_text = False
+    said: Say | None = None  # the message being written
+    echoes: list[tuple[Say, str, list[Step]]] = []  # messages right after a result, with its JSON
+    last_result: tuple[str, list[Step]] | None = None  # JSON of the result just seen, and its frame
     for index, event in enumerate(events):
         kind = event.get("type")
         if kind == "text":
+            if said is None:
+                said = Say("")
+                frames[-1].append(said)
+                if last_result is not None and last_result[1] is frames[-1]:
+                    echoes.append((said, *last_result))
+            said.text += str(event.get("text", ""))
+            last_result = None
             if not routed:  # the entry agent's words; a routed agent's reach it as call_agent's result
                 if not in_text:
                     messages.append([])
@@ -103,6 +125,8 @@ def from_events(events: list[dict[str, Any]]) -> Trajectory:
                 in_text = True
             continue
         in_text = False
+        said = None
+        last_result = None
         if kind == "tool-invocation":
             invocation = str(event.get("toolInvocationId"))
             name = event.get("toolName")
@@ -117,6 +141,7 @@ def from_events(events: list[dict[str, Any]]) -> Trajectory:
                 calls[invocation] = (call, frames[-1])
             elif event.get("state") == "result" and invocation in calls:
                 call, frame = calls.pop(invocation)
+                last_result = (json_text(event.get("result")), frame)
                 if call.tool == CALL_AGENT:
                     continue  # replaced by its AgentCall when the routed agent started; dropped below if not
                 if _refused(event.get("result")):
@@ -153,6 +178,9 @@ def from_events(events: list[dict[str, Any]]) -> Trajectory:
         elif kind == "error":
             error = event.get("error") or {}
             trajectory.error = str(error.get("message") or error.get("code") or "error")
+    for message, echoed, frame in echoes:
+        if message.text == echoed and message in frame:
+            frame.remove(message)  # the scripted interpreter's echo of the result, not the model's words
     _drop_unstarted_routes(trajectory.steps, trajectory.dropped)
     trajectory.text = "\n".join("".join(message) for message in messages if message)
     return trajectory
@@ -207,6 +235,8 @@ def steps_text(steps: list[Step], indent: str) -> list[str]:
             lines.append(f"{indent}call {step.agent} {{")
             lines.extend(steps_text(step.steps, indent + "  "))
             lines.append(f"{indent}}}")
+        elif isinstance(step, Say):
+            lines.append(f'{indent}say "{encode(step.text)}"')
         else:
             if not _NAME.match(step.tool):
                 raise TrajectoryError(f"the tool name {step.tool!r} cannot be written in a spec")

@@ -58,6 +58,8 @@ def approval_requests(ctx: FileContext, run: nodes.Run) -> Counter[tuple[str, st
                     counts[("plan", plan_id)] += 1
             else:
                 counts[("tool", step.tool.name)] += 1
+        elif isinstance(step, nodes.SayStep):
+            continue
         elif step.script is not None:
             script = here.lookup("script", step.script.name)
             if script is None or script.name in calling:

@@ -74,6 +74,8 @@ def check_steps(ctx: FileContext, steps: list, agent: Symbol | None, stack: Stac
     for step in steps:
         if isinstance(step, nodes.ToolStep):
             _check_tool_step(ctx, step, agent, origin)
+        elif isinstance(step, nodes.SayStep):
+            continue  # any text may be said
         else:
             _check_agent_step(ctx, step, agent, stack, origin)
 

@@ -238,6 +238,8 @@ def _tool_steps(
             pending.pop()
         elif isinstance(step, nodes.ToolStep):
             yield here, step
+        elif isinstance(step, nodes.SayStep):
+            continue
         elif step.script is not None:
             script = here.lookup("script", step.script.name)
             if script is not None and (script.path, script.name) not in seen:

@@ -61,6 +61,7 @@ EXTENSION_NAMES = {
     "failure_report": "agentspec_runtime.testing.runner",
     "run_scenario": "agentspec_runtime.testing.runner",
     "agent_call": "agentspec_runtime.testing.scripts",
+    "say": "agentspec_runtime.testing.scripts",
     "script": "agentspec_runtime.testing.scripts",
     "tool_call": "agentspec_runtime.testing.scripts",
     "score_report": "agentspec_runtime.scored",

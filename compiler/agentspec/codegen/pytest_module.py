@@ -65,6 +65,8 @@ class _TestBuilder:
         if step.kind == "tool":
             args = {a.name.name: a.value for a in step.args}
             return call("tool_call", step.tool.name, args) if args else call("tool_call", step.tool.name)
+        if step.kind == "say":
+            return call("say", step.text)
         if step.script is not None:
             return call("agent_call", step.agent.name, self.named_script(step.script))
         return call("agent_call", step.agent.name, self.steps(step.steps))

@@ -43,6 +43,8 @@ def _first_line(text: str, limit: int = 120) -> str:
 def step_summary(step: Any) -> str:
     if step.kind == "tool":
         return f"{step.tool.name}(…)" if step.args else f"{step.tool.name}()"
+    if step.kind == "say":
+        return f'say "{_first_line(step.text, 40)}"'
     if step.script is not None:
         return f"call {step.agent.name} {step.script.name}"
     return f"call {step.agent.name} {{ {len(step.steps)} step{'s' if len(step.steps) != 1 else ''} }}"

@@ -265,7 +265,15 @@ class AgentStep(Node):
     span: Span
 
 
-Step = Annotated[Union[ToolStep, AgentStep], Field(discriminator="kind")]
+class SayStep(Node):
+    """``say "Booked NH7."``: what the agent says, its reply (text, not a tool call)."""
+
+    kind: Literal["say"] = "say"
+    text: str
+    span: Span
+
+
+Step = Annotated[Union[ToolStep, AgentStep, SayStep], Field(discriminator="kind")]
 
 
 class ScriptDecl(Node):

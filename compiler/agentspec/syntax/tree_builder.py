@@ -441,6 +441,10 @@ class TreeBuilder(Transformer):
         values = _values(children)
         return nodes.ToolStep(tool=_ident(values[0]), args=values[1] if len(values) > 1 else [], span=span_of(meta))
 
+    def say_step(self, meta, children):
+        (text,) = _values(children)
+        return nodes.SayStep(text=self._string(text), span=span_of(meta))
+
     def call_script(self, meta, children):
         agent, script = _values(children)
         return nodes.AgentStep(agent=_ident(agent), script=_ident(script), span=span_of(meta))

@@ -20,7 +20,7 @@ from ..conversation import (
 )
 from .base import Interpreter
 from .noop import NoopInterpreter
-from .scripted import ScriptedCall, ScriptedInterpreter, parse_script
+from .scripted import ScriptedCall, ScriptedInterpreter, ScriptedReply, parse_script
 from .mock_response import TestingInterpreter
 
 #: Names accepted by ``create_runtime(interpreter=...)``; the last two call a real model.
@@ -59,6 +59,7 @@ __all__ = [
     "UserMessage",
     "NoopInterpreter",
     "ScriptedCall",
+    "ScriptedReply",
     "ScriptedInterpreter",
     "TestingInterpreter",
     "interpreter_by_name",

@@ -3,8 +3,10 @@
 A prompt is read as follows:
 
 * a JSON object ``{"tool": NAME, "args": {...}}`` — one tool call;
-* a JSON object ``{"script": [{"tool": NAME, "args": {...}}, ...]}`` — calls in order
-  (``args`` may be omitted and means ``{}``);
+* a JSON object ``{"script": [STEP, ...]}`` — steps in order, each a call
+  ``{"tool": NAME, "args": {...}}`` (``args`` may be omitted and means ``{}``)
+  or a reply ``{"say": TEXT}`` (an agentspec extension: the published
+  harness's scripted interpreter knows only calls);
 * text that does not start with ``{`` or ``[`` — echoed back as one ``text`` event.
 
 Text starting with ``{`` or ``[`` that is not one of the shapes above is a
@@ -17,8 +19,14 @@ the tool's schema, a failing handler — become error *tool results* and the
 script goes on, exactly as a real model would see them.
 
 Each call is one model turn: ``step-start``, the tool's ``call`` event, any
-approval events, its ``result`` event, and — if the result is not an error —
-a ``text`` event with the JSON of the result, so a scripted run has an output.
+approval events, its ``result`` event, and — if the result is not an error and
+the script says nothing itself — a ``text`` event with the JSON of the result,
+so a scripted run has an output. Replies are what the model writes: those
+before a call are the text of that call's turn (as a model writes "Let me
+search" and calls the tool), those after the last call are the final turn,
+which has no call and so ends the run. A script with replies is the agent's
+whole output: tool results are not echoed. Consecutive replies are one message,
+one line each.
 Tool-use ids are ``scripted-tool-1``, ``scripted-tool-2``, … in the order calls
 are made across the whole stream (a routed agent's calls continue the count).
 """
@@ -62,6 +70,29 @@ class ScriptedCall:
     args: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ScriptedReply:
+    """``{"say": text}``: what the agent says (an agentspec extension of the script format)."""
+
+    text: str
+
+
+def _reply(value: dict[str, Any], where: str) -> ScriptedReply:
+    if len(value) != 1:
+        extra = next(key for key in value if key != "say")
+        raise ScriptError(f"malformed script: {where} has unexpected key {extra!r} (a reply has only 'say')")
+    if not isinstance(value["say"], str):
+        raise ScriptError(f"malformed script: {where} 'say' must be a string, got {json.dumps(value['say'])}")
+    return ScriptedReply(value["say"])
+
+
+def _step(value: Any, where: str) -> ScriptedCall | ScriptedReply:
+    """One step of a ``script`` list: a call, or a reply."""
+    if isinstance(value, dict) and "say" in value:
+        return _reply(value, where)
+    return _call(value, where)
+
+
 def _call(value: Any, where: str) -> ScriptedCall:
     if not isinstance(value, dict):
         raise ScriptError(f"malformed script: {where} must be an object {{\"tool\": ..., \"args\": {{...}}}}, got {json.dumps(value)}")
@@ -77,8 +108,8 @@ def _call(value: Any, where: str) -> ScriptedCall:
     return ScriptedCall(tool, args)
 
 
-def parse_script(prompt: str) -> list[ScriptedCall] | None:
-    """The calls a prompt scripts, or ``None`` if the prompt is plain text to echo.
+def parse_script(prompt: str) -> list[ScriptedCall | ScriptedReply] | None:
+    """The steps a prompt scripts, or ``None`` if the prompt is plain text to echo.
 
     Raises :class:`ScriptError` for a malformed script.
     """
@@ -107,7 +138,7 @@ def parse_script(prompt: str) -> list[ScriptedCall] | None:
         calls = value["script"]
         if not isinstance(calls, list):
             raise ScriptError(f"malformed script: 'script' must be a list of calls, got {json.dumps(calls)}")
-        return [_call(call, f"script[{index}]") for index, call in enumerate(calls)]
+        return [_step(step, f"script[{index}]") for index, step in enumerate(calls)]
     if "tool" in value:
         return [_call(value, "the call")]
     raise ScriptError(
@@ -115,11 +146,37 @@ def parse_script(prompt: str) -> list[ScriptedCall] | None:
     )
 
 
+@dataclass(frozen=True)
+class _Turn:
+    """One model turn of a script: what the agent says, then the call it makes (if any)."""
+
+    says: tuple[str, ...]
+    call: ScriptedCall | None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    turns: tuple[_Turn, ...]
+    echo: bool  # no replies in the script: each result is echoed as the turn's text
+
+
 @functools.lru_cache(maxsize=128)
-def _parsed(prompt: str) -> tuple[ScriptedCall, ...] | None:
-    """``parse_script``, once per prompt: a step asks for its call by index, not by parsing again."""
-    calls = parse_script(prompt)
-    return None if calls is None else tuple(calls)
+def _planned(prompt: str) -> _Plan | None:
+    """The prompt's turns, once per prompt: a step asks for its turn by index, not by parsing again."""
+    steps = parse_script(prompt)
+    if steps is None:
+        return None
+    turns: list[_Turn] = []
+    says: list[str] = []
+    for step in steps:
+        if isinstance(step, ScriptedReply):
+            says.append(step.text)
+        else:
+            turns.append(_Turn(tuple(says), step))
+            says = []
+    if says:
+        turns.append(_Turn(tuple(says), None))
+    return _Plan(tuple(turns), echo=not any(isinstance(step, ScriptedReply) for step in steps))
 
 
 class ScriptedInterpreter(Interpreter):
@@ -134,19 +191,22 @@ class ScriptedInterpreter(Interpreter):
     emits_summary = True
 
     async def next_step(self, request: StepRequest) -> AsyncIterator[StepPart]:
-        calls = _parsed(request.prompt)
-        if calls is None:
+        plan = _planned(request.prompt)
+        if plan is None:
             yield TextChunk(request.prompt)
             yield EndTurn()
             return
-        made = request.step - 1  # each earlier step made exactly one call
-        if made >= len(calls):
+        made = request.step - 1  # each earlier step was one turn of the plan
+        if made >= len(plan.turns):
             return  # an empty script: no model turn at all
-        call = calls[made]
-        # its own args: the parse is shared by every run of this prompt, the events are the consumer's
-        yield ToolCall(call.tool, copy_value(call.args))
-        result = request.messages[-1]
-        if isinstance(result, ToolResult) and not result.is_error:
-            yield TextChunk(json_text(result.result))
-        if made + 1 == len(calls):
+        turn = plan.turns[made]
+        if turn.says:
+            yield TextChunk("\n".join(turn.says))
+        if turn.call is not None:
+            # its own args: the parse is shared by every run of this prompt, the events are the consumer's
+            yield ToolCall(turn.call.tool, copy_value(turn.call.args))
+            result = request.messages[-1]
+            if plan.echo and isinstance(result, ToolResult) and not result.is_error:
+                yield TextChunk(json_text(result.result))
+        if made + 1 == len(plan.turns):
             yield EndTurn()

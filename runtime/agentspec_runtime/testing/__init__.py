@@ -11,7 +11,7 @@ module                     what it holds
 ``runner``                 ``run_scenario`` (agentgate's ``TestSuite.run``) and ``failure_report``
 ``located``                ``SpecScenario``: a ``Scenario`` whose expectations know their spec lines
 ``approval_script``        ``ApprovalScript`` / ``ApprovalAnswer``: how a test answers approvals
-``scripts``                ``script``, ``tool_call``, ``agent_call``: scripted-interpreter prompts
+``scripts``                ``script``, ``tool_call``, ``agent_call``, ``say``: scripted-interpreter prompts
 ``fixtures``               ``returns``, ``fails``, ``override_handlers``: stand-in tool handlers
 ``loop``                   ``run``: the event loop scenarios share (leftover tasks cancelled)
 =========================  ==========================================================
@@ -46,6 +46,7 @@ EXPORTS = {
     "ApprovalAnswer": "approval_script",
     "ApprovalScript": "approval_script",
     "agent_call": "scripts",
+    "say": "scripts",
     "script": "scripts",
     "tool_call": "scripts",
     "fails": "fixtures",
