@@ -16,6 +16,8 @@ from agentspec_runtime.testing.located import SpecScenario
 from agentspec_runtime.testing.runner import failure_report, run_scenario
 from agentspec_runtime.testing.scripts import agent_call, say, script, tool_call
 
+from procurement_app.judges import states_the_order
+
 from procurement_runtime import build_runtime
 
 # script draft_order (specs/procurement.agentspec:48)
@@ -41,9 +43,10 @@ DRAFT_ORDER = script(
             },
         },
     ),
+    say("Stored plan po-1: 500 x SKU-7 from Acme Parts at 4.10."),
 )
 
-# script revised_order (specs/procurement.agentspec:63)
+# script revised_order (specs/procurement.agentspec:64)
 REVISED_ORDER = script(
     tool_call("supplier_quote", {"sku": "SKU-7", "quantity": 200}),
     tool_call(
@@ -66,9 +69,10 @@ REVISED_ORDER = script(
             },
         },
     ),
+    say("Stored the revised plan po-1: 200 x SKU-7 now, the rest deferred."),
 )
 
-# script revise_then_execute (specs/procurement.agentspec:78)
+# script revise_then_execute (specs/procurement.agentspec:80)
 REVISE_THEN_EXECUTE = script(
     agent_call("buyer", DRAFT_ORDER),
     agent_call("purchasing", script(tool_call("executePlan", {"planId": "po-1"}))),
@@ -78,24 +82,24 @@ REVISE_THEN_EXECUTE = script(
 
 
 def test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered() -> None:
-    """A purchase plan is revised, stored again, then approved and ordered (specs/procurement.agentspec:89)"""
+    """A purchase plan is revised, stored again, then approved and ordered (specs/procurement.agentspec:91)"""
     scenario = SpecScenario(
         "A purchase plan is revised, stored again, then approved and ordered",
         input="We are running low on SKU-7; order more.",
     )
-    scenario.at("specs/procurement.agentspec:108:5", 'approval plan "po-1" requested times 2')
+    scenario.at("specs/procurement.agentspec:110:5", 'approval plan "po-1" requested times 2')
     scenario.expectations.append(ExpectApprovalRequested("po-1", kind="plan", times=2))
-    scenario.at("specs/procurement.agentspec:109:5", 'approval plan "po-1" revised')
+    scenario.at("specs/procurement.agentspec:111:5", 'approval plan "po-1" revised')
     scenario.expectations.append(ExpectApprovalDecision("po-1", "revise", kind="plan"))
-    scenario.at("specs/procurement.agentspec:110:5", 'approval plan "po-1" approved')
+    scenario.at("specs/procurement.agentspec:112:5", 'approval plan "po-1" approved')
     scenario.expectations.append(ExpectApprovalDecision("po-1", "approve", kind="plan"))
     scenario.at(
-        "specs/procurement.agentspec:111:5",
+        "specs/procurement.agentspec:113:5",
         "tool_order [storePlan, executePlan, storePlan, executePlan]",
     )
     scenario.expect_tool_order(["storePlan", "executePlan", "storePlan", "executePlan"])
     scenario.at(
-        "specs/procurement.agentspec:112:5",
+        "specs/procurement.agentspec:114:5",
         'dispatched [ { kind: "purchase", payload: { sku: "SKU-7", quantity: 200, supplier: "Acme Parts", unit_price: 4.1 }, }, { kind: "defer", payload: { sku: "SKU-7", reason: "order the rest next quarter" } }, ]',
     )
     scenario.expectations.append(
@@ -117,15 +121,22 @@ def test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered() -> 
             ]
         )
     )
-    scenario.at("specs/procurement.agentspec:119:5", 'plan "po-1" status executed')
+    scenario.at("specs/procurement.agentspec:121:5", 'plan "po-1" status executed')
     scenario.expectations.append(ExpectPlanStatus("po-1", "executed"))
     scenario.at(
-        "specs/procurement.agentspec:120:5", 'output contains "200 units of SKU-7 are on order"'
+        "specs/procurement.agentspec:122:5", 'output contains "200 units of SKU-7 are on order"'
     )
     scenario.expect_output(contains="200 units of SKU-7 are on order")
-    scenario.at("specs/procurement.agentspec:121:5", 'output not_contains "500 units"')
+    scenario.at(
+        "specs/procurement.agentspec:123:5",
+        'judge "tells the buyer what is on order, in words" using "procurement_app.judges:states_the_order"',
+    )
+    scenario.expect_llm_judge(
+        "tells the buyer what is on order, in words", judge_fn=states_the_order
+    )
+    scenario.at("specs/procurement.agentspec:124:5", 'output not_contains "500 units"')
     scenario.expect_output(not_contains="500 units")
-    scenario.at("specs/procurement.agentspec:122:5", "no_error")
+    scenario.at("specs/procurement.agentspec:125:5", "no_error")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -162,24 +173,24 @@ def test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered() -> 
         ),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/procurement.agentspec:89")
+    assert result.passed, failure_report(result, "specs/procurement.agentspec:91")
 
 
 def test_a_plan_revised_and_then_rejected_orders_nothing() -> None:
-    """A plan revised and then rejected orders nothing (specs/procurement.agentspec:126)"""
+    """A plan revised and then rejected orders nothing (specs/procurement.agentspec:129)"""
     scenario = SpecScenario(
         "A plan revised and then rejected orders nothing",
         input="We are running low on SKU-7; order more.",
     )
-    scenario.at("specs/procurement.agentspec:132:5", 'approval plan "po-1" requested times 2')
+    scenario.at("specs/procurement.agentspec:135:5", 'approval plan "po-1" requested times 2')
     scenario.expectations.append(ExpectApprovalRequested("po-1", kind="plan", times=2))
-    scenario.at("specs/procurement.agentspec:133:5", 'approval plan "po-1" rejected')
+    scenario.at("specs/procurement.agentspec:136:5", 'approval plan "po-1" rejected')
     scenario.expectations.append(ExpectApprovalDecision("po-1", "reject", kind="plan"))
-    scenario.at("specs/procurement.agentspec:134:5", "dispatched none")
+    scenario.at("specs/procurement.agentspec:137:5", "dispatched none")
     scenario.expectations.append(ExpectDispatched([]))
-    scenario.at("specs/procurement.agentspec:135:5", 'plan "po-1" status rejected')
+    scenario.at("specs/procurement.agentspec:138:5", 'plan "po-1" status rejected')
     scenario.expectations.append(ExpectPlanStatus("po-1", "rejected"))
-    scenario.at("specs/procurement.agentspec:136:5", "no_error")
+    scenario.at("specs/procurement.agentspec:139:5", "no_error")
     scenario.expect_no_error()
     adapter = RuntimeAdapter(
         lambda: build_runtime(**live_or(interpreter="scripted")),
@@ -194,4 +205,4 @@ def test_a_plan_revised_and_then_rejected_orders_nothing() -> None:
         ),
     )
     result = run_scenario(scenario, adapter)
-    assert result.passed, failure_report(result, "specs/procurement.agentspec:126")
+    assert result.passed, failure_report(result, "specs/procurement.agentspec:129")

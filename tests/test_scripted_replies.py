@@ -210,3 +210,28 @@ def test_completion_offers_say_among_the_steps_of_a_run() -> None:
     finally:
         client.shutdown()
     assert {"say", "call"} <= {i["label"] for i in items if i["kind"] == 14}
+
+
+def test_the_judge_reads_the_answer_and_fails_when_an_agent_only_echoes_json(tmp_path: Path) -> None:
+    from codegen_support import REPO
+
+    spec = (REPO / "specs" / "procurement.agentspec").read_text(encoding="utf-8")
+    silent_buyer = "\n".join(line for line in spec.splitlines() if not line.startswith('  say "Stored')) + "\n"
+    assert silent_buyer.count("say ") == spec.count("say ") - 2
+    (tmp_path / "common.agentspec").write_text((REPO / "specs" / "common.agentspec").read_text(encoding="utf-8"))
+    for name, text in (("says.agentspec", spec), ("silent.agentspec", silent_buyer)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert main(["compile", "says.agentspec", "silent.agentspec", "-o", "out"]) == 0
+    finally:
+        os.chdir(cwd)
+    scenario = "test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered"
+    with imported(tmp_path / "out", "says_runtime", "test_says") as (_, tests):
+        getattr(tests, scenario)()  # every agent answers in words: the judge passes
+    with imported(tmp_path / "out", "silent_runtime", "test_silent") as (_, tests):
+        with pytest.raises(AssertionError) as failed:
+            getattr(tests, scenario)()
+    # the buyer's scripts say nothing, so its tool results are echoed into the output
+    assert "LLM judge failed: the answer is tool-result JSON, not words" in str(failed.value)
