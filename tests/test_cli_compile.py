@@ -88,9 +88,11 @@ def test_bad_harness_module_is_a_usage_error(project: Path, capsys) -> None:
     assert "--harness must be a module name" in capsys.readouterr().err
 
 
-def test_argparse_usage_errors_exit_2() -> None:
+def test_usage_errors_exit_2(project: Path, capsys) -> None:
+    assert main(["compile", "specs"]) == 2  # no -o, and no [tool.agentspec] out
+    assert "no output directory" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
-        main(["compile", "specs"])  # -o is required
+        main(["compile", "specs", "-o", "out", "--format", "xml"])
     assert exc.value.code == 2
 
 
@@ -257,11 +259,12 @@ def test_format_json_prints_machine_readable_diagnostics(project: Path, capsys) 
     write_spec(project, "specs/broken.agentspec", BROKEN)
     assert main(["compile", "specs", "-o", "out", "--format", "json"]) == 1
     captured = capsys.readouterr()
-    items = json.loads(captured.out)
-    assert [(d["code"], d["path"], d["line"], d["column"]) for d in items] == [
+    document = json.loads(captured.out)  # one JSON document, nothing else on stdout
+    assert [(d["code"], d["path"], d["line"], d["column"]) for d in document["diagnostics"]] == [
         ("E101", "specs/broken.agentspec", 4, 52)
     ]
-    assert "1 error" in captured.err
+    assert document["ok"] is False and document["written"] == [] and document["summary"] == "1 error in 1 file"
+    assert "nothing was written" in captured.err
 
 
 def test_the_cli_entry_point_runs_as_a_process(project: Path) -> None:

@@ -12,12 +12,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from agentspec import __version__
-from agentspec.commands.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
+from agentspec.commands.common import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, FORMATS, usage
+from agentspec.project import DOCS, ISSUES
 
 if TYPE_CHECKING:
     import argparse
-
-ISSUES_URL = "https://github.com/agentspec/agentspec/issues"
 
 DESCRIPTION = """\
 Declarative, deterministic behavioural tests for multi-agent LLM systems.
@@ -27,21 +26,29 @@ agentspec checks them and compiles each into Python runtime definitions and a
 pytest module that drives the harness and checks every scenario with agentgate.
 """
 
-EPILOG = """\
+EPILOG = f"""\
 typical use:
   agentspec init my-project                   start: a spec, an app module, pyproject settings, a test
   agentspec check specs/                      report every problem, with file:line:col
   agentspec compile specs/ -o generated/      write <name>_runtime.py and test_<name>.py
   python -m pytest generated/                 run the scenarios
   agentspec compile specs/ -o generated/ --check   in CI: fail if generated/ is stale
+  agentspec check specs/ --format sarif       diagnostics for code scanning (also json, github)
   agentspec fmt specs/                        rewrite specs in the canonical layout
+  agentspec check specs/ --watch              check again on every save (also compile, fmt)
   agentspec record specs/x.agentspec --scenario NAME --from run.jsonl   a run becomes a regression test
   agentspec report agentspec-results          scored scenarios' results as an HTML page
   agentspec graph specs/travel.agentspec      the spec's agents, tools, plans as a Mermaid diagram
 
-exit codes: 0 ok, 1 spec errors / stale outputs, 2 usage error, 3 internal error.
-Language reference: docs/language.md
+Defaults for PATHs, -o, --strict and the Python path come from [tool.agentspec]
+in the nearest pyproject.toml; flags override them.
+exit codes: 0 ok, 1 spec errors (or warnings with --strict) / stale outputs /
+unformatted files, 2 usage error, 3 internal error.
+Documentation: {DOCS}/language.md
 """
+
+
+PATHS_HELP = "spec files or directories (searched recursively); default: [tool.agentspec] specs"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,16 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"agentspec {__version__}")
+    _version(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser(
         "check",
         help="check specs and report diagnostics (writes nothing)",
         description="Parse and check spec files; report every problem at once, sorted by location.",
+        epilog=f"Every diagnostic code: {DOCS}/diagnostics.md",
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories (searched recursively)")
-    check.add_argument("--format", choices=["text", "json"], default="text", help="diagnostics format (default: text)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help=PATHS_HELP + "; - reads one spec from stdin")
+    _diagnostic_options(check)
     check.add_argument(
         "--pythonpath",
         action="append",
@@ -70,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="also look up the specs' import paths in DIR (repeatable; before [tool.agentspec] pythonpath)",
     )
+    check.add_argument(
+        "--stdin-filename", metavar="PATH", help="the path a spec read from stdin stands for (its imports are relative to it)"
+    )
+    _watch(check)
 
     compile_ = commands.add_parser(
         "compile",
@@ -78,11 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
             "Compile each spec file into OUTDIR/<name>_runtime.py and OUTDIR/test_<name>.py. "
             "Nothing is written when any spec has errors. Files are written atomically, "
             "unchanged files are left untouched, and a file in OUTDIR that agentspec did not "
-            "generate is never overwritten."
+            "generate is never overwritten. Generated files name their specs relative to the "
+            "project root, so the output is the same from any directory."
         ),
     )
-    compile_.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories (searched recursively)")
-    compile_.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="directory for the generated files")
+    compile_.add_argument("paths", nargs="*", metavar="PATH", help=PATHS_HELP)
+    compile_.add_argument(
+        "-o", "--out", metavar="OUTDIR", help="directory for the generated files (default: [tool.agentspec] out)"
+    )
     compile_.add_argument(
         "--check",
         action="store_true",
@@ -94,17 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MODULE",
         help="module the runtime definitions import the harness API from (default: agentspec_runtime)",
     )
-    compile_.add_argument("--format", choices=["text", "json"], default="text", help="diagnostics format (default: text)")
+    _diagnostic_options(compile_)
+    _watch(compile_)
 
     fmt = commands.add_parser(
         "fmt",
         help="rewrite specs in the canonical layout",
         description="Format spec files in place, keeping every comment. Files with syntax errors are left untouched.",
     )
-    fmt.add_argument("paths", nargs="+", metavar="PATH", help="spec files or directories (searched recursively)")
+    fmt.add_argument(
+        "paths", nargs="*", metavar="PATH", help=PATHS_HELP + "; - formats stdin onto stdout"
+    )
     mode = fmt.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 and list files that would change")
     mode.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of the changes")
+    _watch(fmt)
+    _version(fmt)
 
     record = commands.add_parser(
         "record",
@@ -122,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a saved event log (.jsonl, AGENTSPEC_EVENT_LOG) or an agentgate trace (.json) instead of a live run",
     )
     record.add_argument("--run", type=int, metavar="N", help="which run of the log to record (default: the first that passed)")
+    _version(record)
 
     report = commands.add_parser(
         "report",
@@ -137,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "-o", "--out", metavar="FILE", help="where to write (default: RESULTS_DIR/report.html for html, stdout otherwise)"
     )
+    _version(report)
 
     init = commands.add_parser(
         "init",
@@ -149,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     init.add_argument("directory", nargs="?", default=".", metavar="DIR", help="where to start (default: .)")
+    _version(init)
 
     graph = commands.add_parser(
         "graph",
@@ -162,13 +185,41 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("spec", metavar="SPEC", help="the spec file")
     graph.add_argument("--format", choices=("mermaid", "dot", "svg"), default="mermaid", help="default: mermaid")
     graph.add_argument("-o", "--out", metavar="FILE", help="write to FILE instead of stdout")
+    _version(graph)
 
-    commands.add_parser(
+    lsp = commands.add_parser(
         "lsp",
         help="run the language server on stdio",
         description="Start a Language Server Protocol server speaking JSON-RPC on stdin/stdout.",
     )
+    _version(lsp)
     return parser
+
+
+def _version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"agentspec {__version__}")
+
+
+def _diagnostic_options(parser: argparse.ArgumentParser) -> None:
+    import argparse
+
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="diagnostics as text, a JSON list, a SARIF 2.1.0 log (code scanning) or GitHub annotations (default: text)",
+    )
+    parser.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="warnings fail too (default: [tool.agentspec] strict, else off)",
+    )
+    _version(parser)
+
+
+def _watch(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--watch", action="store_true", help="run again whenever a spec under PATH changes (Ctrl-C stops)")
 
 
 def run(argv: list[str]) -> int:
@@ -180,20 +231,8 @@ def run(argv: list[str]) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    if args.command == "check":
-        from agentspec.commands.check import check_command
-
-        return check_command(args.paths, output_format=args.format, pythonpath=args.pythonpath)
-    if args.command == "compile":
-        from agentspec.commands.compile import compile_command
-
-        return compile_command(
-            args.paths, args.out, check_only=args.check, harness=args.harness, output_format=args.format
-        )
-    if args.command == "fmt":
-        from agentspec.commands.fmt import fmt_command
-
-        return fmt_command(args.paths, check_only=args.check, show_diff=args.diff)
+    if args.command in ("check", "compile", "fmt"):
+        return _spec_command(args)
     if args.command == "record":
         from agentspec.commands.record import record_command
 
@@ -215,6 +254,56 @@ def run(argv: list[str]) -> int:
 
         return lsp_command()
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _spec_command(args: argparse.Namespace) -> int:
+    """check, compile and fmt: flags over [tool.agentspec], then once or under --watch."""
+    from agentspec.config import ConfigError, load_config
+
+    program = f"agentspec {args.command}"
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        return usage(str(exc), program)
+    paths = args.paths or config.specs
+    if not paths:
+        return usage("no PATH given, and no `specs` in [tool.agentspec] of a pyproject.toml", program)
+    if "-" in paths and (len(paths) > 1 or getattr(args, "watch", False)):
+        return usage("- (stdin) must be the only PATH, and cannot be watched", program)
+    if config.interpreter and config.interpreter != "scripted":
+        os.environ.setdefault("AGENTSPEC_INTERPRETER", config.interpreter)
+    strict = config.strict if getattr(args, "strict", None) is None else args.strict
+
+    if args.command == "check":
+        from agentspec.commands.check import check_command
+
+        def once() -> int:
+            return check_command(
+                paths, output_format=args.format, pythonpath=args.pythonpath, strict=strict,
+                stdin_filename=args.stdin_filename,
+            )
+    elif args.command == "compile":
+        from agentspec.commands.compile import compile_command
+
+        out = args.out or config.out
+        if out is None:
+            return usage("no output directory: give -o OUTDIR, or `out` in [tool.agentspec]", program)
+
+        def once() -> int:
+            return compile_command(
+                paths, out, check_only=args.check, harness=args.harness, output_format=args.format, strict=strict
+            )
+    else:
+        from agentspec.commands.fmt import fmt_command
+
+        def once() -> int:
+            return fmt_command(paths, check_only=args.check, show_diff=args.diff)
+
+    if not args.watch:
+        return once()
+    from agentspec.commands.watch import watch
+
+    return watch(paths, once)
 
 
 def _tolerate_narrow_terminals() -> None:
@@ -245,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"agentspec: internal error ({type(exc).__name__}: {exc}).\n"
             "This is a bug in agentspec, not in your spec. Please report it at\n"
-            f"{ISSUES_URL} with the command you ran and the spec files;\n"
+            f"{ISSUES} with the command you ran and the spec files;\n"
             "run again with AGENTSPEC_DEBUG=1 to include the Python traceback.",
             file=sys.stderr,
         )

@@ -189,6 +189,17 @@ def _source_line(source: str, line: int) -> str | None:
     return _CONTROL.sub("\ufffd", lines[line - 1].rstrip("\r").replace("\t", " "))
 
 
+def display_width(text: str) -> int:
+    """How many terminal cells ``text`` takes (``wcwidth``; characters it cannot
+    measure count as one, combining marks as none)."""
+    from wcwidth import wcwidth  # only when a diagnostic is shown
+
+    if text.isascii():
+        return len(text)
+    widths = (wcwidth(ch) for ch in text)
+    return sum(1 if width < 0 else width for width in widths)
+
+
 def render(diagnostic: Diagnostic, source: str | None) -> str:
     """The human form: header, the source line, a caret under the span, a hint."""
     d = diagnostic
@@ -201,13 +212,16 @@ def render(diagnostic: Diagnostic, source: str | None) -> str:
         gutter = " " * len(number)
         start = d.span.column - 1
         if d.span.end_line == d.span.line:
-            width = max(1, d.span.end_column - d.span.column)
+            end = start + max(1, d.span.end_column - d.span.column)
         else:
-            width = max(1, len(text.rstrip()) - start)
+            end = max(start + 1, len(text.rstrip()))
+        # columns count characters; the caret line counts terminal cells (a CJK
+        # character or an emoji takes two), so it stays under the span
+        indent, width = display_width(text[:start]), max(1, display_width(text[start:end]))
         lines += [
             f"{gutter} |",
             f"{number} | {text}",
-            f"{gutter} | {' ' * start}{'^' * width}",
+            f"{gutter} | {' ' * indent}{'^' * width}",
         ]
         if hint:
             lines.append(f"{gutter} = hint: {hint}")
@@ -220,7 +234,9 @@ def render_all(diagnostics: Iterable[Diagnostic], sources: dict[str, str]) -> st
     return "\n\n".join(render(d, sources.get(d.path)) for d in diagnostics)
 
 
-def summary_line(diagnostics: list[Diagnostic]) -> str:
+def summary_line(diagnostics: list[Diagnostic], files_checked: int | None = None) -> str:
+    """"2 errors, 1 warning in 1 file": the files counted are those with a problem;
+    with none, "no problems in N files" counts the files checked."""
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     parts = []
@@ -228,7 +244,14 @@ def summary_line(diagnostics: list[Diagnostic]) -> str:
         parts.append(f"{errors} error{'s' if errors != 1 else ''}")
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return ", ".join(parts) if parts else "no problems"
+    if not parts:
+        return "no problems" if files_checked is None else f"no problems in {_files(files_checked)}"
+    counts = ", ".join(parts)
+    return counts if files_checked is None else f"{counts} in {_files(len({d.path for d in diagnostics}))}"
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''}"
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:

@@ -34,6 +34,7 @@ from agentspec.codegen import DEFAULT_HARNESS, GeneratedFile, reserved_stems
 from agentspec.codegen.names import module_names
 from agentspec.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from agentspec.loader import Program, load, read_source
+from agentspec.suppressions import silencer
 from agentspec.syntax.parser import ParseResult, parse
 
 
@@ -60,14 +61,16 @@ class Compiled:
     reused: int = 0  # roots whose entry was reused
 
 
-def compile_units(files: list[str], out: str, harness: str = DEFAULT_HARNESS, fingerprint: str = "") -> Compiled:
+def compile_units(
+    files: list[str], out: str, harness: str = DEFAULT_HARNESS, fingerprint: str = "", root: Path | None = None
+) -> Compiled:
     """Compile ``files`` (discovered roots, sorted) for OUTDIR ``out``; raises ``CodegenError``."""
     record = cache.load_units(out, fingerprint, files) if fingerprint else None
     if record is not None:
-        compiled = _from_record(files, out, harness, record)
+        compiled = _from_record(files, out, harness, record, root)
         if compiled is not None:
             return compiled
-    return _cold(files, harness)
+    return _cold(files, harness, root)
 
 
 def to_record(compiled: Compiled, fingerprint: str, roots: list[str]) -> cache.UnitRecord | None:
@@ -97,20 +100,20 @@ def to_record(compiled: Compiled, fingerprint: str, roots: list[str]) -> cache.U
 # -- a cold compile ---------------------------------------------------------------------
 
 
-def _cold(files: list[str], harness: str) -> Compiled:
+def _cold(files: list[str], harness: str, root: Path | None) -> Compiled:
     """Every root compiled (one at a time, see :func:`_roots_one_by_one`)."""
     if not _outputs_may_clash(files, harness):
-        fresh = _roots_one_by_one(files, files, harness)
+        fresh = _roots_one_by_one(files, files, harness, root)
         if fresh is not None:
             units, outputs, sources = fresh
             diagnostics = _diagnostics([], units)
             if has_errors(diagnostics):
                 return Compiled(sources, diagnostics, None, None)
             return Compiled(sources, diagnostics, outputs, units)
-    return _whole(files, harness)
+    return _whole(files, harness, root)
 
 
-def _whole(files: list[str], harness: str) -> Compiled:
+def _whole(files: list[str], harness: str, root: Path | None) -> Compiled:
     """The whole program in memory at once: what ``agentspec check`` does. Used when
     the loader reports problems (a cycle is reported once for the program) or two
     roots could write one output file (the generator reports that for the program)."""
@@ -119,13 +122,13 @@ def _whole(files: list[str], harness: str) -> Compiled:
     diagnostics = _diagnostics(program.diagnostics, units)
     if has_errors(diagnostics):
         return Compiled(program.sources, diagnostics, None, None)
-    outputs = codegen.generate(program, harness=harness)
+    outputs = codegen.generate(program, harness=harness, root=root)
     _attach_outputs(units, outputs)
     return Compiled(program.sources, diagnostics, outputs, None if program.diagnostics else units)
 
 
 def _roots_one_by_one(
-    roots: list[str], all_roots: list[str], harness: str
+    roots: list[str], all_roots: list[str], harness: str, root: Path | None
 ) -> tuple[dict[str, Unit], list[GeneratedFile] | None, dict[str, str]] | None:
     """(units, outputs, sources) of ``roots``, each loaded, checked and generated on
     its own (module names chosen among ``all_roots``), so that memory holds one
@@ -143,8 +146,8 @@ def _roots_one_by_one(
     units: dict[str, Unit] = {}
     outputs: list[GeneratedFile] | None = []
     sources: dict[str, str] = {}
-    for root in roots:
-        program = load([root], parse_file=parse_once)
+    for spec in roots:
+        program = load([spec], parse_file=parse_once)
         if program.diagnostics:
             return None
         fresh = _units_of(program, set(program.files) - set(units))
@@ -154,7 +157,7 @@ def _roots_one_by_one(
             outputs = None
         if outputs is not None:
             program.roots = list(all_roots)
-            outputs += codegen.generate(program, harness=harness, only={root})
+            outputs += codegen.generate(program, harness=harness, only={spec}, root=root)
         for targets in program.imports.values():
             imported.update(targets)
         for path in [p for p in parsed if p not in imported]:
@@ -166,14 +169,18 @@ def _roots_one_by_one(
 
 
 def _units_of(program: Program, paths: set[str]) -> dict[str, Unit]:
-    """A fresh unit for each of ``paths`` (files of ``program`` that parsed)."""
+    """A fresh unit for each of ``paths`` (files of ``program`` that parsed), less
+    the warnings its suppression comments silence (they depend on its text only)."""
     checked = check_files(program, None, paths)
+    silenced = {path: silencer(program.files[path], program.sources[path]) for path in paths}
     return {
         path: Unit(
             hash=cache.text_hash(program.sources[path]),
             imports=list(program.imports.get(path, [])),
-            checked=checked[path],
-            candidates=reachability_candidates(path, program.files[path]),
+            checked=[d for d in checked[path] if not silenced[path](d)],
+            candidates=[
+                (name, d) for name, d in reachability_candidates(path, program.files[path]) if not silenced[path](d)
+            ],
             uses=file_uses(program.files[path]),
             outputs={},
         )
@@ -204,7 +211,9 @@ def _diagnostics(loader: list[Diagnostic], units: dict[str, Unit]) -> list[Diagn
 # -- a compile from the unit record -------------------------------------------------------
 
 
-def _from_record(files: list[str], out: str, harness: str, record: cache.UnitRecord) -> Compiled | None:
+def _from_record(
+    files: list[str], out: str, harness: str, record: cache.UnitRecord, root: Path | None
+) -> Compiled | None:
     """The compile, redoing only dirty roots; None when the record cannot be trusted."""
     if _outputs_may_clash(files, harness):
         return None
@@ -222,7 +231,7 @@ def _from_record(files: list[str], out: str, harness: str, record: cache.UnitRec
             changed.add(path)
     dirty = [root for root in files if _reaches(root, units, changed)]
 
-    done = _roots_one_by_one(dirty, files, harness)
+    done = _roots_one_by_one(dirty, files, harness, root)
     if done is None:
         return None
     fresh, fresh_outputs, fresh_sources = done

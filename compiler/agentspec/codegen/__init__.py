@@ -19,6 +19,7 @@ are imported when ``generate`` runs, so that a no-op recompile
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from collections.abc import Collection
 from typing import TYPE_CHECKING
@@ -101,11 +102,26 @@ def lower(program: Program, harness: str = DEFAULT_HARNESS, only: Collection[str
 
 
 def generate(
-    program: Program, harness: str = DEFAULT_HARNESS, only: Collection[str] | None = None
+    program: Program,
+    harness: str = DEFAULT_HARNESS,
+    only: Collection[str] | None = None,
+    root: str | os.PathLike | None = None,
 ) -> list[GeneratedFile]:
-    """Every output file for ``program.roots`` (or for those in ``only``), sorted by name. Raises ``CodegenError``."""
+    """Every output file for ``program.roots`` (or for those in ``only``), sorted by name. Raises ``CodegenError``.
+
+    With ``root`` (the project root), every spec path the output records — the
+    header, docstrings, the spec locations of definitions and expectations — is
+    relative to it, so the same tree compiles to the same bytes from any working
+    directory, with relative or absolute paths. (``GeneratedFile.spec_path``
+    stays the path as the program has it.)
+    """
     from agentspec.codegen.render import runtime_source, test_source
 
+    original: dict[str, str] = {}
+    if root is not None:
+        program, original = relocated(program, root)
+        moved = {path: relative for relative, path in original.items()}
+        only = None if only is None else {moved.get(path, path) for path in only}
     sources: list[tuple[str, str, str]] = []  # (file name, source, spec path)
     for unit in lower(program, harness, only):
         if unit.runtime is not None:
@@ -113,8 +129,27 @@ def generate(
         if unit.tests is not None:
             sources.append((f"{unit.tests.module}.py", test_source(unit.tests), unit.spec_path))
     _refuse_shared_outputs(sources)
-    files = [GeneratedFile(name, text, path) for name, text, path in sources]
+    files = [GeneratedFile(name, text, original.get(path, path)) for name, text, path in sources]
     return sorted(files, key=lambda f: f.name)
+
+
+def relocated(program: Program, root: str | os.PathLike) -> tuple[Program, dict[str, str]]:
+    """``program`` with every path relative to ``root`` (paths outside it are kept),
+    and the map from the new paths back to the old."""
+    from agentspec.loader import Program
+    from agentspec.project import relative_to_root
+
+    paths = {*program.roots, *program.sources, *program.files, *program.imports}
+    paths |= {target for targets in program.imports.values() for target in targets}
+    new = {path: relative_to_root(path, root) for path in paths}
+    moved = Program(
+        roots=[new[p] for p in program.roots],
+        files={new[p]: spec.model_copy(update={"path": new[p]}) for p, spec in program.files.items()},
+        sources={new[p]: text for p, text in program.sources.items()},
+        imports={new[p]: [new[t] for t in targets] for p, targets in program.imports.items()},
+        diagnostics=list(program.diagnostics),
+    )
+    return moved, {relative: path for path, relative in new.items()}
 
 
 def _refuse_shared_outputs(sources: list[tuple[str, str, str]]) -> None:

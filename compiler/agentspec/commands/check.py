@@ -5,30 +5,53 @@ from __future__ import annotations
 import sys
 
 from agentspec.commands.common import EXIT_FAILED, EXIT_OK, UsageError, discover, usage
-from agentspec.commands.reporting import make_report, print_report
+
+#: What a spec read from stdin is called when ``--stdin-filename`` does not name it.
+STDIN_NAME = "<stdin>"
 
 
-def load_and_check(files: list[str]):
-    """Parse ``files`` and everything they import, check them; (program, sorted diagnostics)."""
+def load_and_check(files: list[str], overrides: dict[str, str] | None = None):
+    """Parse ``files`` and everything they import, check them; (program, sorted
+    diagnostics), less the warnings that suppression comments silence."""
     from agentspec.checker import check
     from agentspec.diagnostics import sort_diagnostics
     from agentspec.loader import load
+    from agentspec.suppressions import without_suppressed
 
-    program = load(files)
-    return program, sort_diagnostics(list(program.diagnostics) + list(check(program)))
+    program = load(files, overrides)
+    diagnostics = list(program.diagnostics) + list(check(program))
+    return program, sort_diagnostics(without_suppressed(diagnostics, program))
 
 
-def check_command(paths: list[str], output_format: str = "text", pythonpath: list[str] = ()) -> int:
+def check_command(
+    paths: list[str],
+    output_format: str = "text",
+    pythonpath: list[str] = (),
+    strict: bool = False,
+    stdin_filename: str | None = None,
+) -> int:
     """Report every problem in the specs, including import paths that do not
-    resolve on the project's Python path (read, never imported); exit 1 if any is an error."""
+    resolve on the project's Python path (read, never imported); exit 1 if any
+    is an error (or, with ``strict``, a warning). ``paths == ["-"]`` checks the
+    spec on stdin."""
     from agentspec.checker.user_code import check_user_code
-    from agentspec.diagnostics import has_errors, sort_diagnostics
+    from agentspec.commands.reporting import make_report, print_report
+    from agentspec.diagnostics import sort_diagnostics
+    from agentspec.project import project_root
+    from agentspec.suppressions import without_suppressed
 
-    try:
-        files = discover(paths)
-    except UsageError as exc:
-        return usage(str(exc))
-    program, diagnostics = load_and_check(files)
-    diagnostics = sort_diagnostics(diagnostics + check_user_code(program, list(pythonpath)))
-    print_report(make_report(program, diagnostics), output_format, sys.stdout)
-    return EXIT_FAILED if has_errors(diagnostics) else EXIT_OK
+    overrides = None
+    if paths == ["-"]:
+        files = [stdin_filename or STDIN_NAME]
+        overrides = {files[0]: sys.stdin.read()}
+    else:
+        try:
+            files = discover(paths)
+        except UsageError as exc:
+            return usage(str(exc))
+    program, diagnostics = load_and_check(files, overrides)
+    extra = without_suppressed(check_user_code(program, list(pythonpath)), program)
+    diagnostics = sort_diagnostics(diagnostics + extra)
+    report = make_report(program, diagnostics)
+    print_report(report, output_format, sys.stdout, project_root(files[0]))
+    return EXIT_FAILED if report.fails(strict) else EXIT_OK

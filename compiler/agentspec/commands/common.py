@@ -14,6 +14,10 @@ import sys
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
+#: The diagnostics formats of check and compile (``commands.reporting``), here so
+#: that parsing arguments loads no reporting code.
+FORMATS = ("text", "json", "sarif", "github")
+
 
 class UsageError(Exception):
     """The command line cannot be carried out as given (exit 2)."""

@@ -19,14 +19,18 @@ def fmt_command(paths: list[str], check_only: bool = False, show_diff: bool = Fa
     left untouched and their diagnostics printed.
 
     Exit code: 0 ok; 1 a file has syntax errors (or cannot be read), or with
-    ``check_only`` a file would change; 2 a path does not exist; 3 a formatter bug.
+    ``check_only`` a file would change; 2 a path does not exist or names no spec
+    file (as for check and compile); 3 a formatter bug. ``paths == ["-"]``
+    formats stdin onto stdout.
     """
     from agentspec.diagnostics import has_errors, render_all, sort_diagnostics
     from agentspec.formatter import FormatterBug, format_source
     from agentspec.loader import read_source
 
+    if paths == ["-"]:
+        return _fmt_stdin(check_only, show_diff)
     try:
-        files = discover(paths, allow_none=True)
+        files = discover(paths)
     except UsageError as exc:
         return usage(str(exc), "agentspec fmt")
     failed = internal = False
@@ -69,6 +73,36 @@ def fmt_command(paths: list[str], check_only: bool = False, show_diff: bool = Fa
         return EXIT_INTERNAL
     if failed or (check_only and changed):
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def _fmt_stdin(check_only: bool, show_diff: bool) -> int:
+    """``agentspec fmt -``: the spec on stdin, formatted, on stdout (as an editor's
+    format-on-save wants); with ``--check`` nothing is printed but whether it
+    would change, with ``--diff`` the diff. A spec with syntax errors prints
+    nothing on stdout and its diagnostics on stderr."""
+    from agentspec.diagnostics import render_all, sort_diagnostics
+    from agentspec.formatter import FormatterBug, format_source
+
+    name = "<stdin>"
+    text = sys.stdin.read()
+    try:
+        result = format_source(text, name)
+    except FormatterBug as bug:
+        print(f"agentspec fmt: internal error: {bug}", file=sys.stderr)
+        return EXIT_INTERNAL
+    if result.text is None:
+        print(render_all(sort_diagnostics(result.diagnostics), {name: text}), file=sys.stderr)
+        print(f"{name}: not formatted (syntax errors)", file=sys.stderr)
+        return EXIT_FAILED
+    if show_diff:
+        sys.stdout.write(_diff(name, text, result.text))
+    elif check_only:
+        if result.text != text:
+            print(f"would reformat {name}", file=sys.stderr)
+            return EXIT_FAILED
+    else:
+        sys.stdout.write(result.text)
     return EXIT_OK
 
 

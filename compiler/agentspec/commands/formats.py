@@ -1,0 +1,136 @@
+"""Diagnostics for machines: SARIF 2.1.0 (code scanning) and GitHub workflow commands.
+
+Both are built from the diagnostics' JSON items (``diagnostics.to_json``),
+which is also what a replayed compile has (``agentspec.cache``), so a no-op
+recompile reports in every format exactly what the full compile did.
+
+SARIF: one run of the ``agentspec`` tool, a rule per diagnostic code that
+occurs (its title, and a link to its entry in docs/diagnostics.md), a result
+per diagnostic with its region in Unicode code points (agentspec's columns),
+artifact URIs relative to the project root (``%SRCROOT%``, which code
+scanning resolves to the repository's root; no absolute path, so the log is
+the same on every machine). GitHub: one ``::error``/``::warning`` line per
+diagnostic, which an Actions run shows as an annotation on the line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from agentspec import __version__
+from agentspec.project import DOCS, HOME, relative_to_root
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _titles() -> dict[str, str]:
+    from agentspec.checker.codes import CODES
+
+    return CODES
+
+
+def help_uri(code: str, title: str) -> str:
+    """The code's entry in docs/diagnostics.md (GitHub's anchor for the heading "CODE title")."""
+    anchor = re.sub(r"[^\w\- ]", "", f"{code} {title}".lower()).replace(" ", "-")
+    return f"{DOCS}/diagnostics.md#{anchor}"
+
+
+def to_sarif(items: list[dict], root: Path) -> str:
+    titles = _titles()
+    codes = sorted({item["code"] for item in items})
+    rules = [
+        {
+            "id": code,
+            "name": titles.get(code, code).replace("`", ""),
+            "shortDescription": {"text": titles.get(code, code)},
+            "helpUri": help_uri(code, titles.get(code, "")),
+            "defaultConfiguration": {"level": "warning" if code.startswith("W") else "error"},
+        }
+        for code in codes
+    ]
+    results = []
+    for item in items:
+        text = item["message"] + (f"\nhint: {item['hint']}" if item.get("hint") else "")
+        results.append(
+            {
+                "ruleId": item["code"],
+                "ruleIndex": codes.index(item["code"]),
+                "level": item["severity"],
+                "message": {"text": text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": _uri(item["path"], root),
+                                "uriBaseId": "%SRCROOT%",
+                            },
+                            "region": {
+                                "startLine": item["line"],
+                                "startColumn": item["column"],
+                                "endLine": item["end_line"],
+                                "endColumn": max(item["end_column"], item["column"] + 1)
+                                if item["end_line"] == item["line"]
+                                else item["end_column"],
+                            },
+                        }
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "agentspec",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": HOME,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+def _uri(path: str, root: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(relative_to_root(path, root))
+
+
+def to_github(items: list[dict]) -> str:
+    """GitHub Actions workflow commands, one annotation per diagnostic."""
+    lines = []
+    for item in items:
+        message = item["message"] + (f"\nhint: {item['hint']}" if item.get("hint") else "")
+        properties = ",".join(
+            [
+                f"file={_property(item['path'])}",
+                f"line={item['line']}",
+                f"col={item['column']}",
+                f"endLine={item['end_line']}",
+                f"endColumn={item['end_column']}",
+                f"title={_property(item['code'])}",
+            ]
+        )
+        lines.append(f"::{item['severity']} {properties}::{_data(message)}")
+    return "\n".join(lines)
+
+
+def _data(text: str) -> str:
+    """A workflow command's message: %, CR and LF escaped (the runner's own encoding)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A workflow command's property value: also ``:`` and ``,`` escaped."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
