@@ -73,8 +73,11 @@ def _check_and_lower(path: str, program) -> SpecUnit:
     from agentspec.codegen import CodegenError, lower
     from agentspec.commands.reporting import make_report
     from agentspec.diagnostics import has_errors, sort_diagnostics
+    from agentspec.suppressions import without_suppressed
 
-    diagnostics = sort_diagnostics(list(program.diagnostics) + list(check(program)) + check_user_code(program))
+    diagnostics = sort_diagnostics(
+        without_suppressed(list(program.diagnostics) + list(check(program)) + check_user_code(program), program)
+    )
     report = make_report(program, diagnostics)
     shown = f"{report.text}\n\n{report.summary}" if report.text else None
     if has_errors(diagnostics):

@@ -65,7 +65,7 @@ def formatted(report: Report, output_format: str, root: Path) -> str:
     raise ValueError(output_format)
 
 
-def print_report(report: Report, output_format: str, stream: TextIO, root: Path) -> None:
+def print_report(report: Report, output_format: str, stream: TextIO, root: Path | None = None) -> None:
     """Text diagnostics and the summary on ``stream``; a machine format on stdout
     (nothing for GitHub when there is nothing to annotate), the summary on stderr."""
     from agentspec.console import print_diagnostics
@@ -73,7 +73,7 @@ def print_report(report: Report, output_format: str, stream: TextIO, root: Path)
     if output_format == "text":
         print_diagnostics((report.text + "\n\n" if report.text else "") + report.summary, stream)
         return
-    document = formatted(report, output_format, root)
+    document = formatted(report, output_format, root or Path.cwd())
     if document:
         print(document, file=sys.stdout)
     print(report.summary, file=sys.stderr)
