@@ -121,3 +121,16 @@ def test_fmt_stdin_with_syntax_errors_prints_only_diagnostics(monkeypatch, capsy
 def test_stdin_must_be_the_only_path(capsys) -> None:
     assert main(["check", "-", "specs"]) == 2
     assert "- (stdin) must be the only PATH" in capsys.readouterr().err
+
+
+def test_compile_honours_the_comments_cold_and_from_its_record(at, capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("AGENTSPEC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("AGENTSPEC_NO_CACHE", raising=False)
+    text = "# agentspec: ignore-file[W101]\n" + NOISY.replace('scenario "nothing yet" { }', 'scenario "nothing yet" { }  # agentspec: ignore[W102]')
+    spec = at(text)
+    for _ in range(2):  # a full compile, then one answered from the unit record
+        assert main(["compile", spec, "-o", "out", "--format", "json", "--strict"]) == 0
+        assert json.loads(capsys.readouterr().out)["diagnostics"] == []
+    write_spec(tmp_path, "s.agentspec", text.replace("# agentspec: ignore-file[W101]\n", "# nothing\n"))
+    assert main(["compile", spec, "-o", "out", "--format", "json"]) == 0  # an edit: compiled again
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]] == ["W101", "W101"]

@@ -100,7 +100,7 @@ def to_record(compiled: Compiled, fingerprint: str, roots: list[str]) -> cache.U
 # -- a cold compile ---------------------------------------------------------------------
 
 
-def _cold(files: list[str], harness: str, root: Path | None) -> Compiled:
+def _cold(files: list[str], harness: str, root: Path | None = None) -> Compiled:
     """Every root compiled (one at a time, see :func:`_roots_one_by_one`)."""
     if not _outputs_may_clash(files, harness):
         fresh = _roots_one_by_one(files, files, harness, root)
@@ -113,7 +113,7 @@ def _cold(files: list[str], harness: str, root: Path | None) -> Compiled:
     return _whole(files, harness, root)
 
 
-def _whole(files: list[str], harness: str, root: Path | None) -> Compiled:
+def _whole(files: list[str], harness: str, root: Path | None = None) -> Compiled:
     """The whole program in memory at once: what ``agentspec check`` does. Used when
     the loader reports problems (a cycle is reported once for the program) or two
     roots could write one output file (the generator reports that for the program)."""
@@ -128,7 +128,7 @@ def _whole(files: list[str], harness: str, root: Path | None) -> Compiled:
 
 
 def _roots_one_by_one(
-    roots: list[str], all_roots: list[str], harness: str, root: Path | None
+    roots: list[str], all_roots: list[str], harness: str, root: Path | None = None
 ) -> tuple[dict[str, Unit], list[GeneratedFile] | None, dict[str, str]] | None:
     """(units, outputs, sources) of ``roots``, each loaded, checked and generated on
     its own (module names chosen among ``all_roots``), so that memory holds one
@@ -212,7 +212,7 @@ def _diagnostics(loader: list[Diagnostic], units: dict[str, Unit]) -> list[Diagn
 
 
 def _from_record(
-    files: list[str], out: str, harness: str, record: cache.UnitRecord, root: Path | None
+    files: list[str], out: str, harness: str, record: cache.UnitRecord, root: Path | None = None
 ) -> Compiled | None:
     """The compile, redoing only dirty roots; None when the record cannot be trusted."""
     if _outputs_may_clash(files, harness):
