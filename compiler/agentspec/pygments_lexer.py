@@ -31,6 +31,21 @@ from pygments.token import (
 
 __all__ = ["AgentspecLexer"]
 
+#: A string escape the language accepts (``agentspec.syntax.strings.decode``), as one
+#: token: \" \\ \/ \n \t \r \0 \b \f; \uXXXX that is not half of a surrogate pair;
+#: a surrogate pair \uD83D\uDE00; \u{X...} (1-6 hex digits) up to 10FFFF, surrogates
+#: excluded. The TextMate grammar has the same two patterns; both are checked
+#: against ``decode`` by tests/test_highlight_escapes.py.
+VALID_ESCAPE = (
+    r'\\(?:["\\/ntr0bf]'
+    r"|u[dD][89abAB][0-9A-Fa-f]{2}\\u[dD][c-fC-F][0-9A-Fa-f]{2}"
+    r"|u(?![dD][89a-fA-F])[0-9A-Fa-f]{4}"
+    r"|u\{(?=[0-9A-Fa-f]{1,6}\})0*(?:10[0-9A-Fa-f]{4}|[1-9A-Fa-f][0-9A-Fa-f]{4}"
+    r"|(?![dD][89a-fA-F][0-9A-Fa-f]{2}\})[1-9A-Fa-f][0-9A-Fa-f]{0,3})?\})"
+)
+#: Any other escape, as ``decode`` delimits it (so \u{110000} is one invalid token).
+INVALID_ESCAPE = r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|.)"
+
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _WS = r"(\s+)"
 
@@ -156,13 +171,15 @@ class AgentspecLexer(RegexLexer):
         ],
         "string": [
             (r'"', String.Double, "#pop"),
-            (r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|.)", String.Escape),
+            (VALID_ESCAPE, String.Escape),
+            (INVALID_ESCAPE, Error),
             (r'[^"\\\n]+', String.Double),
             (r"\n", Error, "#pop"),  # unterminated string: flag it, resume on the next line
         ],
         "triple-string": [
             (r'"""', String.Double, "#pop"),
-            (r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|.)", String.Escape),
+            (VALID_ESCAPE, String.Escape),
+            (INVALID_ESCAPE, Error),
             (r'[^"\\]+', String.Double),
             (r'"', String.Double),
         ],
