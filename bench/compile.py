@@ -182,17 +182,26 @@ def quietly(action):
     return run
 
 
+#: Runs a command and reports its CPU time and peak RSS. The command is started
+#: from this small process, not from the benchmark: on Linux a child's ru_maxrss
+#: starts at the RSS of the process it was forked from.
+PROBE = """\
+import resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+wall = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
+
+
 def child(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """(wall s, CPU s, peak RSS MB) of one process running ``command``."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    error = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {error}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: ru_maxrss is in KiB
+    done = subprocess.run([sys.executable, "-c", PROBE, *command], env=env, capture_output=True, text=True)
+    code, wall, cpu, rss = done.stdout.split()
+    if done.returncode != 0 or code != "0":
+        raise SystemExit(f"{' '.join(command)} failed ({code}): {done.stderr}")
+    return float(wall), float(cpu), int(rss) / 1024  # Linux: ru_maxrss is in KiB
 
 
 def edit(specs: Path, mark: str) -> None:
