@@ -109,6 +109,10 @@ def test_labels_are_escaped_for_mermaid_and_dot(tmp_path: Path, monkeypatch, cap
     assert 'agent_desk["desk<br/>coordinator<br/>m #quot;quoted#quot; #lt;1#gt;"]' in mermaid
     _, dot, _ = graph(capsys, "a.agentspec", "--format", "dot")
     assert 'label="desk\\ncoordinator\\nm \\"quoted\\" <1>"' in dot
+    # the title is YAML front matter: quoted, so a path with `: ` or `#` stays one string
+    write_spec(tmp_path, "team: #1/a.agentspec", SPEC)
+    _, mermaid, _ = graph(capsys, "team: #1/a.agentspec")
+    assert mermaid.startswith('---\ntitle: "team: #1/a.agentspec"\n---\nflowchart LR\n')
 
 
 # ---- DOT and SVG ----------------------------------------------------------------------------------

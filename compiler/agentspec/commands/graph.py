@@ -9,6 +9,7 @@ Output goes to stdout, or atomically to ``--out``.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -49,7 +50,8 @@ def _mermaid_text(text: str) -> str:
 def mermaid(graph) -> str:
     from agentspec.topology import GROUPS
 
-    lines = ["---", f"title: {_mermaid_text(graph.title)}", "---", "flowchart LR"]
+    # the title is YAML front matter: a JSON string is a YAML string, whatever the path holds
+    lines = ["---", f"title: {json.dumps(graph.title, ensure_ascii=False)}", "---", "flowchart LR"]
     for group, title in GROUPS:
         members = graph.in_group(group)
         if not members:
