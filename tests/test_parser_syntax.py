@@ -98,7 +98,9 @@ def test_scenario_with_every_setting():
     assert second.steps[0].tool.name == "storePlan"
     assert second.steps[0].args[2].value == {"rationale": "x"}
     assert isinstance(third, nodes.ToolStep) and third.args[0].value == "SFO"
-    decisions = [(a.target.kind, a.target.plan_id, a.decision.outcome, a.decision.feedback, a.decision.partial) for a in scenario.approvals]
+    decisions = [
+        (a.target.kind, a.target.plan_id, d.outcome, d.feedback, d.partial) for a in scenario.approvals for d in a.decisions
+    ]
     assert decisions == [
         ("tool", None, "approve", "ok", None),
         ("plan", "p1", "revise", "fewer", {"quantity": 2}),
