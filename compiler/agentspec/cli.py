@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Run a scenario against a model (the live interpreter AGENTSPEC_INTERPRETER selects), or read "
             "a saved run with --from, and write what the agents did into the scenario's run block, so the "
-            "scenario replays it deterministically. See docs/live.md."
+            f"scenario replays it deterministically. See {DOCS}/live.md."
         ),
     )
     record.add_argument("spec", metavar="SPEC", help="the spec file to write into")
@@ -150,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Read the eval artifacts scored scenarios wrote (RESULTS_DIR, and each subdirectory as an earlier "
             "saved result set) and render the latest set: per case and run the aggregate and component scores, "
-            "pass@k, tokens, cost and latency, and each case's score trend across the sets. See docs/evals.md."
+            "pass@k, tokens, cost and latency, and each case's score trend across the sets. "
+            f"See {DOCS}/evals.md."
         ),
     )
     report.add_argument("results", metavar="RESULTS_DIR", help="the results directory (AGENTSPEC_RESULTS_DIR)")
