@@ -10,6 +10,8 @@ builds the scenario's runtime with them and runs it as agentgate says.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -270,3 +272,59 @@ scenario "s" {
     source = (tmp_path / "out" / "test_s.py").read_text(encoding="utf-8")
     assert 'services={"ledger": make_ledger(), "mailer": make_quiet_mailer()}' in source
     assert "from app.services import make_ledger, make_quiet_mailer" in source
+
+
+# ---- the same through the pytest plugin (the spec run directly, nothing compiled) -------------------
+
+PER_KEY_APP = """
+import atexit
+import json
+from collections import Counter
+
+CALLS = Counter()
+atexit.register(lambda: open("calls.json", "w").write(json.dumps(CALLS)))
+
+
+async def count(args, ctx):
+    CALLS[str(args["n"])] += 1
+    return {"answer": "bad" if CALLS[str(args["n"])] == 1 else "good"}
+"""
+
+PLUGIN_SPEC = PREAMBLE + """
+tool count(n: int) { handler "per_key_app:count" }
+specialist counter { model "claude-haiku-4-5"  tools [count] }
+
+scenario "two of three are enough" {
+  agent counter
+  runs 3
+  min_pass_rate 0.6
+  run { count(n: 1) }
+  expect { output contains "good" }
+}
+
+scenario "two of three are not enough" {
+  agent counter
+  runs 3
+  min_pass_rate 0.9
+  run { count(n: 2) }
+  expect { output contains "good" }
+}
+
+suite { runs 1  min_pass_rate 1.0 }
+"""
+
+
+def test_the_pytest_plugin_runs_a_scenario_as_often_as_it_says(tmp_path: Path) -> None:
+    (tmp_path / "per_key_app.py").write_text(PER_KEY_APP, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.agentspec]\npythonpath = ["."]\n\n[tool.pytest.ini_options]\npythonpath = ["."]\n', encoding="utf-8"
+    )
+    write_spec(tmp_path, "counted.agentspec", PLUGIN_SPEC)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "counted.agentspec"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert "counted.agentspec::two of three are enough PASSED" in done.stdout, done.stdout[-3000:]
+    assert "counted.agentspec::two of three are not enough FAILED" in done.stdout
+    assert "Passed 2/3 runs (67%) — min_pass_rate: 90%" in done.stdout
+    assert json.loads((tmp_path / "calls.json").read_text()) == {"1": 3, "2": 3}
