@@ -64,6 +64,22 @@ def types(events: list[dict[str, Any]]) -> list[str]:
     return [event["type"] for event in events]
 
 
+#: the events a successful stream ends with after its entry agent's ``tool-agent`` result
+SUMMARIES = ["data-cost-summary", "data-latency-summary"]
+
+
+def finish_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The stream's one ``finish`` event (the summaries may follow it)."""
+    (finish,) = [event for event in events if event["type"] == "finish"]
+    return finish
+
+
+def summary_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The data of the stream's one ``data-latency-summary``."""
+    (summary,) = [event for event in events if event["type"] == "data-latency-summary"]
+    return summary["data"]
+
+
 def results(events: list[dict[str, Any]], tool: str | None = None) -> list[Any]:
     return [
         event["result"]

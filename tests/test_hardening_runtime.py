@@ -20,7 +20,7 @@ from agentspec_runtime import (
     define_tenant,
     define_tool,
 )
-from runtime_support import collect, results, run
+from runtime_support import SUMMARIES, collect, results, run
 
 
 def _runtime(*tools) -> Any:
@@ -62,7 +62,7 @@ def test_a_whole_prompt_nested_5000_deep_is_invalid_script() -> None:
 def test_a_script_nested_just_within_the_limit_runs() -> None:
     value = "[" * 97 + "1" + "]" * 97  # + args object + the call object = 99 levels
     events = run(collect(_runtime(echo).run_specialist("worker", '{"tool": "echo", "args": {"x": %s}}' % value)))
-    assert events[-1]["type"] == "finish"
+    assert [e["type"] for e in events[-3:]] == ["finish", *SUMMARIES]
     assert results(events, "echo") == [{"x": json.loads(value)}]
 
 
@@ -88,7 +88,7 @@ def test_a_result_json_cannot_hold_is_an_error_tool_result(make, message) -> Non
         return make()
 
     events = run(collect(_runtime(odd).run_specialist("worker", '{"tool": "odd"}')))
-    assert events[-1]["type"] == "finish", events[-1]
+    assert [e["type"] for e in events[-3:]] == ["finish", *SUMMARIES], events[-3:]
     (result,) = results(events, "odd")
     assert message in result["error"]
     assert result["error"].startswith("tool 'odd' returned a value that is not JSON-serialisable")
@@ -133,7 +133,7 @@ def test_a_handler_raising_a_base_exception_is_a_tool_error(exception) -> None:
 
     runtime = _runtime(boom, after)
     events = run(collect(runtime.run_specialist("worker", '{"script": [{"tool": "boom"}, {"tool": "after"}]}')))
-    assert events[-1]["type"] == "finish"
+    assert [e["type"] for e in events[-3:]] == ["finish", *SUMMARIES]
     (result,) = results(events, "boom")
     assert result == {"error": f"tool 'boom' raised {type(exception).__name__}: {exception}".rstrip(": ")}
     assert results(events, "after") == [{"ran": True}]  # the script went on
@@ -172,7 +172,7 @@ def test_a_handler_that_never_returns_times_out_as_a_tool_error_and_the_script_g
     events = run(collect(runtime.run_specialist("worker", '{"script": [{"tool": "stuck"}, {"tool": "echo", "args": {"x": 1}}]}')))
     assert results(events, "stuck") == [{"error": "tool 'stuck' timed out after 0.05 s"}]
     assert results(events, "echo") == [{"x": 1}]
-    assert events[-1]["type"] == "finish"
+    assert [e["type"] for e in events[-3:]] == ["finish", *SUMMARIES]
 
 
 def test_a_handler_that_ignores_cancellation_still_times_out() -> None:
@@ -296,7 +296,7 @@ def test_stuck_handlers_time_out_while_100_other_streams_finish() -> None:
     assert [results(events, "work") + results(events, "sync_work") for events in others] == [
         [{"n": i * 2}, {"n": i + 1}] for i in range(100)
     ]
-    assert all(events[-1]["type"] == "finish" for events in [blocked, never_returned, *others])
+    assert all([e["type"] for e in events[-3:]] == ["finish", *SUMMARIES] for events in [blocked, never_returned, *others])
 
 
 def test_cancelling_the_consumer_while_a_synchronous_handler_blocks_still_cancels() -> None:

@@ -28,7 +28,7 @@ def test_rate_limits_are_retried_until_the_call_succeeds(wire: str) -> None:
     replies = Replies(Fault(status=429, message="slow down"), Fault(status=529 if wire == "anthropic" else 503), Turn(text="fine"))
     with FakeProvider(wire, replies) as fake:
         events = drain(live_runtime(wire, fake, retries=2), "hi", agent="clerk")
-    assert events[-1]["type"] == "finish"
+    assert [e["type"] for e in events[-3:]] == ["finish", "data-cost-summary", "data-latency-summary"]
     assert fake.statuses[:2] in ([429, 529], [429, 503]) and fake.statuses[2] == 200
 
 
@@ -87,7 +87,7 @@ def test_a_stream_cut_before_any_text_is_retried(wire: str) -> None:
     replies = Replies(Fault(cut_after=1, then=Turn(text="first try")), Turn(text="second try"))
     with FakeProvider(wire, replies) as fake:
         events = drain(live_runtime(wire, fake, retries=2), "hi", agent="clerk")
-    assert events[-1]["type"] == "finish"
+    assert [e["type"] for e in events[-3:]] == ["finish", "data-cost-summary", "data-latency-summary"]
     assert "".join(e["text"] for e in of_type(events, "text")) == "second try"
     assert len(fake.requests) == 2
 
@@ -138,5 +138,5 @@ def test_a_routed_agents_failure_is_its_callers_tool_error_and_the_stream_goes_o
     result = of_type(events, "tool-invocation")[-1]["result"]
     assert result["code"] == "provider_error"
     assert "HTTP 500" in result["error"] and "clerk model down" in result["error"]
-    assert events[-1]["type"] == "finish"
+    assert [e["type"] for e in events[-3:]] == ["finish", "data-cost-summary", "data-latency-summary"]
     assert KEY not in repr(events)

@@ -49,7 +49,7 @@ def test_the_key_is_in_no_event_trace_report_repr_or_log(wire: str, caplog: pyte
         result = run_scenario(scenario, adapter)
         assert sent_key(fake)
 
-    assert good[-1]["type"] == "finish"
+    assert [e["type"] for e in good[-3:]] == ["finish", "data-cost-summary", "data-latency-summary"]
     assert bad[-1]["error"]["message"].endswith("authentication_error: invalid x-api-key *** (after 1 attempt)")
     assert not result.passed
     trace = events_to_trace(good + bad, input="first")

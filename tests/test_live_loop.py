@@ -33,12 +33,15 @@ def test_a_tool_loop_streams_text_dispatches_calls_and_reports_real_usage(wire: 
         events = drain(live_runtime(wire, fake, stream=stream), "How many A-1?", agent="clerk")
 
     assert [e["type"] for e in events if e["type"] not in ("text",)] == [
+        "tool-agent",
         "step-start",
         "tool-invocation",
         "tool-invocation",
         "step-start",
-        "data-latency-summary",
+        "tool-agent",
         "finish",
+        "data-cost-summary",
+        "data-latency-summary",
     ]
     calls = of_type(events, "tool-invocation")
     assert calls[0]["state"] == "call" and calls[0]["args"] == {"sku": "A-1"}
@@ -48,8 +51,13 @@ def test_a_tool_loop_streams_text_dispatches_calls_and_reports_real_usage(wire: 
     if stream:  # streamed: several text events per message
         assert len(of_type(events, "text")) > 2
     # usage is what the provider counted, summed over the two model calls
-    assert events[-1]["usage"] == {"promptTokens": 280, "completionTokens": 42, "totalTokens": 322}
-    turns = events[-2]["data"]["turns"]
+    finish = events[-3]
+    assert finish["usage"] == {
+        "promptTokens": 280, "completionTokens": 42, "cacheReadInputTokens": 0, "cacheCreationInputTokens": 0, "totalTokens": 322
+    }
+    (cost,) = events[-2]["data"]["agents"]  # per agent, as the provider counted
+    assert (cost["agentName"], cost["usage"]) == ("clerk", finish["usage"])
+    turns = events[-1]["data"]["turns"]
     assert [t["usage"]["promptTokens"] for t in turns] == [120, 160]
     assert [t["model"] for t in turns] == [first_model := {"anthropic": "claude-haiku-4-5", "openai": "gpt-4.1-mini"}[wire]] * 2
     trace = events_to_trace(events, input="How many A-1?")
@@ -80,7 +88,7 @@ def test_the_models_mistakes_go_back_to_it_as_tool_errors(wire: str) -> None:
     results = [e["result"] for e in of_type(events, "tool-invocation") if e["state"] == "result"]
     assert "has no tool 'delete_everything'" in results[0]["error"]
     assert "$.sku" in results[1]["error"]
-    assert events[-1]["type"] == "finish"
+    assert [e["type"] for e in events[-3:]] == ["finish", "data-cost-summary", "data-latency-summary"]
     sent = fake.requests[1].request.tool_results
     assert [r["is_error"] for r in sent] == [True, True]
     assert "delete_everything" in sent[0]["content"]
@@ -95,7 +103,7 @@ def test_arguments_that_are_not_a_json_object_fail_the_schema_check_and_the_mode
     assert call["args"] == {"unparsed_arguments": '{"sku": "A'}
     assert "unparsed_arguments" in result["result"]["error"]
     assert fake.requests[1].request.tool_results[0]["is_error"] is True
-    assert events[-1]["type"] == "finish"
+    assert [e["type"] for e in events[-3:]] == ["finish", "data-cost-summary", "data-latency-summary"]
 
 
 @pytest.mark.parametrize("wire", WIRES)
@@ -113,7 +121,7 @@ def test_a_routed_agent_runs_its_own_loop_on_the_prompt_the_model_wrote(wire: st
         events = drain(live_runtime(wire, fake), "How is B-2 doing?")
 
     kinds = [(e["type"], e.get("agentName") or e.get("toolName") or "") for e in events if e["type"] in ("tool-agent", "tool-invocation")]
-    assert kinds == [
+    assert kinds[1:-1] == [
         ("tool-invocation", "call_agent"),
         ("tool-agent", "clerk"),
         ("tool-invocation", "lookup"),
@@ -121,6 +129,7 @@ def test_a_routed_agent_runs_its_own_loop_on_the_prompt_the_model_wrote(wire: st
         ("tool-agent", "clerk"),
         ("tool-invocation", "call_agent"),
     ]
+    assert kinds[0] == kinds[-1] and kinds[0][0] == "tool-agent"  # the entry agent's own pair
     assert of_type(events, "tool-invocation")[-1]["result"] == {"agent": "clerk", "text": "3 left"}
     assert text_of(events).endswith("The clerk says: 3 left")
     # the clerk's conversation starts with the prompt the coordinator's model wrote
@@ -167,8 +176,10 @@ def test_plans_are_stored_and_executed_through_the_built_ins(wire: str) -> None:
     with FakeProvider(wire, responder) as fake:
         events = drain(live_runtime(wire, fake), "Restock A-1")
     statuses = [e["data"]["to"] for e in of_type(events, "plan-status-change")]
-    assert statuses == ["draft", "pending_approval", "approved", "executed"]
-    assert events[-1]["type"] == "finish"
+    assert statuses == ["pending_approval", "approved"]
+    executed = [e["result"] for e in of_type(events, "tool-invocation") if e["toolName"] == "executePlan" and e["state"] == "result"]
+    assert [result["status"] for result in executed] == ["executed"]  # dispatching is no status event
+    assert [e["type"] for e in events[-3:]] == ["finish", "data-cost-summary", "data-latency-summary"]
 
 
 @pytest.mark.parametrize("wire", WIRES)
@@ -221,8 +232,8 @@ def test_a_reported_latency_is_the_turns_duration_and_the_live_loop_reports_one(
             yield EndTurn()
 
     events = drain(create_runtime(shop(), interpreter=Measured()), "x", agent="clerk")
-    assert events[-2]["data"]["turns"] == [
-        {"agent": "clerk", "model": "m-1", "durationMs": 12.5, "usage": events[-1]["usage"]}
+    assert events[-1]["data"]["turns"] == [
+        {"agent": "clerk", "model": "m-1", "durationMs": 12.5, "usage": events[-3]["usage"]}
     ]
 
     async def parts(interpreter, request):

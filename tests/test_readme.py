@@ -33,7 +33,8 @@ def test_readme_runtime_tour_runs_and_streams_the_documented_events():
     done = subprocess.run([sys.executable, "-c", tour], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     events = done.stdout.split()
-    assert events[0] == "step-start" and events[-1] == "finish"
+    assert events[:2] == ["tool-agent", "step-start"]
+    assert events[events.index("finish") :] == ["finish", "data-cost-summary", "data-latency-summary"]
     assert events.index("approval-required") < events.index("approval-decision")
 
 

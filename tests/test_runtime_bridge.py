@@ -20,7 +20,8 @@ from agentspec_runtime.testing import (
     tool_call,
 )
 from agentspec_runtime.interpreters import ModelUsage
-from runtime_support import Recorder, collect, inventory_runtime, inventory_spec, run, store_plan_call
+from agentspec_runtime.testing.approval_script import UNANSWERED_FEEDBACK
+from runtime_support import Recorder, collect, finish_of, inventory_runtime, inventory_spec, run, store_plan_call
 
 PLAN_FLOW = script(
     agent_call("clerk", script(tool_call("lookup", {"sku": "SKU-1"}))),
@@ -57,8 +58,8 @@ def test_a_plan_flow_maps_to_llm_tool_state_and_handoff_steps_in_order() -> None
         ("tool_call", "call_agent"),
         ("llm_call", "llm:ops"),
         ("llm_call", "llm:executor"),
+        ("human_handoff", "approval_request"),  # published order: the request, then draft → pending_approval
         ("state_change", "plan:p1"),
-        ("human_handoff", "approval_request"),
         ("human_handoff", "approval_decision"),
         ("state_change", "plan:p1"),
         ("state_change", "plan:p1"),
@@ -68,12 +69,14 @@ def test_a_plan_flow_maps_to_llm_tool_state_and_handoff_steps_in_order() -> None
     ]
     assert trace.tool_names == ["lookup", "call_agent", "storePlan", "call_agent", "executePlan", "call_agent"]
     assert trace.get_state("plan:p1") == "executed"
+    plan_states = [s.output for s in trace.steps if s.name == "plan:p1"]
+    assert plan_states == ["draft", "pending_approval", "approved", "executed"]
     assert trace.get_state("dispatched") == [
         {"kind": "reorder", "payload": {"sku": "SKU-1", "quantity": 5}, "references": []}
     ]
     request, decision = [s for s in trace.steps if s.kind == StepKind.HUMAN_HANDOFF]
     assert request.input == {"id": "approval-1", "kind": "plan", "target": "p1"}
-    assert request.output["planId"] == "p1"
+    assert (request.output["id"], request.output["status"]) == ("p1", "draft")  # the plan record
     assert (decision.input["target"], decision.output, decision.metadata["feedback"]) == ("p1", "approve", "ok")
     assert trace.errors == []
 
@@ -82,7 +85,7 @@ def test_token_usage_and_turns_reach_agentgate() -> None:
     events = plan_flow_events()
     trace = events_to_trace(events, input="x")
 
-    finish = events[-1]["usage"]
+    finish = finish_of(events)["usage"]
     usage = TokenUsage.from_trace(trace)
     assert (usage.input_tokens, usage.output_tokens) == (finish["promptTokens"], finish["completionTokens"])
     llm = [s for s in trace.steps if s.kind == StepKind.LLM_CALL]
@@ -176,7 +179,7 @@ def test_adapter_runs_a_fresh_runtime_and_thread_per_run_and_answers_approvals()
     assert len(built) == 2 and built[0] is not built[1]
     assert (first.metadata["thread_id"], second.metadata["thread_id"]) == ("agentgate-run-1", "agentgate-run-2")
     assert first.input == "Reorder SKU-1" and first.get_state("plan:p1") == "executed"
-    assert first.metadata["events"][-1]["type"] == "finish"
+    assert [e["type"] for e in first.metadata["events"][-3:]] == ["finish", "data-cost-summary", "data-latency-summary"]
     assert len(recorder.dispatches()) == 2
     assert first.total_duration_ms > 0
 
@@ -195,7 +198,8 @@ def test_an_unanswered_approval_is_rejected_and_recorded_as_an_error() -> None:
     trace = adapter.run("x")
     assert recorder.dispatches() == []
     assert trace.get_state("plan:p1") == "rejected"
-    (error,) = trace.errors
+    error, rejected = trace.errors  # why, then executePlan's rejected result (an error result, as published)
+    assert (rejected.name, rejected.error) == ("executePlan", "Plan p1 rejected: " + UNANSWERED_FEEDBACK)
     assert error.name == "unanswered_approval"
     assert error.error == "the scenario did not answer the approval for plan 'p1'; it was rejected"
 
@@ -210,7 +214,7 @@ class Stuck(Interpreter):
 
 def test_a_hung_stream_raises_stream_timeout_instead_of_hanging() -> None:
     adapter = RuntimeAdapter(lambda: create_runtime(inventory_spec(Recorder()), interpreter=Stuck()), timeout_seconds=0.05)
-    with pytest.raises(StreamTimeout, match=r"did not finish within 0.05 s \(1 events, last: step-start\)"):
+    with pytest.raises(StreamTimeout, match=r"did not finish within 0.05 s \(2 events, last: step-start\)"):
         adapter.run("x")
 
 

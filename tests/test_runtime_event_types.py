@@ -43,14 +43,14 @@ def test_every_event_of_a_full_run_matches_its_typed_shape() -> None:
     runtime = inventory_runtime(Recorder())
     streamed = run(collect(runtime.query(PLAN_FLOW, thread_id="t"), runtime, lambda data: "approve"))
     seen = {event["type"] for event in streamed}
-    assert seen >= {"step-start", "text", "tool-invocation", "tool-agent", "approval-required",
-                    "approval-decision", "plan-status-change", "data-latency-summary", "finish"}
+    assert seen >= {"step-start", "text", "tool-invocation", "tool-agent", "data-tool-agent", "approval-required",
+                    "approval-decision", "plan-status-change", "data-cost-summary", "data-latency-summary", "finish"}
     failed = run(collect(inventory_runtime(Recorder()).query("{bad", thread_id="t")))
     for event in [*streamed, *failed]:
         check_shape(event, BY_TYPE[event["type"]], event["type"])
     assert failed[-1]["type"] == "error"
 
 
-def test_there_is_a_typed_shape_for_every_event_type_and_a_trace_entry_for_all_but_tool_agent() -> None:
+def test_there_is_a_typed_shape_for_every_event_type_and_a_trace_entry_for_all_but_agents_and_cost() -> None:
     assert set(BY_TYPE) == set(events.EVENT_TYPES)
-    assert set(TRACE_MAPPING) == set(events.EVENT_TYPES) - {events.TOOL_AGENT}
+    assert set(TRACE_MAPPING) == set(events.EVENT_TYPES) - {events.TOOL_AGENT, events.DATA_TOOL_AGENT, events.COST_SUMMARY}

@@ -23,7 +23,7 @@ from agentspec_runtime import (
     define_tenant,
     define_tool,
 )
-from runtime_support import collect, run, types
+from runtime_support import SUMMARIES, collect, finish_of, run, types
 
 TENANT = define_tenant("acme", "v1")
 
@@ -44,8 +44,9 @@ def test_mocked_coordinator_response_is_one_text_event_then_finish() -> None:
 
     events = run(collect(runtime.query("hello", thread_id="thread-1")))
 
-    assert types(events) == ["step-start", "text", "finish"]
-    assert events[1]["text"] == "mocked runtime response"
+    # the entry agent's run is one tool-agent pair; the text is the only output, finish ends the stream
+    assert types(events) == ["tool-agent", "step-start", "text", "tool-agent", "finish"]
+    assert events[2]["text"] == "mocked runtime response"
     assert events[-1]["finishReason"] == "stop"
     usage = events[-1]["usage"]
     assert usage["totalTokens"] == usage["promptTokens"] + usage["completionTokens"] > 0
@@ -56,8 +57,10 @@ def test_noop_interpreter_is_the_default_and_emits_step_start_and_finish() -> No
 
     events = run(collect(runtime.query("hello", thread_id="t")))
 
-    assert types(events) == ["step-start", "finish"]
-    assert events[-1]["usage"] == {"promptTokens": 0, "completionTokens": 0, "totalTokens": 0}
+    assert types(events) == ["tool-agent", "step-start", "tool-agent", "finish"]
+    assert events[-1]["usage"] == {
+        "promptTokens": 0, "completionTokens": 0, "cacheReadInputTokens": 0, "cacheCreationInputTokens": 0, "totalTokens": 0
+    }
 
 
 # -- a specialist's Python tool under the scripted interpreter ------------------
@@ -92,7 +95,7 @@ def test_specialist_python_tool_runs_under_the_scripted_interpreter() -> None:
         "result": {"echoed": "hello"},
     }
     assert {"type": "text", "text": '{"echoed": "hello"}'} in events
-    assert events[-1]["type"] == "finish"
+    assert types(events)[-3:] == ["finish", *SUMMARIES]
 
 
 # -- coordinator → planner → executor --------------------------------------------
@@ -210,20 +213,24 @@ def test_plan_approved_dispatches_once_after_approval_with_normalised_actions() 
     )
     decision = next(e for e in events if e["type"] == "approval-decision")["data"]
     assert decision == {"id": required["id"], "outcome": {"outcome": "approve"}, "feedback": "looks right"}
-    assert plan_statuses(events) == [
-        (None, "draft"), ("draft", "pending_approval"), ("pending_approval", "approved"), ("approved", "executed"),
-    ]
+    # published: storing a draft and dispatching are no status changes; approval-required comes first
+    assert plan_statuses(events) == [("draft", "pending_approval"), ("pending_approval", "approved")]
+    gate = types(events).index("approval-required")
+    assert types(events)[gate : gate + 3] == ["approval-required", "plan-status-change", "approval-decision"]
+    assert required["payload"]["id"] == "p1" and required["payload"]["status"] == "draft"  # the plan record
+    assert required["payload"]["actions"] == {"head": NORMALISED_ACTIONS[0], "tail": NORMALISED_ACTIONS[1:]}
     result = execute_result(events)
     assert result["status"] == "executed" and result["entitiesAffected"] == 2 and result["summary"] == "reordered"
-    assert events[-1]["type"] == "finish"
+    assert types(events)[-3:] == ["finish", *SUMMARIES]
 
 
 def test_plan_rejected_never_dispatches() -> None:
     events, dispatched, _ = run_plan_flow("reject", feedback="too many")
 
     assert dispatched == []
-    assert execute_result(events) == {"planId": "p1", "status": "rejected", "rejected": True, "feedback": "too many"}
-    assert plan_statuses(events)[-1] == ("pending_approval", "rejected")
+    result = execute_result(events)
+    assert result["error"] == "Plan p1 rejected: too many" and result["rejected"] is True
+    assert plan_statuses(events)[-1] == ("pending_approval", "draft")  # a draft again
     decision = next(e for e in events if e["type"] == "approval-decision")["data"]
     assert decision["outcome"] == {"outcome": "reject"}
 
@@ -232,8 +239,8 @@ def test_plan_revised_never_dispatches_and_returns_should_revise() -> None:
     events, dispatched, _ = run_plan_flow("revise", feedback="halve it", partial={"quantity": 2})
 
     assert dispatched == []
-    assert execute_result(events) == {"should_revise": True, "partial": {"quantity": 2}}
-    assert plan_statuses(events)[-1] == ("pending_approval", "revision_requested")
+    assert execute_result(events) == {"rejected": True, "should_revise": True, "plan_id": "p1", "partial": {"quantity": 2}}
+    assert plan_statuses(events)[-1] == ("pending_approval", "draft")
 
 
 # -- a tool with approval="always" --------------------------------------------------
@@ -271,10 +278,12 @@ def test_always_approval_tool_runs_only_after_approve() -> None:
 
     assert seen_before_decision == [[]]
     assert ran == ["NH7"]
-    assert types(events)[:5] == ["step-start", "tool-invocation", "approval-required", "approval-decision", "tool-invocation"]
-    required = events[2]["data"]
+    assert types(events)[:6] == [
+        "tool-agent", "step-start", "tool-invocation", "approval-required", "approval-decision", "tool-invocation"
+    ]
+    required = events[3]["data"]
     assert (required["kind"], required["target"], required["payload"]) == ("tool", "book_flight", {"flight_id": "NH7"})
-    assert events[4]["result"] == {"booked": "NH7"}
+    assert events[5]["result"] == {"booked": "NH7"}
 
 
 def test_always_approval_tool_rejected_does_not_run_and_says_so() -> None:
@@ -317,8 +326,9 @@ def test_dispatcher_envelope_errors_become_an_execute_plan_error(returned: Any, 
     result = execute_result(events)
     assert "action_dispatcher must return None or an object" in result["error"]
     assert names in result["error"]
-    assert plan_statuses(events)[-1] == ("approved", "failed")
-    assert events[-1]["type"] == "finish"  # the stream goes on; the error is the tool's
+    assert plan_statuses(events)[-1] == ("pending_approval", "approved")  # dispatch failing is the result's to say
+    assert result["status"] == "failed"
+    assert types(events)[-3:] == ["finish", *SUMMARIES]  # the stream goes on; the error is the tool's
 
 
 def test_sync_dispatcher_returning_none_executes_the_plan() -> None:
@@ -332,8 +342,11 @@ def test_sync_dispatcher_returning_none_executes_the_plan() -> None:
     events = run(main())
 
     assert calls == [NORMALISED_ACTIONS]
-    assert execute_result(events)["status"] == "executed"
-    assert "entitiesAffected" not in execute_result(events)
+    result = execute_result(events)
+    assert result["status"] == "executed"
+    # None is the empty envelope: nothing affected, the resolved actions in details (as published)
+    resolved = [{"type": a["kind"], "payload": a["payload"]} for a in NORMALISED_ACTIONS]
+    assert (result["entitiesAffected"], result["summary"], result["details"]) == (0, None, {"resolvedActions": resolved})
 
 
 # -- testing= validation ------------------------------------------------------------------
@@ -373,8 +386,8 @@ def test_anthropic_is_a_live_interpreter_and_says_what_it_is_missing(monkeypatch
 
     events = run(collect(runtime.query("hello", thread_id="t")))
 
-    assert types(events) == ["data-latency-summary", "error"]  # no model turn was made
-    assert events[1]["error"] == {
+    assert types(events) == ["tool-agent", *SUMMARIES, "error"]  # no model turn was made
+    assert events[-1]["error"] == {
         "message": "provider 'anthropic': no API key: the spec's provider 'anthropic' has no api_key "
         "and environment variable ANTHROPIC_API_KEY is not set",
         "code": "provider_config",

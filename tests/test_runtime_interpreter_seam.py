@@ -24,7 +24,7 @@ from agentspec_runtime.interpreters import (
     UserMessage,
 )
 from agentspec_runtime.usage import estimate_tokens, json_text
-from runtime_support import Recorder, collect, inventory_spec, recording_dispatcher, results, run, texts, types
+from runtime_support import Recorder, collect, finish_of, inventory_spec, recording_dispatcher, results, run, texts, types
 
 
 class Recording(Interpreter):
@@ -92,8 +92,8 @@ def test_tool_calls_run_and_the_next_step_sees_their_results_with_is_error() -> 
     )
     events = clerk(interpreter)
     assert types(events) == [
-        "step-start", "text", "text", "tool-invocation", "tool-invocation", "tool-invocation", "tool-invocation",
-        "step-start", "text", "finish",
+        "tool-agent", "step-start", "text", "text", "tool-invocation", "tool-invocation", "tool-invocation", "tool-invocation",
+        "step-start", "text", "tool-agent", "finish",
     ]
     ok, bad = results(events)
     assert ok == {"sku": "A", "stock": 3} and bad["error"].startswith("invalid arguments for tool 'lookup'")
@@ -122,12 +122,14 @@ def test_a_step_without_tool_calls_ends_the_run_and_end_turn_ends_it_even_with_c
 def test_reported_usage_is_what_the_engine_records_and_missing_fields_are_estimated() -> None:
     reported = Recording([TextChunk("hello"), ModelUsage(model="claude-haiku-4-5-20251001", input_tokens=120, output_tokens=7)])
     events = clerk(reported)
-    assert events[-1]["usage"] == {"promptTokens": 120, "completionTokens": 7, "totalTokens": 127}
+    assert events[-1]["usage"] == {"promptTokens": 120, "completionTokens": 7, "cacheReadInputTokens": 0, "cacheCreationInputTokens": 0, "totalTokens": 127}
 
     partial = Recording([TextChunk("hello"), ModelUsage(output_tokens=7)])
     events = clerk(partial)
     estimated_prompt = estimate_tokens("Check stock.") + estimate_tokens("how many?")
-    assert events[-1]["usage"] == {"promptTokens": estimated_prompt, "completionTokens": 7, "totalTokens": estimated_prompt + 7}
+    assert events[-1]["usage"] == {
+        "promptTokens": estimated_prompt, "completionTokens": 7, "cacheReadInputTokens": 0, "cacheCreationInputTokens": 0, "totalTokens": estimated_prompt + 7
+    }
 
 
 def test_the_estimate_counts_what_the_model_emitted_and_saw() -> None:
@@ -137,25 +139,27 @@ def test_the_estimate_counts_what_the_model_emitted_and_saw() -> None:
     first_prompt = estimate_tokens("Check stock.") + estimate_tokens("how many?")
     prompt = first_prompt + first_prompt + estimate_tokens(json_text(result))
     completion = estimate_tokens(json_text({"tool": "lookup", "args": {"sku": "A"}})) + estimate_tokens("done")
-    assert events[-1]["usage"] == {"promptTokens": prompt, "completionTokens": completion, "totalTokens": prompt + completion}
+    assert events[-1]["usage"] == {
+        "promptTokens": prompt, "completionTokens": completion, "cacheReadInputTokens": 0, "cacheCreationInputTokens": 0, "totalTokens": prompt + completion
+    }
 
 
 def test_step_start_comes_with_the_first_part_and_a_silent_step_is_no_turn() -> None:
     events = clerk(Recording([]))
-    assert types(events) == ["finish"]
+    assert types(events) == ["tool-agent", "tool-agent", "finish"]
     assert events[-1]["usage"]["totalTokens"] == 0
 
 
 def test_approvals_happen_inside_a_tool_call_and_the_interpreter_only_sees_the_result() -> None:
     interpreter = Recording([ToolCall("order", {"sku": "A", "quantity": 2})], [EndTurn()])
     events = clerk(interpreter)
-    assert types(events)[:5] == ["step-start", "tool-invocation", "approval-required", "approval-decision", "tool-invocation"]
+    assert types(events)[1:6] == ["step-start", "tool-invocation", "approval-required", "approval-decision", "tool-invocation"]
     assert interpreter.seen_results[0].result == {"ordered": "A", "quantity": 2}
 
 
 def test_yielding_something_else_is_an_internal_error_event() -> None:
     events = clerk(Recording(["not a part"]))
-    assert types(events) == ["step-start", "error"]
+    assert types(events) == ["tool-agent", "step-start", "error"]
     assert events[-1]["error"]["code"] == "internal_error"
     assert "a step yields TextChunk, ToolCall, ModelUsage or EndTurn" in events[-1]["error"]["message"]
 
@@ -185,4 +189,4 @@ def test_texts_of_a_routed_agent_become_the_call_agent_result() -> None:
 @pytest.mark.parametrize("name", ["noop", "scripted"])
 def test_the_built_in_interpreters_implement_the_seam(name: str) -> None:
     events = clerk(name, prompt="plain text")  # type: ignore[arg-type]
-    assert types(events)[0] == "step-start" and types(events)[-1] == "finish"
+    assert types(events)[:2] == ["tool-agent", "step-start"] and finish_of(events)["finishReason"] == "stop"

@@ -112,7 +112,7 @@ def test_the_runtime_wheel_installs_alone_and_runs_agents_without_agentgate(whee
     completed = subprocess.run([str(python), "-c", RUN_AGENT], check=True, capture_output=True, text=True, cwd=tmp_path)
     runtime_file, events = json.loads(completed.stdout)
     assert str(tmp_path / "venv") in runtime_file  # the installed copy, not the checkout
-    assert events == ["step-start", "text", "data-latency-summary", "finish"]
+    assert events == ["tool-agent", "step-start", "text", "tool-agent", "finish", "data-cost-summary", "data-latency-summary"]
     for absent in ("agentgate", "pytest", "lark", "black"):
         probe = subprocess.run([str(python), "-c", f"import {absent}"], capture_output=True, text=True, cwd=tmp_path)
         assert probe.returncode != 0, f"{absent} was installed with the runtime alone"

@@ -32,11 +32,24 @@ def executor(runtime: Any, plan_id: str = "p1", thread: str = "t", decide: str =
 # -- storePlan -----------------------------------------------------------------------------
 
 
-def test_store_plan_returns_a_draft_and_emits_its_status() -> None:
+def test_store_plan_returns_the_draft_plan_record_and_emits_no_status_change() -> None:
     runtime = inventory_runtime(Recorder())
     events = planner(runtime, store_plan_call("p1"))
-    assert results(events) == [{"id": "p1", "status": "draft", "specName": "InventoryPlan"}]
-    assert [e["data"] for e in events if e["type"] == "plan-status-change"] == [{"planId": "p1", "from": None, "to": "draft"}]
+    # the published record: normalised actions as head + tail, the body's other fields as context
+    assert results(events) == [
+        {
+            "id": "p1",
+            "owner": "acme",
+            "actions": {"head": {"kind": "reorder", "payload": {"sku": "SKU-1", "quantity": 5}, "references": []}, "tail": []},
+            "status": "draft",
+            "description": None,
+            "context": {"rationale": "low stock"},
+            "approvedBy": None,
+            "outcome": None,
+            "specName": "InventoryPlan",
+        }
+    ]
+    assert "plan-status-change" not in [e["type"] for e in events]  # a stored draft is no transition
     assert runtime.snapshot("t")["plans"]["p1"]["status"] == "draft"
 
 
@@ -76,11 +89,12 @@ def test_the_revision_loop_revise_restore_approve() -> None:
     recorder = Recorder()
     runtime = inventory_runtime(recorder)
     planner(runtime, store_plan_call("p1"))
-    assert results(executor(runtime, decide="revise"))[0]["should_revise"] is True
-    events = planner(runtime, store_plan_call("p1", actions=[{"kind": "hold", "sku": "SKU-1"}]))
-    assert [e["data"] for e in events if e["type"] == "plan-status-change"] == [
-        {"planId": "p1", "from": "revision_requested", "to": "draft"}
+    revised = executor(runtime, decide="revise")
+    assert results(revised) == [{"rejected": True, "should_revise": True, "plan_id": "p1", "partial": None}]
+    assert [(e["data"]["from"], e["data"]["to"]) for e in revised if e["type"] == "plan-status-change"] == [
+        ("draft", "pending_approval"), ("pending_approval", "draft")
     ]
+    planner(runtime, store_plan_call("p1", actions=[{"kind": "hold", "sku": "SKU-1"}]))
     assert results(executor(runtime))[0]["status"] == "executed"
     (dispatch,) = recorder.dispatches()
     assert dispatch[1] == [{"kind": "hold", "payload": {"sku": "SKU-1"}, "references": []}]
@@ -96,11 +110,26 @@ def test_execute_plan_errors_are_tool_results() -> None:
         {"error": "no plan 'nope' in this thread; store it with storePlan first", "planId": "nope"}
     ]
     planner(runtime, store_plan_call("p1"))
-    executor(runtime, decide="reject")
+    assert results(executor(runtime))[0]["status"] == "executed"
     assert results(executor(runtime)) == [
-        {"error": "plan 'p1' is rejected; only a draft plan can be executed", "planId": "p1"}
+        {"error": "plan 'p1' is executed; only a draft plan can be executed", "planId": "p1"}
     ]
+    assert len(recorder.dispatches()) == 1
+
+
+def test_a_rejected_plan_is_a_draft_again_and_may_be_executed_later() -> None:
+    recorder = Recorder()
+    runtime = inventory_runtime(recorder)
+    planner(runtime, store_plan_call("p1"))
+    rejected = executor(runtime, decide="reject")
+    assert results(rejected) == [
+        {"error": "Plan p1 rejected: Plan rejected", "planId": "p1", "rejected": True, "feedback": None}
+    ]
+    assert runtime.snapshot("t")["plans"]["p1"]["status"] == "draft"
     assert recorder.dispatches() == []
+    again = executor(runtime)
+    assert "approval-required" in [e["type"] for e in again]  # the gate opens again
+    assert results(again)[0]["status"] == "executed" and len(recorder.dispatches()) == 1
 
 
 def test_execute_plan_without_a_dispatcher_says_so_before_asking_for_approval() -> None:
@@ -132,7 +161,9 @@ def test_the_dispatcher_gets_copies_so_events_show_what_was_dispatched() -> None
     planner(runtime, store_plan_call("p1"))
     (result,) = results(executor(runtime))
     assert result["dispatched"][0]["payload"]["quantity"] == 5
-    assert result["details"] == {"po": "PO-1"}
+    # the published result: the envelope, its details gaining the resolved actions
+    assert result["details"] == {"po": "PO-1", "resolvedActions": [{"type": "reorder", "payload": {"sku": "SKU-1", "quantity": 5}}]}
+    assert result["resolvedActions"] == result["details"]["resolvedActions"]
 
 
 def test_an_action_that_is_not_an_object_with_a_kind_is_an_error() -> None:
@@ -233,7 +264,7 @@ def test_the_stored_plan_is_not_the_body_the_events_carry() -> None:
                 event["args"]["body"]["actions"].clear()  # a consumer editing what it was shown
 
     run(main())
-    assert executor(runtime)[-1]["type"] == "finish"
+    assert "finish" in [e["type"] for e in executor(runtime)]
     (_, actions, _) = recorder.dispatches()[0]
     assert actions == [{"kind": "reorder", "payload": {"sku": "SKU-1", "quantity": 5}, "references": []}]
 
@@ -264,10 +295,12 @@ def test_editing_an_approval_payload_does_not_edit_the_plan() -> None:
     planner(runtime, store_plan_call("p1"))
 
     def edit_then_approve(data: dict[str, Any]) -> str:
-        data["payload"]["body"]["actions"].clear()
+        data["payload"]["actions"]["head"]["payload"].clear()
+        data["payload"]["context"].clear()
         return "approve"
 
     prompt = script(tool_call("executePlan", {"planId": "p1"}))
     run(collect(runtime.run_specialist("executor", prompt, thread_id="t"), runtime, edit_then_approve))
     (_, actions, _) = recorder.dispatches()[0]
-    assert [action["kind"] for action in actions] == ["reorder"]
+    assert actions == [{"kind": "reorder", "payload": {"sku": "SKU-1", "quantity": 5}, "references": []}]
+    assert runtime.snapshot("t")["plans"]["p1"]["body"]["rationale"] == "low stock"

@@ -151,7 +151,8 @@ def check(log: list[tuple[Any, ...]]) -> None:
             assert call["tool"] == "executePlan" and call["decisions"] == ["approve"]
             call["dispatches"] += 1
     assert stack == []
-    assert log[-1][0] == "event" and log[-1][1]["type"] == "finish"
+    ends = [entry[1]["type"] for entry in log[-3:]]
+    assert all(entry[0] == "event" for entry in log[-3:]) and ends == ["finish", "data-cost-summary", "data-latency-summary"]
     for call in calls.values():
         approved = call["decisions"] == ["approve"]
         failed = isinstance(call["result"], dict) and "error" in call["result"]

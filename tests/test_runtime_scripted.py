@@ -22,7 +22,7 @@ from agentspec_runtime import (
 from agentspec_runtime.testing import script, tool_call
 from agentspec_runtime.interpreters import EndTurn, ModelUsage, TextChunk, ToolCall
 from agentspec_runtime.usage import estimate_tokens, json_text
-from runtime_support import collect, results, run, texts, types
+from runtime_support import SUMMARIES, collect, finish_of, results, run, summary_of, texts, types
 
 TENANT = define_tenant("acme", "v1")
 
@@ -93,7 +93,7 @@ def worker(prompt: str, runtime: Any = None) -> list[dict[str, Any]]:
 
 def test_a_prompt_that_is_not_json_is_echoed_as_text() -> None:
     events = worker("Please check stock.")
-    assert types(events) == ["step-start", "text", "data-latency-summary", "finish"]
+    assert types(events) == ["tool-agent", "step-start", "text", "tool-agent", "finish", *SUMMARIES]
     assert texts(events) == ["Please check stock."]
 
 
@@ -128,7 +128,8 @@ def test_args_may_be_omitted_and_mean_no_arguments() -> None:
 )
 def test_a_malformed_script_ends_with_an_error_event_and_runs_nothing(prompt: str, message: str) -> None:
     events = worker(prompt)
-    assert types(events) == ["data-latency-summary", "error"]  # no step, no tool call
+    # no step, no tool call; what the run cost comes before the error, which ends the stream
+    assert types(events) == ["tool-agent", *SUMMARIES, "error"]
     assert events[-1]["error"]["code"] == "invalid_script"
     assert message in events[-1]["error"]["message"]
 
@@ -150,7 +151,7 @@ def test_an_unknown_tool_is_an_error_result_and_the_script_goes_on() -> None:
     assert first["error"].startswith("agent 'worker' has no tool 'teleport'")
     assert "echo" in first["error"]
     assert second == {"echoed": "still here"}
-    assert events[-1]["type"] == "finish"
+    assert types(events)[-3:] == ["finish", *SUMMARIES]
 
 
 def test_args_failing_the_schema_are_an_error_result_and_the_handler_does_not_run() -> None:
@@ -168,7 +169,7 @@ def test_handler_failures_become_error_results() -> None:
         {"error": "the supplier is closed"},
         {"error": "tool 'opaque' returned a value that is not JSON-serialisable: $.when: a value of type object is not JSON-serialisable"},
     ]
-    assert events[-1]["type"] == "finish"
+    assert types(events)[-3:] == ["finish", *SUMMARIES]
 
 
 def test_a_pydantic_input_model_gives_the_handler_a_model_instance() -> None:
@@ -198,25 +199,38 @@ def test_call_agent_nests_the_routed_run_and_tool_ids_continue() -> None:
     events = front(script({"tool": "call_agent", "args": {"agent": "worker", "prompt": nested}}))
 
     agent_events = [(e["agentName"], e["state"], e["toolInvocationId"]) for e in events if e["type"] == "tool-agent"]
-    assert agent_events == [("worker", "call", "scripted-tool-1"), ("worker", "result", "scripted-tool-1")]
+    assert agent_events == [
+        ("front", "call", "entry-front"),
+        ("worker", "call", "scripted-tool-1"),
+        ("worker", "result", "scripted-tool-1"),
+        ("front", "result", "entry-front"),
+    ]
     echo_call = next(e for e in events if e["type"] == "tool-invocation" and e["toolName"] == "echo")
     assert echo_call["toolInvocationId"] == "scripted-tool-2"
     assert results(events, "call_agent") == [{"agent": "worker", "text": '{"echoed": "x"}'}]
-    order = [(e["type"], e.get("toolName"), e.get("state")) for e in events if e["type"] in ("tool-invocation", "tool-agent")]
+    kinds = ("tool-invocation", "tool-agent", "data-tool-agent")
+    order = [(e["type"], e.get("toolName"), e.get("state")) for e in events if e["type"] in kinds]
     assert order == [
+        ("tool-agent", None, "call"),
         ("tool-invocation", "call_agent", "call"),
         ("tool-agent", None, "call"),
         ("tool-invocation", "echo", "call"),
         ("tool-invocation", "echo", "result"),
+        ("data-tool-agent", None, None),  # the routed agent's usage, as it completes
         ("tool-agent", None, "result"),
         ("tool-invocation", "call_agent", "result"),
+        ("tool-agent", None, "result"),
     ]
+    (completed,) = [e["data"] for e in events if e["type"] == "data-tool-agent"]
+    worker_turns = [t for t in summary_of(events)["turns"] if t["agent"] == "worker"]
+    assert (completed["agentName"], completed["model"]) == ("worker", worker_turns[0]["model"])
+    assert completed["usage"]["totalTokens"] == sum(t["usage"]["totalTokens"] for t in worker_turns) > 0
 
 
 def test_routing_to_an_agent_not_in_routes_is_an_error_result() -> None:
     events = front(script({"tool": "call_agent", "args": {"agent": "loner", "prompt": "hi"}}))
     assert results(events) == [{"error": "agent 'front' cannot route to 'loner' (its routes: worker)"}]
-    assert "tool-agent" not in types(events)
+    assert [e["agentName"] for e in events if e["type"] == "tool-agent"] == ["front", "front"]  # only the entry pair
 
 
 def test_call_agent_with_bad_args_is_an_error_result() -> None:
@@ -229,8 +243,11 @@ def test_a_malformed_nested_script_fails_the_call_not_the_stream() -> None:
     (result,) = results(events)
     assert result["error"].startswith("agent 'worker' failed: malformed script: invalid JSON")
     assert result["code"] == "invalid_script"
-    assert events[-1]["type"] == "finish"
+    assert types(events)[-3:] == ["finish", *SUMMARIES]
     assert "error" not in types(events)
+    # the failed routed run's pair is still closed (no usage event: it did not complete)
+    worker = [(e["state"]) for e in events if e["type"] == "tool-agent" and e["agentName"] == "worker"]
+    assert worker == ["call", "result"] and "data-tool-agent" not in types(events)
 
 
 def test_an_agent_without_routes_has_no_call_agent() -> None:
@@ -252,7 +269,7 @@ class Broken(Interpreter):
 def test_an_unexpected_bug_ends_the_stream_with_an_internal_error_event() -> None:
     runtime = make_runtime(interpreter=Broken())
     events = run(collect(runtime.query("hi", thread_id="t")))
-    assert types(events) == ["step-start", "error"]
+    assert types(events) == ["tool-agent", "step-start", "error"]  # no summaries: this interpreter reports none
     assert events[-1]["error"] == {"message": "internal error: RuntimeError: interpreter bug", "code": "internal_error"}
 
 
@@ -266,31 +283,33 @@ def test_usage_is_deterministic_and_follows_the_documented_estimate() -> None:
     prompt = script(tool_call("echo", {"value": "hello"}))
     first = worker(prompt)
     second = worker(prompt)
-    assert first[-1]["usage"] == second[-1]["usage"]
+    assert finish_of(first)["usage"] == finish_of(second)["usage"]
 
     call_tokens = estimate_tokens(json_text({"tool": "echo", "args": {"value": "hello"}}))
     echo_tokens = estimate_tokens(json_text({"echoed": "hello"}))
     prompt_tokens = estimate_tokens("Work.") + estimate_tokens(prompt)
-    assert first[-1]["usage"] == {
+    assert finish_of(first)["usage"] == {
         "promptTokens": prompt_tokens,
         "completionTokens": call_tokens + echo_tokens,
+        "cacheReadInputTokens": 0,
+        "cacheCreationInputTokens": 0,
         "totalTokens": prompt_tokens + call_tokens + echo_tokens,
     }
 
 
 def test_later_turns_count_earlier_tool_results_as_prompt() -> None:
     events = worker(script(tool_call("echo", {"value": "a"}), tool_call("echo", {"value": "b"})))
-    first, second = events[-2]["data"]["turns"]
+    first, second = summary_of(events)["turns"]
     assert second["usage"]["promptTokens"] == first["usage"]["promptTokens"] + estimate_tokens('{"echoed": "a"}')
 
 
 def test_the_latency_summary_lists_turns_in_step_order() -> None:
     nested = script(tool_call("echo", {"value": "x"}))
     events = front(script({"tool": "call_agent", "args": {"agent": "worker", "prompt": nested}}))
-    summary = events[-2]
-    assert summary["type"] == "data-latency-summary"
-    assert [turn["agent"] for turn in summary["data"]["turns"]] == ["front", "worker"]
-    assert sum(t["usage"]["totalTokens"] for t in summary["data"]["turns"]) == events[-1]["usage"]["totalTokens"]
+    assert types(events)[-3:] == ["finish", *SUMMARIES]
+    turns = summary_of(events)["turns"]
+    assert [turn["agent"] for turn in turns] == ["front", "worker"]
+    assert sum(t["usage"]["totalTokens"] for t in turns) == finish_of(events)["usage"]["totalTokens"]
 
 
 # -- API misuse raises at the call ----------------------------------------------------------
@@ -431,7 +450,7 @@ class Polite(Interpreter):
 def test_a_custom_interpreter_uses_the_same_tool_machinery() -> None:
     runtime = make_runtime(interpreter=Polite())
     events = run(collect(runtime.run_specialist("worker", "hi", thread_id="t")))
-    assert types(events) == ["step-start", "tool-invocation", "tool-invocation", "text", "finish"]
-    assert events[1]["toolInvocationId"] == "tool-1"
+    assert types(events) == ["tool-agent", "step-start", "tool-invocation", "tool-invocation", "text", "tool-agent", "finish"]
+    assert events[2]["toolInvocationId"] == "tool-1"
     assert texts(events) == ["Thanks! {'echoed': 'hi'}"]
     assert events[-1]["usage"]["completionTokens"] == 5

@@ -8,6 +8,8 @@ block replays. The events say all of it (docs/runtime.md):
 * a ``tool-invocation`` in state ``call`` is one call by the agent whose turn
   it is (the ``call`` event, not the result: a call whose approval was
   rejected was still made);
+* the whole run is one ``tool-agent`` pair for the entry agent (id
+  ``entry-<agent>``, no ``call_agent`` before it), which adds nothing;
 * ``call_agent``'s ``call`` is followed by ``tool-agent`` ``call`` (the routed
   agent starts) … ``tool-agent`` ``result`` (it is done); everything between
   is the routed agent's, which becomes a nested ``call AGENT { ... }``;
@@ -150,6 +152,8 @@ def from_events(events: list[dict[str, Any]]) -> Trajectory:
         elif kind == "tool-agent":
             invocation = str(event.get("toolInvocationId"))
             agent = event.get("agentName")
+            if not routed and invocation == f"entry-{agent}":
+                continue  # the entry agent's own pair, around the whole run (the runtime's id for it)
             if event.get("state") == "call":
                 if invocation not in calls or calls[invocation][0].tool != CALL_AGENT or not isinstance(agent, str):
                     raise TrajectoryError(f"event {index + 1}: agent {agent!r} starts without a call_agent call")

@@ -6,13 +6,19 @@ They are :class:`~agentspec_runtime.tools.Tool` objects like any tool
 (``call`` event, then ``result``), are never gated by tool approval
 policies, and report every problem as an error result — the stream goes on.
 
-Plan lifecycle (each change is a ``plan-status-change`` event)::
+Plan lifecycle, as the published harness emits it (``plan-status-change``
+events; docs/runtime.md, "Fidelity")::
 
-    storePlan                       → draft
-    executePlan, approval needed    draft → pending_approval → approved | rejected | revision_requested
+    storePlan                       a draft (no event; the result is the plan record)
+    executePlan, approval needed    approval-required, then draft → pending_approval; after the decision:
+                                      approve         pending_approval → approved
+                                      reject, revise  pending_approval → draft (the plan may be executed again)
                                     (back to draft, silently, if the stream is closed while it waits)
     executePlan, no approval needed draft → approved
-    dispatch                        approved → executed | failed
+    dispatch                        no event: the stored plan becomes executed | failed, and the
+                                    executePlan result says which
+
+``pending_approval`` is a display status: the plan is a draft while the gate is open.
 """
 
 from __future__ import annotations
@@ -84,17 +90,18 @@ async def call_agent(
         )
         return
     target_spec = execution.spec.agent(target)
-    yield events.tool_agent(target, "call", tool_id)
     texts: list[str] = []
     try:
-        async with aclosing(execution.run_agent(target_spec, args["prompt"], texts)) as stream:
+        async with aclosing(execution.run_agent(target_spec, args["prompt"], tool_id, routed=True, texts=texts)) as stream:
             async for event in stream:
                 yield event
     except StreamError as exc:
+        # the routed run failed: this call fails and the stream goes on; the ``tool-agent`` pair is
+        # closed so that consumers can keep their agent stack (the reference emits them in pairs)
         outcome.fail(f"agent {target!r} failed: {exc.message}", code=exc.code)
+        yield events.tool_agent(target, "result", tool_id)
     else:
         outcome.result = {"agent": target, "text": run_output(texts)}
-    yield events.tool_agent(target, "result", tool_id)
 
 
 class StorePlan(Tool):
@@ -145,9 +152,12 @@ async def store_plan(
     if existing is not None and existing.status not in REPLACEABLE_STATUSES:
         outcome.fail(f"plan {plan_id!r} is {existing.status} and cannot be replaced")
         return
-    plans[plan_id] = StoredPlan(plan_id, spec_name, body, "draft")
-    yield events.plan_status_change(plan_id, existing.status if existing else None, "draft")
-    outcome.result = {"id": plan_id, "status": "draft", "specName": spec_name}
+    plan = StoredPlan(plan_id, spec_name, body, "draft")
+    plans[plan_id] = plan
+    # the published result is the stored plan record; ``specName`` is ours, kept for the trace
+    outcome.result = {**plan.record(execution.resource_id), "specName": spec_name}
+    return
+    yield  # an async generator that emits nothing: a stored draft is no status change
 
 
 def _set_status(plan: StoredPlan, status: str) -> dict[str, Any]:
@@ -204,8 +214,8 @@ async def execute_plan(
         outcome.fail(str(exc), planId=plan_id)
         return
 
-    # the approval event gets a copy: a consumer editing it must not edit the stored plan
-    payload = {"planId": plan_id, "specName": plan.spec_name, "body": copy.deepcopy(plan.body)}
+    # the approval payload is the plan record (a fresh copy: a consumer editing it must not edit the plan)
+    payload = plan.record(execution.resource_id)
     policy = execution.policies.for_plan(agent)
     try:
         ctx = execution.context(agent, tool_id, target=plan_id, kind="plan")
@@ -214,10 +224,11 @@ async def execute_plan(
         outcome.fail(f"{exc}; plan {plan_id!r} was not executed", planId=plan_id)
         return
     if needed:
-        yield _set_status(plan, "pending_approval")
+        plan.status = "pending_approval"  # a display status: no other executePlan may open a second gate
         box = DecisionBox()
+        gate_opened = events.plan_status_change(plan_id, "draft", "pending_approval")
         try:
-            async with aclosing(execution.request_approval("plan", plan_id, payload, box)) as stream:
+            async with aclosing(execution.request_approval("plan", plan_id, payload, box, then=gate_opened)) as stream:
                 async for event in stream:
                     yield event
         finally:
@@ -227,26 +238,47 @@ async def execute_plan(
                 plan.status = "draft"
         decision = box.decision
         assert decision is not None
-        if decision.outcome == "reject":
-            yield _set_status(plan, "rejected")
-            outcome.result = {"planId": plan_id, "status": "rejected", "rejected": True, "feedback": decision.feedback}
+        if decision.outcome in ("reject", "revise"):
+            yield _set_status(plan, "draft")
+            if decision.outcome == "reject":
+                reason = decision.feedback or "Plan rejected"
+                outcome.fail(f"Plan {plan_id} rejected: {reason}", planId=plan_id, rejected=True, feedback=decision.feedback)
+            else:
+                outcome.result = {"rejected": True, "should_revise": True, "plan_id": plan_id, "partial": decision.partial}
             return
-        if decision.outcome == "revise":
-            yield _set_status(plan, "revision_requested")
-            outcome.result = {"should_revise": True, "partial": decision.partial}
-            return
-    yield _set_status(plan, "approved")
+        yield _set_status(plan, "approved")
+    else:
+        yield _set_status(plan, "approved")
     try:
         # the dispatcher gets copies: whatever it does, the events show what was dispatched
         envelope = await call_dispatcher(
             execution.action_dispatcher, copy.deepcopy(actions), {"resolved_refs": copy.deepcopy(resolved)}
         )
     except DispatchError as exc:
-        yield _set_status(plan, "failed")
-        outcome.fail(str(exc), planId=plan_id, dispatched=actions)
+        plan.status = "failed"
+        outcome.fail(str(exc), planId=plan_id, status="failed", dispatched=actions)
         return
-    yield _set_status(plan, "executed")
-    outcome.result = {"planId": plan_id, "status": "executed", "dispatched": actions, **(envelope or {})}
+    plan.status = "executed"
+    outcome.result = {**_execution_result(envelope, actions), "planId": plan_id, "status": "executed", "dispatched": actions}
+
+
+def _execution_result(envelope: dict[str, Any] | None, actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The published executePlan result: the dispatcher's envelope, its details carrying ``resolvedActions``."""
+    envelope = envelope or {}
+    resolved = [{"type": action["kind"], "payload": copy.deepcopy(action["payload"])} for action in actions]
+    details = envelope.get("details")
+    if isinstance(details, dict):
+        details = {**details, "resolvedActions": details.get("resolvedActions", resolved)}
+    elif details is None:
+        details = {"resolvedActions": resolved}
+    else:
+        details = {"result": details, "resolvedActions": resolved}
+    return {
+        "entitiesAffected": envelope.get("entitiesAffected", 0),
+        "summary": envelope.get("summary"),
+        "details": details,
+        "resolvedActions": copy.deepcopy(details["resolvedActions"]),
+    }
 
 
 def _reference_lookup(execution: "Execution") -> Callable[[str, str], Any]:

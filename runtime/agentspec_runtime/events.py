@@ -6,10 +6,19 @@ can be logged, compared and sent over a socket as they are. Each shape is a
 every shape is identical wherever it is emitted; the tests and the bridge rely
 on exactly these keys.
 
-Ordering guarantees (enforced by the runtime, not by these functions):
-``step-start`` precedes a step's output; a tool's ``call`` precedes its
-``result``; approval events for a tool or plan come between the two; a stream
-ends with ``finish`` or ``error`` and nothing follows ``error``.
+The shapes and the order follow the published harness's runtime-events
+reference (flowai-harness 0.1.0a1; docs/runtime.md, "Fidelity"). Ordering
+guarantees (enforced by the runtime, not by these functions):
+
+* every agent run — the stream's own agent and each routed one — is wrapped in
+  a ``tool-agent`` ``call`` … ``result`` pair; a routed agent's
+  ``data-tool-agent`` (its usage) comes just before its ``result``;
+* ``step-start`` precedes a step's output; a tool's ``call`` precedes its
+  ``result``; approval events for a tool or plan come between the two;
+* a successful stream ends with ``finish``, followed only by the aggregate
+  summaries (``data-cost-summary``, then ``data-latency-summary``, for
+  interpreters that report them); a failed one ends with ``error``, and
+  nothing follows ``error``.
 """
 
 from typing import Any, Literal, NotRequired, TypedDict, Union
@@ -18,9 +27,11 @@ STEP_START = "step-start"
 TEXT = "text"
 TOOL_INVOCATION = "tool-invocation"
 TOOL_AGENT = "tool-agent"
+DATA_TOOL_AGENT = "data-tool-agent"
 APPROVAL_REQUIRED = "approval-required"
 APPROVAL_DECISION = "approval-decision"
 PLAN_STATUS_CHANGE = "plan-status-change"
+COST_SUMMARY = "data-cost-summary"
 LATENCY_SUMMARY = "data-latency-summary"
 FINISH = "finish"
 ERROR = "error"
@@ -30,9 +41,11 @@ EVENT_TYPES = (
     TEXT,
     TOOL_INVOCATION,
     TOOL_AGENT,
+    DATA_TOOL_AGENT,
     APPROVAL_REQUIRED,
     APPROVAL_DECISION,
     PLAN_STATUS_CHANGE,
+    COST_SUMMARY,
     LATENCY_SUMMARY,
     FINISH,
     ERROR,
@@ -99,7 +112,7 @@ class ApprovalDecisionEvent(TypedDict):
 
 
 #: ``from`` is a Python keyword, hence the functional form
-PlanStatusChange = TypedDict("PlanStatusChange", {"planId": str, "from": str | None, "to": str})
+PlanStatusChange = TypedDict("PlanStatusChange", {"planId": str, "from": str, "to": str})
 
 
 class PlanStatusChangeEvent(TypedDict):
@@ -110,7 +123,35 @@ class PlanStatusChangeEvent(TypedDict):
 class UsageData(TypedDict):
     promptTokens: int
     completionTokens: int
+    #: prompt-cache tokens (part of ``promptTokens``; 0 when the provider reports none)
+    cacheReadInputTokens: int
+    cacheCreationInputTokens: int
     totalTokens: int
+
+
+class AgentUsage(TypedDict):
+    agentName: str
+    model: str
+    usage: UsageData
+
+
+class DataToolAgentEvent(TypedDict):
+    type: Literal["data-tool-agent"]
+    data: AgentUsage
+
+
+class CostSummary(TypedDict):
+    agents: list[AgentUsage]
+    totalPromptTokens: int
+    totalCompletionTokens: int
+    totalCacheReadInputTokens: int
+    totalCacheCreationInputTokens: int
+    totalTokens: int
+
+
+class CostSummaryEvent(TypedDict):
+    type: Literal["data-cost-summary"]
+    data: CostSummary
 
 
 class TurnSummary(TypedDict):
@@ -126,7 +167,28 @@ class ToolSummary(TypedDict):
     durationMs: float
 
 
+class PhaseBreakdown(TypedDict):
+    llmTimeMs: int
+    toolTimeMs: int
+    subAgentTimeMs: int
+    llmCalls: int
+
+
+class ToolTiming(TypedDict):
+    toolName: str
+    toolCallId: str
+    durationMs: int
+    status: Literal["completed", "error"]
+
+
 class LatencySummary(TypedDict):
+    # the published keys (whole milliseconds) ...
+    totalDurationMs: int
+    phases: PhaseBreakdown
+    toolTimings: list[ToolTiming]
+    retryCount: int
+    hadTimeout: bool
+    # ... and ours: per model turn and per tool call, to the microsecond (the bridge reads these)
     totalMs: float
     turns: list[TurnSummary]
     tools: list[ToolSummary]
@@ -158,9 +220,11 @@ Event = Union[
     TextEvent,
     ToolInvocationEvent,
     ToolAgentEvent,
+    DataToolAgentEvent,
     ApprovalRequiredEvent,
     ApprovalDecisionEvent,
     PlanStatusChangeEvent,
+    CostSummaryEvent,
     LatencySummaryEvent,
     FinishEvent,
     ErrorEvent,
@@ -208,6 +272,10 @@ def tool_agent(agent_name: str, state: Any, tool_invocation_id: str) -> ToolAgen
     }
 
 
+def data_tool_agent(agent_name: str, model: str, usage: UsageData) -> DataToolAgentEvent:
+    return {"type": DATA_TOOL_AGENT, "data": {"agentName": agent_name, "model": model, "usage": usage}}
+
+
 def approval_required(
     approval_id: str, kind: str, target: str, payload: Any, resource_id: str, thread_id: str
 ) -> ApprovalRequiredEvent:
@@ -231,8 +299,12 @@ def approval_decision(approval_id: str, outcome: Any, feedback: str | None) -> A
     }
 
 
-def plan_status_change(plan_id: str, from_status: str | None, to_status: str) -> PlanStatusChangeEvent:
+def plan_status_change(plan_id: str, from_status: str, to_status: str) -> PlanStatusChangeEvent:
     return {"type": PLAN_STATUS_CHANGE, "data": {"planId": plan_id, "from": from_status, "to": to_status}}
+
+
+def cost_summary(data: CostSummary) -> CostSummaryEvent:
+    return {"type": COST_SUMMARY, "data": data}
 
 
 def latency_summary(data: LatencySummary) -> LatencySummaryEvent:

@@ -41,7 +41,7 @@ from .policy import PolicyResolver
 from .specs import AgentSpec, RuntimeSpec
 from .state import StoredReference
 from .tool_context import ToolContext
-from .usage import TurnRecord, Usage, estimate_tokens, json_text
+from .usage import AgentUsages, TurnRecord, Usage, estimate_tokens, json_text
 from .validation import agent_provider
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class Execution:
         self.resource_id = engine.spec.tenant.resource_id
         self.state = engine.store.thread(self.resource_id, thread_id)
         self.usage = Usage()
+        self.agent_usages = AgentUsages()
         self.turns: list[TurnRecord] = []
         self.tools: list[dict[str, Any]] = []
         self.started = time.perf_counter()
@@ -103,13 +104,20 @@ class Execution:
     # -- agent runs: the interpreter seam ------------------------------------
 
     async def run_agent(
-        self, agent: AgentSpec, prompt: str, texts: list[str] | None = None
+        self, agent: AgentSpec, prompt: str, invocation_id: str, *, routed: bool, texts: list[str] | None = None
     ) -> AsyncIterator[dict[str, Any]]:
         """Run ``agent`` on ``prompt`` step by step; ``texts`` (if given) receives the run's messages.
 
-        A run's output — in a stateful agent's history and in a ``call_agent``
-        result — is its text messages joined by newlines (see :func:`run_output`).
+        The run is wrapped in a ``tool-agent`` ``call`` … ``result`` pair with
+        ``invocation_id`` (the stream's own agent: ``entry-<name>``; a routed
+        one: its ``call_agent`` call's id); a ``routed`` agent's usage comes in a
+        ``data-tool-agent`` just before its ``result``. A run that fails
+        raises :class:`StreamError` after its ``call`` (the caller decides what
+        follows). A run's output — in a stateful agent's history and in a
+        ``call_agent`` result — is its text messages joined by newlines (see
+        :func:`run_output`).
         """
+        yield events.tool_agent(agent.name, "call", invocation_id)
         run = AgentRun(self, agent, prompt)
         while not run.finished:
             async with aclosing(self._step(run)) as stream:
@@ -119,6 +127,9 @@ class Execution:
             texts.extend(run.texts)
         if agent.stateful:
             self.state.history.setdefault(agent.name, []).append({"prompt": prompt, "output": run_output(run.texts)})
+        if routed:
+            yield events.data_tool_agent(agent.name, run.model, run.usage.as_event())
+        yield events.tool_agent(agent.name, "result", invocation_id)
 
     async def _step(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
         """One model call: the interpreter's parts become events, tool calls run, usage is recorded."""
@@ -169,6 +180,10 @@ class Execution:
             completion_tokens if reported.output_tokens is None else reported.output_tokens,
         )
         self.usage.add(usage)
+        run.usage.add(usage)
+        if reported.model:
+            run.model = reported.model
+        self.agent_usages.add(run.agent.name, run.model, usage)
         duration = _ms_since(started) if reported.latency_ms is None else round(reported.latency_ms, 3)
         turn.finish(usage, duration, reported.model)
         if not made_calls:
@@ -201,20 +216,27 @@ class Execution:
             result = outcome.result
         outcome.result = result
         self.tools.append(
-            {"toolInvocationId": tool_id, "toolName": name, "durationMs": _ms_since(started)}
+            {
+                "toolInvocationId": tool_id,
+                "toolName": name,
+                "durationMs": _ms_since(started),
+                "status": "completed" if outcome.ok else "error",
+            }
         )
         yield events.tool_result(tool_id, name, args, result)
 
     # -- approvals -------------------------------------------------------------
 
     async def request_approval(
-        self, kind: str, target: str, payload: Any, box: DecisionBox
+        self, kind: str, target: str, payload: Any, box: DecisionBox, then: dict[str, Any] | None = None
     ) -> AsyncIterator[dict[str, Any]]:
-        """Emit ``approval-required``, wait for ``respond_to_approval``, emit the decision."""
+        """Emit ``approval-required`` (and ``then``, if given), wait for ``respond_to_approval``, emit the decision."""
         pending = self.engine.approvals.open(kind, target, (self.resource_id, self.thread_id))
         self._open_approvals.add(pending.id)
         try:
             yield events.approval_required(pending.id, kind, target, payload, self.resource_id, self.thread_id)
+            if then is not None:
+                yield then
             decision = await pending.future
         finally:
             self._open_approvals.discard(pending.id)
@@ -230,11 +252,38 @@ class Execution:
 
     # -- summary ---------------------------------------------------------------
 
-    def summary(self) -> dict[str, Any]:
+    def cost_summary(self) -> dict[str, Any]:
+        """``data-cost-summary``: usage per agent, and the totals."""
+        return self.agent_usages.as_event()
+
+    def latency_summary(self) -> dict[str, Any]:
+        """``data-latency-summary``: the published keys (whole ms), then ours (turns and tools, to the µs)."""
+        total = _ms_since(self.started)
+        llm_ms = sum(turn.duration_ms for turn in self.turns)
+        tool_ms = sum(tool["durationMs"] for tool in self.tools if tool["toolName"] != "call_agent")
+        agent_ms = sum(tool["durationMs"] for tool in self.tools if tool["toolName"] == "call_agent")
         return {
-            "totalMs": _ms_since(self.started),
+            "totalDurationMs": round(total),
+            "phases": {
+                "llmTimeMs": round(llm_ms),
+                "toolTimeMs": round(tool_ms),
+                "subAgentTimeMs": round(agent_ms),
+                "llmCalls": len(self.turns),
+            },
+            "toolTimings": [
+                {
+                    "toolName": tool["toolName"],
+                    "toolCallId": tool["toolInvocationId"],
+                    "durationMs": round(tool["durationMs"]),
+                    "status": tool["status"],
+                }
+                for tool in self.tools
+            ],
+            "retryCount": 0,
+            "hadTimeout": False,
+            "totalMs": total,
             "turns": [turn.as_event() for turn in self.turns],
-            "tools": self.tools,
+            "tools": [{key: tool[key] for key in ("toolInvocationId", "toolName", "durationMs")} for tool in self.tools],
         }
 
 
@@ -256,6 +305,9 @@ class AgentRun:
         self.context_tokens = estimate_tokens(agent.system_prompt) + estimate_tokens(prompt)
         #: the run's text messages (consecutive text chunks of a step are one message)
         self.texts: list[str] = []
+        #: this run's own model turns (not its routed agents'), and the model that reported them
+        self.usage = Usage()
+        self.model = agent.model_id
         self.finished = False
 
 

@@ -164,23 +164,33 @@ class Runtime:
         return self._events(agent, prompt, thread_id or f"thread-{next(self._thread_ids)}")
 
     async def _events(self, agent: AgentSpec, prompt: str, thread_id: str) -> AsyncIterator[dict[str, Any]]:
+        # the order follows the published runtime-events reference (events.py, docs/runtime.md "Fidelity"):
+        # tool-agent call … tool-agent result, finish, then the summaries; or … error, and nothing after it
         execution = Execution(self._engine, thread_id)
+        summaries = self._engine.interpreter.emits_summary
         try:
             try:
-                async with aclosing(execution.run_agent(agent, prompt)) as stream:
+                async with aclosing(execution.run_agent(agent, prompt, f"entry-{agent.name}", routed=False)) as stream:
                     async for event in stream:
                         yield event
             except StreamError as exc:
-                terminal = events.error(exc.message, exc.code)
+                failure = events.error(exc.message, exc.code)
             except Exception as exc:  # a bug must end the stream with an event, not a traceback
-                terminal = events.error(f"internal error: {type(exc).__name__}: {exc}", "internal_error")
+                failure = events.error(f"internal error: {type(exc).__name__}: {exc}", "internal_error")
             else:
-                terminal = events.finish("stop", execution.usage.as_event())
+                failure = None
         finally:
             execution.release_all()
-        if self._engine.interpreter.emits_summary:
-            yield events.latency_summary(execution.summary())
-        yield terminal
+        if failure is not None:
+            if summaries:  # what the run cost so far; before the error, after which nothing may follow
+                yield events.cost_summary(execution.cost_summary())
+                yield events.latency_summary(execution.latency_summary())
+            yield failure
+            return
+        yield events.finish("stop", execution.usage.as_event())
+        if summaries:
+            yield events.cost_summary(execution.cost_summary())
+            yield events.latency_summary(execution.latency_summary())
 
     # -- evals -------------------------------------------------------------------
 

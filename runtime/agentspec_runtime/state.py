@@ -9,11 +9,17 @@ without a thread id are tenant-wide and visible to every thread.
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Plan statuses, in the order a plan usually moves through them.
+from .action_dispatcher import DispatchError, normalize_actions
+
+#: Plan statuses a run's trace may record for a plan (``expect plan ... status``), in the order a
+#: plan usually moves through them. The runtime stores draft, pending_approval (a display status),
+#: approved, executed and failed, as the published harness does; the testing bridge names a
+#: rejected or revised approval ``rejected`` / ``revision_requested`` (testing/bridge.py).
 PLAN_STATUSES = (
     "draft",
     "pending_approval",
@@ -34,6 +40,31 @@ class StoredPlan:
     spec_name: str
     body: Any
     status: str = "draft"
+
+    def record(self, owner: str) -> dict[str, Any]:
+        """The plan record as the published harness shows it (storePlan's result, a plan approval's payload).
+
+        ``actions`` is ``{head, tail}`` of the normalised actions (``None`` if the body has
+        none), ``context`` the body's other fields. The published record's timestamps
+        (``createdAt`` …) are left out: events stay deterministic. A fresh copy each call.
+        """
+        try:
+            actions = normalize_actions(self.body)
+        except DispatchError:
+            actions = []
+        body = self.body if isinstance(self.body, dict) else {}
+        return copy.deepcopy(
+            {
+                "id": self.plan_id,
+                "owner": owner,
+                "actions": {"head": actions[0], "tail": actions[1:]} if actions else None,
+                "status": "draft" if self.status == "pending_approval" else self.status,
+                "description": None,
+                "context": {key: value for key, value in body.items() if key != "actions"},
+                "approvedBy": None,
+                "outcome": None,
+            }
+        )
 
 
 @dataclass

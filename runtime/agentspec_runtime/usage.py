@@ -53,10 +53,40 @@ class Usage:
         self.completion_tokens += other.completion_tokens
 
     def as_event(self) -> dict[str, int]:
+        """The wire shape (the published ``TokenUsage``: no prompt cache here, so its counts are 0)."""
         return {
             "promptTokens": self.prompt_tokens,
             "completionTokens": self.completion_tokens,
+            "cacheReadInputTokens": 0,
+            "cacheCreationInputTokens": 0,
             "totalTokens": self.total_tokens,
+        }
+
+
+class AgentUsages:
+    """Usage per agent over a stream, in the order agents first reported (``data-cost-summary``)."""
+
+    def __init__(self) -> None:
+        self._by_agent: dict[str, tuple[str, Usage]] = {}
+
+    def add(self, agent: str, model: str, usage: Usage) -> None:
+        _, total = self._by_agent.setdefault(agent, (model, Usage()))
+        total.add(usage)
+
+    def as_event(self) -> dict[str, Any]:
+        agents = [
+            {"agentName": agent, "model": model, "usage": usage.as_event()}
+            for agent, (model, usage) in self._by_agent.items()
+        ]
+        prompt = sum(usage.prompt_tokens for _, usage in self._by_agent.values())
+        completion = sum(usage.completion_tokens for _, usage in self._by_agent.values())
+        return {
+            "agents": agents,
+            "totalPromptTokens": prompt,
+            "totalCompletionTokens": completion,
+            "totalCacheReadInputTokens": 0,
+            "totalCacheCreationInputTokens": 0,
+            "totalTokens": prompt + completion,
         }
 
 

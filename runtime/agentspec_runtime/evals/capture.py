@@ -117,6 +117,8 @@ class _Reader:
 
     def _agent(self, event: dict[str, Any]) -> None:
         invocation = event.get("toolInvocationId", "")
+        if len(self.stack) == 1 and invocation == f"entry-{self.stack[0][0]}":
+            return  # the pair around the whole run: its agent is the root, already on the stack
         if event.get("state") == "call":
             self.capture.trajectory_events.append(
                 {

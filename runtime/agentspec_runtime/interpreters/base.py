@@ -47,7 +47,8 @@ class Interpreter(ABC):
     name: str = "interpreter"
     #: Tool-use ids (``toolInvocationId``) are ``f"{tool_id_prefix}-{n}"``.
     tool_id_prefix: str = "tool"
-    #: Whether the stream carries a ``data-latency-summary`` before its last event.
+    #: Whether the stream carries the summaries (``data-cost-summary``, ``data-latency-summary``):
+    #: after ``finish``, or before ``error``.
     emits_summary: bool = False
 
     @abstractmethod

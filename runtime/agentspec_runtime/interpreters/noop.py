@@ -9,7 +9,7 @@ from .base import Interpreter
 
 
 class NoopInterpreter(Interpreter):
-    """One step that says nothing and reports zero usage (so the stream is ``step-start``, ``finish``)."""
+    """One step that says nothing and reports zero usage (the run is ``step-start`` inside its ``tool-agent`` pair)."""
 
     name = "noop"
 

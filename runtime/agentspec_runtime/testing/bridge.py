@@ -11,6 +11,9 @@ event                            step
                                  ``agent`` (from ``data-latency-summary``)
 ``tool-invocation`` result       ``TOOL_CALL`` named after the tool; input = args,
                                  output = result, error = ``result["error"]``
+storePlan / executePlan result   ``STATE_CHANGE`` ``plan:<id>`` = ``draft`` (stored) or
+with a ``status``                ``executed`` / ``failed`` (dispatched), before the
+                                 ``TOOL_CALL``: the stream has no event for these
 executePlan result with          ``STATE_CHANGE`` ``dispatched``: output = the
 ``dispatched``                   normalised actions given to the dispatcher
 ``approval-required``            ``HUMAN_HANDOFF`` ``approval_request``: input
@@ -19,15 +22,19 @@ executePlan result with          ``STATE_CHANGE`` ``dispatched``: output = the
                                  ``{id, kind, target}``, output = outcome
                                  (+ an ``ERROR`` ``unanswered_approval`` step when
                                  an ApprovalScript did not answer it)
-``plan-status-change``           ``STATE_CHANGE`` ``plan:<planId>``: output = new status
+``plan-status-change``           ``STATE_CHANGE`` ``plan:<planId>``: output = new status;
+                                 ``pending_approval → draft`` after a plan's approval
+                                 was rejected / revised is ``rejected`` /
+                                 ``revision_requested``
 ``error``                        ``ERROR`` named after the error code
 ``text``                         ``trace.output``: consecutive text events are
                                  one message; messages are joined by newlines
 ``finish``                       ``trace.metadata["token_usage"]`` and ``finish_reason``
 ===============================  ==============================================
 
-``tool-agent`` events and ``call`` states add no steps (the routed agent's own
-steps and the ``call_agent`` result carry the information). In code the
+``tool-agent``, ``data-tool-agent`` and ``data-cost-summary`` events and
+``call`` states add no steps (the routed agent's own steps and the
+``call_agent`` result carry the information). In code the
 mapping is :data:`TRACE_MAPPING`: one small function per event type.
 """
 
@@ -82,6 +89,7 @@ class _Trace:
         self.messages: list[list[str]] = []  # consecutive text events are one message
         self.in_text = False
         self.approvals: dict[Any, tuple[Any, Any]] = {}  # approval id -> (kind, target)
+        self.plan_decisions: dict[Any, Any] = {}  # plan id -> the outcome of its last approval
         self.summary: dict[str, Any] | None = None
         self.finish: Mapping[str, Any] | None = None
 
@@ -135,11 +143,32 @@ def _text(trace: _Trace, event: Mapping[str, Any]) -> None:
     trace.messages[-1].append(str(event.get("text", "")))
 
 
+#: what an executed plan's dispatch ends in (the stored status; the stream has no event for it)
+_DISPATCH_ENDS = ("executed", "failed")
+
+
+def _stored_status(tool: Any, result: Any) -> tuple[str, str] | None:
+    """``(plan id, status)`` a storePlan or executePlan result shows, which no ``plan-status-change`` announced."""
+    if not isinstance(result, dict):
+        return None
+    if tool == "storePlan" and result.get("status") == "draft" and "error" not in result:
+        return str(result.get("id")), "draft"
+    if tool == "executePlan" and result.get("status") in _DISPATCH_ENDS:
+        return str(result.get("planId")), str(result["status"])
+    return None
+#: a plan that was back to draft after its approval was answered so: the language's status for it
+_DECLINED = {"reject": "rejected", "revise": "revision_requested"}
+
+
 def _tool_invocation(trace: _Trace, event: Mapping[str, Any]) -> None:
     if event.get("state") != "result":
         return  # the call: its result carries everything
     result = event.get("result")
     invocation = event.get("toolInvocationId")
+    stored = _stored_status(event.get("toolName"), result)
+    if stored is not None:  # a status the stream has no event for: its step comes before the tool's, as the change did
+        plan_id, status = stored
+        trace.steps.append(AgentStep(kind=StepKind.STATE_CHANGE, name=plan_state_key(plan_id), input={}, output=status))
     step = AgentStep(
         kind=StepKind.TOOL_CALL,
         name=str(event.get("toolName")),
@@ -182,6 +211,8 @@ def _approval_decision(trace: _Trace, event: Mapping[str, Any]) -> None:
     which = {"id": data.get("id"), "kind": kind, "target": target}
     feedback = data.get("feedback")
     outcome = (data.get("outcome") or {}).get("outcome")
+    if kind == "plan":
+        trace.plan_decisions[target] = outcome
     trace.steps.append(
         AgentStep(kind=StepKind.HUMAN_HANDOFF, name=APPROVAL_DECISION, input=which, output=outcome, metadata={"feedback": feedback})
     )
@@ -198,12 +229,15 @@ def _approval_decision(trace: _Trace, event: Mapping[str, Any]) -> None:
 
 def _plan_status_change(trace: _Trace, event: Mapping[str, Any]) -> None:
     data = event.get("data", {})
+    status = data.get("to")
+    if data.get("from") == "pending_approval" and status == "draft":
+        status = _DECLINED.get(trace.plan_decisions.get(data.get("planId")), status)
     trace.steps.append(
         AgentStep(
             kind=StepKind.STATE_CHANGE,
             name=plan_state_key(str(data.get("planId"))),
             input={"from": data.get("from")},
-            output=data.get("to"),
+            output=status,
         )
     )
 
