@@ -198,8 +198,8 @@ def test_an_unanswered_approval_is_rejected_and_recorded_as_an_error() -> None:
     trace = adapter.run("x")
     assert recorder.dispatches() == []
     assert trace.get_state("plan:p1") == "rejected"
-    error, rejected = trace.errors  # why, then executePlan's rejected result (an error result, as published)
-    assert (rejected.name, rejected.error) == ("executePlan", "Plan p1 rejected: " + UNANSWERED_FEEDBACK)
+    (error,) = trace.errors  # executePlan's result is the published error, but a rejection is a decision
+    assert next(s for s in trace.steps if s.name == "executePlan").output["error"] == "Plan p1 rejected: " + UNANSWERED_FEEDBACK
     assert error.name == "unanswered_approval"
     assert error.error == "the scenario did not answer the approval for plan 'p1'; it was rejected"
 

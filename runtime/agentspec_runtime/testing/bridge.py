@@ -11,6 +11,7 @@ event                            step
                                  ``agent`` (from ``data-latency-summary``)
 ``tool-invocation`` result       ``TOOL_CALL`` named after the tool; input = args,
                                  output = result, error = ``result["error"]``
+                                 (none when ``result["rejected"]``: a decision)
 storePlan / executePlan result   ``STATE_CHANGE`` ``plan:<id>`` = ``draft`` (stored) or
 with a ``status``                ``executed`` / ``failed`` (dispatched), before the
                                  ``TOOL_CALL``: the stream has no event for these
@@ -69,7 +70,8 @@ def plan_state_key(plan_id: str) -> str:
 
 
 def _tool_error(result: Any) -> str | None:
-    if isinstance(result, dict) and "error" in result:
+    """The error a result reports; a declined approval (``"rejected": true``) is a decision, not an error."""
+    if isinstance(result, dict) and "error" in result and result.get("rejected") is not True:
         error = result["error"]
         return error if isinstance(error, str) else str(error)
     return None
