@@ -392,3 +392,129 @@ def test_anthropic_is_a_live_interpreter_and_says_what_it_is_missing(monkeypatch
         "and environment variable ANTHROPIC_API_KEY is not set",
         "code": "provider_config",
     }
+
+# -- the testing guide (docs/guides/testing.md of flowai-harness 0.1.0a1), example by example --
+# Each test below makes the guide's API calls, in its order, on this runtime: the harness
+# import replaced by agentspec_runtime and nothing else. The code is ours; what it asserts is
+# what the guide says the example shows.
+
+UNUSED_KEY = {"anthropic": {"apiKey": "unused"}}
+
+
+async def drain(stream: Any) -> list[dict[str, Any]]:
+    return [event async for event in stream]
+
+
+def test_guide_a_mocked_coordinator_answers_with_the_fixed_text() -> None:
+    from agentspec_runtime import AgentSpec
+
+    front = AgentSpec(
+        name="coordinator", role="coordinator", model="claude-sonnet-4-6",
+        system_prompt="Return a minimal response.", routes=["worker"],
+    )
+    helper = define_specialist(name="worker", model="claude-sonnet-4-6", prompt="Handle delegated test requests.")
+    runtime = create_runtime(
+        define_runtime(tenant=define_tenant("acme", "v1"), agents=[front, helper], providers=UNUSED_KEY),
+        testing={"mock_response": "mocked runtime response"},
+    )
+
+    events = run(drain(runtime.query("hello", thread_id="thread-1")))
+
+    assert any(e["type"] == "text" and "mocked runtime response" in e["text"] for e in events)
+    # "a single text event followed by finish", inside the coordinator's own tool-agent pair
+    assert types(events) == ["tool-agent", "step-start", "text", "tool-agent", "finish"]
+    assert (events[0]["agentName"], events[0]["state"]) == ("coordinator", "call")
+
+
+def test_guide_a_python_tool_handler_runs_under_the_scripted_interpreter() -> None:
+    seen: list[tuple[dict[str, Any], str]] = []
+
+    @define_tool("echo", {"value": str}, approval="never")
+    async def echo(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        seen.append((args, ctx["tool_use_id"]))
+        return {"echo": args["value"]}
+
+    worker = define_specialist(name="worker", model="claude-sonnet-4-6", prompt="Use the requested tool.", tools=[echo])
+    runtime = create_runtime(
+        define_runtime(tenant=define_tenant("acme", "v1"), agents=[worker], providers=UNUSED_KEY), interpreter="scripted"
+    )
+
+    prompt = json.dumps({"tool": "echo", "args": {"value": "hello"}})
+    events = run(drain(runtime.run_specialist("worker", prompt, thread_id="thread-1")))
+
+    assert seen == [({"value": "hello"}, "scripted-tool-1")]
+    assert any(
+        e["type"] == "tool-invocation" and e["toolName"] == "echo" and e["state"] == "result" and e["result"] == {"echo": "hello"}
+        for e in events
+    )
+
+
+def test_guide_a_coordinator_script_routes_to_the_planner_then_the_executor() -> None:
+    said: list[tuple[str, str, str]] = []
+
+    @define_tool("echo", {"value": str}, approval="never")
+    async def echo(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        said.append((ctx["agent"], args["value"], ctx["tool_use_id"]))
+        return {"echo": args["value"]}
+
+    agents = [
+        define_coordinator("coordinator", model="claude-sonnet-4-6", prompt="Delegate.", routes=["planner", "executor"]),
+        define_planner("planner", model="claude-sonnet-4-6", prompt="Plan.", tools=[echo]),
+        define_executor("executor", model="claude-sonnet-4-6", prompt="Execute.", tools=[echo]),
+    ]
+    runtime = create_runtime(
+        define_runtime(tenant=define_tenant("acme", "v1"), agents=agents, providers=UNUSED_KEY), interpreter="scripted"
+    )
+    planner_prompt = json.dumps({"tool": "echo", "args": {"value": "plan step"}})
+    executor_prompt = json.dumps({"tool": "echo", "args": {"value": "execute step"}})
+    prompt = json.dumps(
+        {
+            "script": [
+                {"tool": "call_agent", "args": {"agent": "planner", "prompt": planner_prompt}},
+                {"tool": "call_agent", "args": {"agent": "executor", "prompt": executor_prompt}},
+            ]
+        }
+    )
+
+    events = run(drain(runtime.query(prompt, thread_id="thread-1")))
+
+    started = [e["agentName"] for e in events if e["type"] == "tool-agent" and e["state"] == "call"]
+    assert started == ["coordinator", "planner", "executor"]
+    assert said == [("planner", "plan step", "scripted-tool-2"), ("executor", "execute step", "scripted-tool-4")]
+    completed = [e["data"]["agentName"] for e in events if e["type"] == "data-tool-agent"]
+    assert completed == ["planner", "executor"]
+    routed = [e["result"] for e in events if e["type"] == "tool-invocation" and e["state"] == "result" and e["toolName"] == "call_agent"]
+    assert routed == [{"agent": "planner", "text": '{"echo": "plan step"}'}, {"agent": "executor", "text": '{"echo": "execute step"}'}]
+
+
+def test_guide_tool_context_fields_ids_services_and_predicate_target_and_kind() -> None:
+    class Catalog:
+        def size(self) -> int:
+            return 3
+
+    predicate_saw: list[tuple[str, str]] = []
+
+    def ask_when_big(args: dict[str, Any], ctx: Any) -> bool:
+        predicate_saw.append((ctx["target"], ctx["kind"]))
+        return args["n"] > 2
+
+    @define_tool("count", {"n": int}, approval=ask_when_big)
+    async def count(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        catalog = ctx["services"]["catalog"]
+        assert ctx.catalog is catalog and ctx["catalog"] is catalog
+        return {"id": ctx["tool_use_id"], "size": catalog.size(), "n": args["n"]}
+
+    worker = define_specialist(name="worker", model="claude-sonnet-4-6", prompt="Count.", tools=[count])
+    runtime = create_runtime(
+        define_runtime(tenant=define_tenant("acme", "v1"), agents=[worker], providers=UNUSED_KEY),
+        interpreter="scripted",
+        services={"catalog": Catalog()},
+    )
+    prompt = json.dumps({"script": [{"tool": "count", "args": {"n": 1}}, {"tool": "count", "args": {"n": 5}}]})
+
+    events = run(collect(runtime.run_specialist("worker", prompt, thread_id="t"), runtime, lambda data: "approve"))
+
+    results = [e["result"] for e in events if e["type"] == "tool-invocation" and e["state"] == "result"]
+    assert results == [{"id": "scripted-tool-1", "size": 3, "n": 1}, {"id": "scripted-tool-2", "size": 3, "n": 5}]
+    assert predicate_saw == [("count", "tool"), ("count", "tool")]
+    assert [e["data"]["target"] for e in events if e["type"] == "approval-required"] == ["count"]  # only n > 2
