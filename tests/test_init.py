@@ -35,6 +35,7 @@ def test_a_new_project_checks_compiles_and_its_tests_pass(tmp_path: Path) -> Non
     project = tmp_path / "desk"
     assert sorted(files_in(project)) == STARTER
     assert "next:\n  cd desk\n  agentspec check specs\n  agentspec compile specs -o generated\n  python -m pytest\n" in done.stdout
+    assert "or run the specs directly, nothing compiled:\n  python -m pytest specs\n" in done.stdout
 
     checked = run_cli("check", "specs", cwd=project)
     assert (checked.returncode, checked.stdout.strip()) == (0, "no problems in 1 file"), checked.stdout
@@ -51,6 +52,14 @@ def test_a_new_project_checks_compiles_and_its_tests_pass(tmp_path: Path) -> Non
     assert len(passed) == 4, tested.stdout
     assert "generated/test_desk.py::test_an_order_s_status_is_looked_up_before_it_is_reported PASSED" in tested.stdout
     assert "tests/test_desk_app.py::test_a_known_order_has_its_status PASSED" in tested.stdout
+
+    # the pytest plugin runs the spec itself, nothing compiled
+    direct = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "specs"],
+        cwd=project, capture_output=True, text=True, timeout=300,
+    )
+    assert direct.returncode == 0, direct.stdout[-3000:]
+    assert "specs/desk.agentspec::An unknown order is not guessed at PASSED" in direct.stdout
 
 
 def test_the_starter_spec_is_formatted_and_checks_its_handler_path(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -123,4 +123,6 @@ next:
   agentspec check specs
   agentspec compile specs -o generated
   python -m pytest
+or run the specs directly, nothing compiled:
+  python -m pytest specs
 """
