@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"Every diagnostic code: {DOCS}/diagnostics.md",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help=PATHS_HELP + "; - reads one spec from stdin")
-    _diagnostic_options(check)
+    _diagnostic_options(check, "a JSON list")
     check.add_argument(
         "--pythonpath",
         action="append",
@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MODULE",
         help="module the runtime definitions import the harness API from (default: agentspec_runtime)",
     )
-    _diagnostic_options(compile_)
+    _diagnostic_options(compile_, "one JSON document (diagnostics, files written, unchanged, removed)")
     _watch(compile_)
 
     fmt = commands.add_parser(
@@ -201,14 +201,14 @@ def _version(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"agentspec {__version__}")
 
 
-def _diagnostic_options(parser: argparse.ArgumentParser) -> None:
+def _diagnostic_options(parser: argparse.ArgumentParser, json_is: str) -> None:
     import argparse
 
     parser.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
-        help="diagnostics as text, a JSON list, a SARIF 2.1.0 log (code scanning) or GitHub annotations (default: text)",
+        help=f"diagnostics as text, {json_is}, a SARIF 2.1.0 log (code scanning) or GitHub annotations (default: text)",
     )
     parser.add_argument(
         "--strict",
