@@ -119,3 +119,18 @@ def test_a_spec_removed_is_noticed_from_another_directory(project: Path, capsys,
     code = main(["compile", ".", "-o", "../generated", "--format", "json"])
     document = json.loads(capsys.readouterr().out)
     assert code == 0 and document["removed"] == ["../generated/old_runtime.py", "../generated/test_old.py"]
+
+
+def test_the_interpreter_setting_never_changes_the_environment(project: Path, capsys, monkeypatch) -> None:
+    import os
+
+    from agentspec.interpreter_mode import live_interpreter
+
+    monkeypatch.delenv("AGENTSPEC_INTERPRETER", raising=False)
+    (project / "pyproject.toml").write_text('[tool.agentspec]\nspecs = ["specs"]\ninterpreter = "anthropic"\n')
+    assert main(["check"]) == 0
+    assert "AGENTSPEC_INTERPRETER" not in os.environ and live_interpreter() is None  # nothing leaks
+    monkeypatch.setenv("AGENTSPEC_INTERPRETER", "scripted")  # the environment wins over the setting
+    judged = SPEC.replace("expect { tool_call ping }", 'expect { tool_call ping\n    judge "polite" }')
+    write_spec(project, "specs/ping.agentspec", judged)
+    assert main(["check"]) == 1

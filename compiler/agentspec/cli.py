@@ -271,8 +271,6 @@ def _spec_command(args: argparse.Namespace) -> int:
         return usage("no PATH given, and no `specs` in [tool.agentspec] of a pyproject.toml", program)
     if "-" in paths and (len(paths) > 1 or getattr(args, "watch", False)):
         return usage("- (stdin) must be the only PATH, and cannot be watched", program)
-    if config.interpreter and config.interpreter != "scripted":
-        os.environ.setdefault("AGENTSPEC_INTERPRETER", config.interpreter)
     strict = config.strict if getattr(args, "strict", None) is None else args.strict
 
     if args.command == "check":
@@ -300,11 +298,17 @@ def _spec_command(args: argparse.Namespace) -> int:
         def once() -> int:
             return fmt_command(paths, check_only=args.check, show_diff=args.diff)
 
-    if not args.watch:
-        return once()
-    from agentspec.commands.watch import watch
+    from agentspec import interpreter_mode
 
-    return watch(paths, once)
+    previous = interpreter_mode.set_default(config.interpreter)  # below AGENTSPEC_INTERPRETER
+    try:
+        if not args.watch:
+            return once()
+        from agentspec.commands.watch import watch
+
+        return watch(paths, once)
+    finally:
+        interpreter_mode.set_default(previous)
 
 
 def _tolerate_narrow_terminals() -> None:

@@ -9,7 +9,7 @@ default that the matching command-line flag overrides::
     out = "generated"          # compile's -o/--out
     pythonpath = ["src"]       # where import paths are looked up (agentspec.pythonpath)
     strict = true              # warnings fail check and compile (--strict / --no-strict)
-    interpreter = "scripted"   # the default of AGENTSPEC_INTERPRETER: scripted, anthropic or openai
+    interpreter = "scripted"   # what check and compile assume when AGENTSPEC_INTERPRETER is unset
 
 Paths are relative to the ``pyproject.toml``. An unknown setting or a value of
 the wrong type is a usage error that names it, never silently ignored.
