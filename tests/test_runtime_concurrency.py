@@ -101,7 +101,10 @@ def test_500_concurrent_streams_are_isolated_and_correct() -> None:
         if tool_decision(i) == "approve":
             assert order_result == {"ordered": f"SKU-{i}", "thread": f"thread-{i}"}
         else:
-            assert order_result == {"rejected": True, "tool": "order", "feedback": f"decided by {i}"}
+            assert order_result == {
+                "error": "approval_rejected", "rejected": True, "reason": f"decided by {i}", "do_not_retry": True,
+                "tool": "order", "feedback": f"decided by {i}",
+            }
         decisions = [e["data"]["feedback"] for e in events if e["type"] == "approval-decision"]
         assert decisions == [f"decided by {i}"] * 2
         assert runtime.snapshot(f"thread-{i}")["plans"]["p"]["status"] == expected_plan_status[plan_decision(i)]

@@ -300,7 +300,12 @@ def test_always_approval_tool_rejected_does_not_run_and_says_so() -> None:
 
     assert ran == []
     result = next(e for e in events if e["type"] == "tool-invocation" and e["state"] == "result")["result"]
-    assert result == {"rejected": True, "tool": "book_flight", "feedback": "not today"}
+    # the published rejection: an error result that tells the model not to retry (plus the tool and feedback)
+    assert result == {
+        "error": "approval_rejected", "rejected": True, "reason": "not today", "do_not_retry": True,
+        "tool": "book_flight", "feedback": "not today",
+    }
+    assert "text" not in types(events)  # an error result is not echoed
 
 
 # -- dispatcher envelope errors -------------------------------------------------------

@@ -155,7 +155,8 @@ def check(log: list[tuple[Any, ...]]) -> None:
     assert all(entry[0] == "event" for entry in log[-3:]) and ends == ["finish", "data-cost-summary", "data-latency-summary"]
     for call in calls.values():
         approved = call["decisions"] == ["approve"]
-        failed = isinstance(call["result"], dict) and "error" in call["result"]
+        result = call["result"]
+        failed = isinstance(result, dict) and "error" in result and not result.get("rejected")  # a rejection is no failure
         valid = call["by_clerk"] and call["tool"] in ("free", "gated", "maybe") and isinstance(call["args"]["n"], int)
         if call["tool"] not in ("call_agent", "storePlan", "executePlan"):
             assert failed == (not valid), f"{call['tool']} {call['args']} → {call['result']}"

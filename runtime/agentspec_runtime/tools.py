@@ -84,7 +84,12 @@ class UserTool(Tool):
                 decision = box.decision
                 assert decision is not None
                 if decision.outcome == "reject":
-                    outcome.result = {"rejected": True, "tool": tool.name, "feedback": decision.feedback}
+                    # the published rejection (an error result telling the model not to retry), and ours
+                    reason = decision.feedback or "Approval rejected"
+                    outcome.fail(
+                        "approval_rejected", rejected=True, reason=reason, do_not_retry=True,
+                        tool=tool.name, feedback=decision.feedback,
+                    )
                     return
                 if decision.outcome == "revise":
                     outcome.result = {"should_revise": True, "partial": decision.partial}
