@@ -109,8 +109,36 @@ def pytest_unconfigure(config: Any) -> None:
     print(f"\nlive_spec_player: {requests} model requests served, statuses {statuses}")
 
 
+def scenario_of_item(item: Any) -> tuple[str | None, str | None, str | None]:
+    """The same three for a scenario the agentspec pytest plugin collected from a spec file
+    (its lowered IR: the calls the generated test would make, evaluated in its module's names)."""
+    from agentspec.codegen.execute import evaluate
+    from agentspec.codegen.pyexpr import Call, Name
+
+    scope = item.parent.namespace()
+    found: dict[str, Any] = {}
+    pending: list[Any] = [item.test.scenario, item.test.adapter]
+    while pending:
+        expr = pending.pop()
+        if isinstance(expr, Call):
+            keywords = {key: value for key, value in expr.kwargs if key != "**"}
+            name = expr.func.id if isinstance(expr.func, Name) else None
+            if name == "SpecScenario" and "input" in keywords:
+                found["input"] = evaluate(keywords["input"], scope)
+            elif name == "RuntimeAdapter" and "script" in keywords:
+                found["script"] = evaluate(keywords["script"], scope)
+            elif name == "live_or" and "testing" in keywords:
+                found["mock"] = evaluate(keywords["testing"], scope)["mock_response"]
+            pending += [expr.func, *expr.args, *(value for _, value in expr.kwargs)]
+        elif hasattr(expr, "body"):  # a Lambda: the runtime factory
+            pending.append(expr.body)
+    return found.get("input"), found.get("script"), found.get("mock")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: Any) -> None:
     function = getattr(item, "function", None)
     if function is not None:
         _player.load(item.nodeid, *scenario_of(function))
+    elif hasattr(item, "test") and not getattr(item, "score", True):  # a scenario of a .agentspec file
+        _player.load(item.nodeid, *scenario_of_item(item))

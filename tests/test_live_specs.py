@@ -71,3 +71,24 @@ def test_a_bad_interpreter_name_is_a_usage_error() -> None:
     done = run_generated("-q", env={"AGENTSPEC_INTERPRETER": "claude"})
     assert done.returncode == 4
     assert "AGENTSPEC_INTERPRETER='claude' is not an interpreter; choose one of scripted, anthropic, openai" in done.stderr
+
+
+def test_spec_files_run_live_through_the_pytest_plugin() -> None:
+    """`pytest specs/x.agentspec --agentspec-interpreter anthropic`: the plugin's items run live too."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AGENTSPEC_", "ANTHROPIC_", "OPENAI_"))}
+    environment["ANTHROPIC_API_KEY"] = KEY
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS), environment.get("PYTHONPATH")]))
+    specs = ["specs/travel.agentspec", "specs/inventory.agentspec"]
+    options = ["-p", "live_spec_player", "-p", "no:cacheprovider", "-q", "--agentspec-interpreter=anthropic"]
+    command = [sys.executable, "-m", "pytest", *specs, *options]
+    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    tally = counts(done.stdout)
+    assert tally.get("passed", 0) >= 7 and "failed" not in tally
+    served = int(re.search(r"live_spec_player: (\d+) model requests served", output).group(1))
+    assert served > tally["passed"]  # the scenarios called the (fake) model
+    assert KEY not in output
+    environment["LIVE_SPEC_PLAYER_NONSENSE"] = "1"  # a model that ignores the task fails them
+    muted = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
+    assert muted.returncode == 1 and counts(muted.stdout).get("failed", 0) >= 5, muted.stdout[-3000:]
