@@ -1,4 +1,5 @@
-"""The example specs run live: generated tests against a fake model, through the real SDKs.
+"""The example specs run live: generated tests, and spec files through the pytest plugin,
+against a fake model, through the real SDKs.
 
 Each run is a separate pytest process over generated/ with a live interpreter
 selected — by ``AGENTSPEC_INTERPRETER`` or by ``--agentspec-interpreter`` —
