@@ -103,3 +103,63 @@ def test_import_path_fixes(tmp_path):
         (d,) = check_user_code(program, [str(tmp_path)])
         (fix,) = d.fixes
         assert apply(text, str(spec), fix) == 'tool t() {\n  handler "app.tools:book"\n}\n', written
+
+
+ENTRY = """\
+tenant t
+
+plan P {
+  x: str
+}
+
+planner pl {
+  model "claude-sonnet-4-6" provider anthropic
+}
+
+coordinator desk {
+  model "claude-sonnet-4-6" provider anthropic
+  routes [pl]
+}
+
+provider anthropic {
+  api_key_env "ANTHROPIC_API_KEY"
+}
+
+scenario "s" {
+  input "i"
+  via pl
+  mock_response "x"
+  expect {
+    no_error
+  }
+}
+"""
+
+
+def _only_fix(path: str, text: str, code: str) -> Fix:
+    (diagnostic,) = [d for d in diagnose(path, text) if d.code == code]
+    (fix,) = diagnostic.fixes
+    return fix
+
+
+def test_entry_keyword_and_missing_plan_fixes(tmp_path):
+    path = str(tmp_path / "entry.agentspec")
+    fixed = apply(ENTRY, path, _only_fix(path, ENTRY, "E312"))  # `via` a planner
+    assert '  agent pl\n  mock_response "x"' in fixed
+    text = ENTRY.replace("via pl", "agent desk")  # `agent` a coordinator
+    assert "  via desk\n" in apply(text, path, _only_fix(path, text, "E312"))
+    fix = _only_fix(path, fixed, "E306")  # the planner has no plan; there is one
+    assert fix.title == "Add `plan P`"
+    done = apply(fixed, path, fix)
+    assert 'planner pl {\n  model "claude-sonnet-4-6" provider anthropic\n  plan P\n}' in done
+    assert [d for d in diagnose(path, done) if d.is_error] == []
+
+
+def test_repeated_argument_and_member_point_at_the_first(tmp_path):
+    path = str(tmp_path / "twice.agentspec")
+    text = 'tenant t\n\ntool t(a: str, a: int) {\n  returns {}\n}\n\nscript s {\n  t(a: "x", a: "y")\n}\n'
+    by_code = {d.code: d for d in diagnose(path, text)}
+    (member,) = by_code["E302"].related
+    assert (member.span.start, member.message) == (text.index("a: str"), "the first `a`")
+    (argument,) = by_code["E206"].related
+    assert argument.span.start == text.index('a: "x"')

@@ -17,7 +17,7 @@ from agentspec.syntax import nodes
 from agentspec import spectypes
 from agentspec.checker.file_context import FileContext
 from agentspec.checker.values import locate
-from agentspec.diagnostics import Fix
+from agentspec.diagnostics import Fix, Related
 
 
 def _unknown_hint(
@@ -86,6 +86,7 @@ def check_args(
                     if seen[name].name.span.line != arg.name.span.line
                     else None
                 ),
+                related=[Related(message=f"the first `{name}`", path=ctx.path, span=seen[name].name.span)],
             )
             continue
         seen[name] = arg

@@ -14,7 +14,7 @@ import re
 from agentspec.syntax import nodes
 from agentspec import spectypes
 from agentspec.checker.file_context import FileContext, role_phrase
-from agentspec.checker.fixes import declare_provider, remove_from_list
+from agentspec.checker.fixes import add_setting, declare_provider, remove_from_list
 from agentspec.diagnostics import Related
 from agentspec.checker.shared_rules import positive_duration
 from agentspec.symbols import BUILTIN_TOOLS
@@ -85,6 +85,7 @@ def check_member_names(ctx: FileContext, members: list, what: str, owner: str, r
                     if seen[name.name].span.line != name.span.line
                     else None
                 ),
+                related=[Related(message=f"the first `{name.name}`", path=ctx.path, span=seen[name.name].span)],
             )
         seen.setdefault(name.name, name)
 
@@ -221,6 +222,9 @@ def check_agent(ctx: FileContext, agent: nodes.AgentDecl) -> None:
             f"{agent.role} `{name}` has no `plan`",
             agent.name.span,
             f"add `plan {plans[0]}`" if len(plans) == 1 else "add `plan NAME` naming the plan it works on",
+            [add_setting(f"Add `plan {plans[0]}`", ctx.path, ctx.source, agent.span, f"plan {plans[0]}")]
+            if len(plans) == 1
+            else None,
         )
     if agent.plan is not None and ctx.lookup("plan", agent.plan.name) is None:
         ctx.unknown("E103", "plan", agent.plan, ctx.scope.plans)

@@ -29,12 +29,17 @@ def add_to_list(program: Program, agent: Symbol, key: str, name: str) -> Fix:
             return insert_fix(title, agent.path, source, listed[-1].span.end, f", {name}")
         bracket = source.rfind("]", setting.start, setting.end)
         return insert_fix(title, agent.path, source, bracket, name)
-    close = decl.span.end - 1  # the agent's `}`
+    return add_setting(title, agent.path, source, decl.span, f"{key} [{name}]")
+
+
+def add_setting(title: str, path: str, source: str, block: nodes.Span, setting: str) -> Fix:
+    """Add the line ``setting`` at the end of the block spanning ``block`` (a declaration's ``{ }``)."""
+    close = block.end - 1  # the block's `}`
     line_start = source.rfind("\n", 0, close) + 1
     if not source[line_start:close].strip():  # `}` on a line of its own: a new line above it
-        return insert_fix(title, agent.path, source, line_start, f"{INDENT}{key} [{name}]\n")
+        return insert_fix(title, path, source, line_start, f"{INDENT}{setting}\n")
     space = "" if source[close - 1 : close].isspace() else " "
-    return insert_fix(title, agent.path, source, close, f"{space}{key} [{name}] ")
+    return insert_fix(title, path, source, close, f"{space}{setting} ")
 
 
 def remove_from_list(path: str, source: str, previous: nodes.Ident, duplicate: nodes.Ident) -> Fix:

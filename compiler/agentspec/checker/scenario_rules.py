@@ -15,6 +15,7 @@ from agentspec.syntax import nodes
 from agentspec.checker.calls import check_args, signature
 from agentspec.checker.declarations import check_import_path
 from agentspec.checker.file_context import FileContext, role_phrase
+from agentspec.diagnostics import Fix, replace_fix
 from agentspec.checker.scores import check_score
 from agentspec.checker.scripts import check_script_call, check_steps
 from agentspec.checker.shared_rules import at_least, positive_duration, tool_name
@@ -82,12 +83,14 @@ def _check_entry(ctx: FileContext, scenario: nodes.ScenarioDecl) -> Symbol | Non
                 f"`via` needs a coordinator; `{ident.name}` is {role_phrase(symbol.decl)}",
                 ident.span,
                 f"write `agent {ident.name}` to run it directly",
+                [_swap_keyword(ctx, scenario, "via", "agent")],
             )
         elif wanted == "agent" and symbol.decl.role == "coordinator":
             ctx.error(
                 "E312",
                 f"`{ident.name}` is a coordinator; start at it with `via {ident.name}`",
                 ident.span,
+                fixes=[_swap_keyword(ctx, scenario, "agent", "via")],
             )
     if scenario.via is None and scenario.agent is None:
         coordinators = sorted(s.name for s in ctx.scope.agents.values() if s.decl.role == "coordinator")
@@ -252,3 +255,9 @@ def check_suite(ctx: FileContext, suite: nodes.SuiteDecl) -> None:
     _check_runs(ctx, suite.runs, suite.min_pass_rate, at)
     positive_duration(ctx, suite.timeout_ms, at.get("timeout"), "`timeout`")
     positive_duration(ctx, suite.scenario_timeout_ms, at.get("scenario_timeout"), "`scenario_timeout`")
+
+
+def _swap_keyword(ctx: FileContext, scenario: nodes.ScenarioDecl, written: str, wanted: str) -> Fix:
+    """The fix that writes ``wanted`` (``agent``) for the scenario's ``written`` (``via``) keyword."""
+    span = ctx.keyword_span(scenario.settings[written], written)
+    return replace_fix(f"Write `{wanted}` instead of `{written}`", ctx.path, span, wanted)
