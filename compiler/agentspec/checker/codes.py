@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
-#: The diagnostics reference as published; editors link each code to its section.
-REFERENCE_URL = "https://github.com/agentspec/agentspec/blob/main/docs/diagnostics.md"
+from agentspec.project import DOCS
+
+#: The diagnostics reference as published; editors and SARIF link each code to its section.
+REFERENCE_URL = f"{DOCS}/diagnostics.md"
 
 CODES: dict[str, str] = {
     # reading and syntax (parser, loader)

@@ -16,11 +16,10 @@ diagnostic, which an Actions run shows as an annotation on the line.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from agentspec import __version__
-from agentspec.project import DOCS, HOME, relative_to_root
+from agentspec.project import HOME, relative_to_root
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -32,9 +31,10 @@ def _titles() -> dict[str, str]:
 
 
 def help_uri(code: str, title: str) -> str:
-    """The code's entry in docs/diagnostics.md (GitHub's anchor for the heading "CODE title")."""
-    anchor = re.sub(r"[^\w\- ]", "", f"{code} {title}".lower()).replace(" ", "-")
-    return f"{DOCS}/diagnostics.md#{anchor}"
+    """The code's entry in docs/diagnostics.md (the link the language server gives too)."""
+    from agentspec.checker.codes import REFERENCE_URL, reference_url
+
+    return reference_url(code) or REFERENCE_URL
 
 
 def to_sarif(items: list[dict], root: Path) -> str:
