@@ -55,11 +55,12 @@ def test_a_tool_loop_streams_text_dispatches_calls_and_reports_real_usage(wire: 
     assert finish["usage"] == {
         "promptTokens": 280, "completionTokens": 42, "cacheReadInputTokens": 0, "cacheCreationInputTokens": 0, "totalTokens": 322
     }
-    (cost,) = events[-2]["data"]["agents"]  # per agent, as the provider counted
+    (cost,) = events[-2]["data"]["agents"]  # per agent, as the provider counted, with the model it reported
     assert (cost["agentName"], cost["usage"]) == ("clerk", finish["usage"])
     turns = events[-1]["data"]["turns"]
     assert [t["usage"]["promptTokens"] for t in turns] == [120, 160]
     assert [t["model"] for t in turns] == [first_model := {"anthropic": "claude-haiku-4-5", "openai": "gpt-4.1-mini"}[wire]] * 2
+    assert cost["model"] == first_model
     trace = events_to_trace(events, input="How many A-1?")
     assert [s.metadata["model"] for s in trace.steps if s.kind.name == "LLM_CALL"] == [first_model] * 2
 

@@ -89,6 +89,7 @@ class ApprovalRequest(TypedDict):
     payload: Any
     resourceId: str
     threadId: str
+    correlationId: NotRequired[str]  # a plan approval's plan id
 
 
 class ApprovalRequiredEvent(TypedDict):
@@ -98,12 +99,13 @@ class ApprovalRequiredEvent(TypedDict):
 
 class ApprovalOutcome(TypedDict):
     outcome: Literal["approve", "reject", "revise"]
+    partial: NotRequired[Any]  # on ``revise`` only
 
 
 class ApprovalDecisionData(TypedDict):
     id: str
     outcome: ApprovalOutcome
-    feedback: str | None
+    feedback: NotRequired[str]  # only when the decision has one
 
 
 class ApprovalDecisionEvent(TypedDict):
@@ -279,24 +281,28 @@ def data_tool_agent(agent_name: str, model: str, usage: UsageData) -> DataToolAg
 def approval_required(
     approval_id: str, kind: str, target: str, payload: Any, resource_id: str, thread_id: str
 ) -> ApprovalRequiredEvent:
-    return {
-        "type": APPROVAL_REQUIRED,
-        "data": {
-            "id": approval_id,
-            "kind": kind,
-            "target": target,
-            "payload": payload,
-            "resourceId": resource_id,
-            "threadId": thread_id,
-        },
+    data: ApprovalRequest = {
+        "id": approval_id,
+        "kind": kind,  # type: ignore[typeddict-item]
+        "target": target,
+        "payload": payload,
+        "resourceId": resource_id,
+        "threadId": thread_id,
     }
+    if kind == "plan":
+        data["correlationId"] = target  # as published: the host finds the plan by it
+    return {"type": APPROVAL_REQUIRED, "data": data}
 
 
-def approval_decision(approval_id: str, outcome: Any, feedback: str | None) -> ApprovalDecisionEvent:
-    return {
-        "type": APPROVAL_DECISION,
-        "data": {"id": approval_id, "outcome": {"outcome": outcome}, "feedback": feedback},
-    }
+def approval_decision(approval_id: str, outcome: Any, feedback: str | None, partial: Any = None) -> ApprovalDecisionEvent:
+    """The published shape: ``revise`` carries its ``partial`` in ``outcome``; no ``feedback`` key without one."""
+    decided: ApprovalOutcome = {"outcome": outcome}
+    if outcome == "revise":
+        decided["partial"] = partial
+    data: ApprovalDecisionData = {"id": approval_id, "outcome": decided}
+    if feedback is not None:
+        data["feedback"] = feedback
+    return {"type": APPROVAL_DECISION, "data": data}
 
 
 def plan_status_change(plan_id: str, from_status: str, to_status: str) -> PlanStatusChangeEvent:

@@ -146,6 +146,7 @@ class Execution:
                 if turn is None:  # the step said something: a model turn began
                     turn = TurnRecord(run.agent.name, run.agent.model_id)
                     self.turns.append(turn)  # now, so turns keep step-start order when agents nest
+                    self.agent_usages.add(run.agent.name, run.model, Usage())  # agents, too, in step-start order
                     yield events.step_start()
                 if isinstance(part, TextChunk):
                     if not isinstance(part.text, str):
@@ -242,7 +243,7 @@ class Execution:
             self._open_approvals.discard(pending.id)
             self.engine.approvals.close(pending.id)
         box.decision = decision
-        yield events.approval_decision(pending.id, decision.outcome, decision.feedback)
+        yield events.approval_decision(pending.id, decision.outcome, decision.feedback, decision.partial)
 
     def release_all(self) -> None:
         """Forget approvals this stream still waits on (it was closed or failed)."""

@@ -64,14 +64,16 @@ class Usage:
 
 
 class AgentUsages:
-    """Usage per agent over a stream, in the order agents first reported (``data-cost-summary``)."""
+    """Usage per agent over a stream, in the order agents first started a model turn (``data-cost-summary``)."""
 
     def __init__(self) -> None:
         self._by_agent: dict[str, tuple[str, Usage]] = {}
 
     def add(self, agent: str, model: str, usage: Usage) -> None:
-        _, total = self._by_agent.setdefault(agent, (model, Usage()))
+        """Add ``usage`` to ``agent``'s; ``model`` (the latest one reported) replaces the one recorded."""
+        _, total = self._by_agent.get(agent, (model, Usage()))
         total.add(usage)
+        self._by_agent[agent] = (model, total)
 
     def as_event(self) -> dict[str, Any]:
         agents = [
