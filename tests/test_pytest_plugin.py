@@ -141,6 +141,11 @@ def test_a_spec_with_warnings_runs_and_pytest_shows_them(project: Path) -> None:
     run = pytest_in(project, "specs/smoke.agentspec", "-q")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "SpecWarning: specs/smoke.agentspec:" in run.stdout and "warning[W104]" in run.stdout
+    # strict = true: warnings fail, as they fail `agentspec check`
+    (project / "pyproject.toml").write_text(PYPROJECT + "strict = true\n")
+    strict = pytest_in(project, "specs/smoke.agentspec", "-q")
+    assert strict.returncode == 2, strict.stdout
+    assert "ERROR collecting specs/smoke.agentspec" in strict.stdout and "warning[W104]" in strict.stdout
 
 
 def test_k_x_and_last_failed_select_scenarios_as_usual(project: Path) -> None:

@@ -90,6 +90,8 @@ class SpecFile(pytest.File):
         if self.unit.errors is not None:
             raise self.CollectError(self.unit.errors)
         if self.unit.warnings is not None:
+            if _strict(self.path):  # as `agentspec check` with [tool.agentspec] strict = true: warnings fail
+                raise self.CollectError(f"{self.unit.warnings}\n(strict = true in [tool.agentspec]: warnings fail)")
             self.warn(SpecWarning(self.unit.warnings))
         tests = self.unit.lowered.tests
         if tests is None:
@@ -146,6 +148,16 @@ class ScenarioItem(pytest.Item):
 
 class SpecWarning(pytest.PytestWarning):
     """A spec has warnings (``agentspec check`` would print them)."""
+
+
+def _strict(spec: Path) -> bool:
+    """``strict`` of the ``[tool.agentspec]`` table that applies to ``spec``."""
+    from agentspec.config import ConfigError, load_config
+
+    try:
+        return load_config(spec.parent).strict
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def _add_project_path(spec: Path) -> None:
