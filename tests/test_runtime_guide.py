@@ -462,14 +462,14 @@ def test_guide_a_coordinator_script_routes_to_the_planner_then_the_executor() ->
         said.append((ctx["agent"], args["value"], ctx["tool_use_id"]))
         return {"echo": args["value"]}
 
+    plan = define_plan("StepPlan", {"type": "object"})
     agents = [
         define_coordinator("coordinator", model="claude-sonnet-4-6", prompt="Delegate.", routes=["planner", "executor"]),
-        define_planner("planner", model="claude-sonnet-4-6", prompt="Plan.", tools=[echo]),
-        define_executor("executor", model="claude-sonnet-4-6", prompt="Execute.", tools=[echo]),
+        define_planner("planner", model="claude-sonnet-4-6", prompt="Plan.", plan=plan, tools=[echo]),
+        define_executor("executor", model="claude-sonnet-4-6", prompt="Execute.", plan=plan, tools=[echo]),
     ]
-    runtime = create_runtime(
-        define_runtime(tenant=define_tenant("acme", "v1"), agents=agents, providers=UNUSED_KEY), interpreter="scripted"
-    )
+    spec = define_runtime(tenant=define_tenant("acme", "v1"), agents=agents, plans=[plan], providers=UNUSED_KEY)
+    runtime = create_runtime(spec, interpreter="scripted")
     planner_prompt = json.dumps({"tool": "echo", "args": {"value": "plan step"}})
     executor_prompt = json.dumps({"tool": "echo", "args": {"value": "execute step"}})
     prompt = json.dumps(
