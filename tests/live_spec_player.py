@@ -15,10 +15,13 @@ interpreter):
 * a conversation whose first user message is the scenario's input plays the
   scenario's script; one whose first message *is* a script (what the fake
   wrote as the ``call_agent`` prompt for a routed agent) plays that script;
-* each turn first says the JSON of the previous tool result (unless it was an
-  error) — the scripted interpreter's echo — then makes the next call;
-* after the last call a final turn says the last result and ends the turn;
-  a mocked response is one turn saying it.
+* the turns are the scripted interpreter's (``plan_script``): each says the
+  script's replies before its call, or — in a script without replies — the
+  JSON of the previous tool result (unless it was an error), the scripted
+  interpreter's echo; then it makes the call;
+* replies after the last call are a final turn; after a last call, a final
+  turn says the last result and ends the run; a mocked response is one turn
+  saying it.
 
 So a scenario's expectations hold live exactly when they hold scripted,
 except for counts of model turns (one more per agent run: the final answer).
@@ -33,7 +36,7 @@ from typing import Any
 
 import pytest
 
-from agentspec_runtime.interpreters import parse_script
+from agentspec_runtime.interpreters import plan_script
 from fake_providers import FakeProvider, FakeRequest, Reply, ToolUse, Turn
 
 
@@ -56,16 +59,20 @@ class ScenarioPlayer:
         if prompt == self.input and self.mock is not None:
             return Turn(text=self.mock)
         source = self.script if prompt == self.input else prompt
-        calls = parse_script(source or "") or []
-        made = [call for message in request.messages if message["role"] == "assistant" for call in message["tool_calls"]]
+        plan = plan_script(source or "")
+        if plan is None or not plan.turns:
+            return Turn(text=prompt)
+        made = sum(1 for message in request.messages if message["role"] == "assistant")  # turns so far
         results = request.tool_results
-        said = ""
-        if results and not results[-1]["is_error"]:
-            said = results[-1]["content"]
-        if len(made) < len(calls):
-            call = calls[len(made)]
-            return Turn(text=said, tool_calls=(ToolUse(call.tool, call.args),))
-        return Turn(text=said or ("" if calls else prompt))
+        echo = ""
+        if plan.echo and results and not results[-1]["is_error"]:
+            echo = results[-1]["content"]
+        if made < len(plan.turns):
+            turn = plan.turns[made]
+            text = echo or "\n".join(turn.says)  # a script echoes results or says replies, never both
+            calls = (ToolUse(turn.call.tool, turn.call.args),) if turn.call is not None else ()
+            return Turn(text=text, tool_calls=calls)
+        return Turn(text=echo)
 
 
 def scenario_of(function: Any) -> tuple[str | None, str | None, str | None]:

@@ -62,10 +62,14 @@ scenario "books NH7" {
 
 RECORDED = """\
   run {
+    say "Passing this to the booker."
     call booker {
       search_flights(origin: "SFO", destination: "NRT")
+      say "NH7 it is."
       book_flight(flight_id: "NH7", seats: 2)
+      say "Booked BK-1."
     }
+    say "Your booking BK-1 is confirmed."
   }
 """
 
@@ -99,7 +103,8 @@ def test_a_live_run_is_recorded_and_replays_scripted(tmp_path: Path) -> None:
         recorded = run_cli("record", "desk.agentspec", "--scenario", "books NH7", cwd=tmp_path, env=env)
         assert recorded.returncode == 0, recorded.stdout + recorded.stderr
         assert len(fake.requests) == 5  # desk, booker x3, desk: the model was really asked
-    assert "recorded 3 steps into scenario 'books NH7'" in recorded.stdout
+    # 3 calls and 4 replies: what the model wrote is recorded where it wrote it
+    assert "recorded 7 steps into scenario 'books NH7'" in recorded.stdout
     text = path.read_text(encoding="utf-8")
     assert RECORDED in text and "mock_response" not in text
     assert "# the model decides; record writes its run here" in text

@@ -20,7 +20,7 @@ from ..conversation import (
 )
 from .base import Interpreter
 from .noop import NoopInterpreter
-from .scripted import ScriptedCall, ScriptedInterpreter, ScriptedReply, parse_script
+from .scripted import ScriptedCall, ScriptedInterpreter, ScriptedReply, ScriptPlan, ScriptTurn, parse_script, plan_script
 from .mock_response import TestingInterpreter
 
 #: Names accepted by ``create_runtime(interpreter=...)``; the last two call a real model.
@@ -60,8 +60,11 @@ __all__ = [
     "NoopInterpreter",
     "ScriptedCall",
     "ScriptedReply",
+    "ScriptPlan",
+    "ScriptTurn",
     "ScriptedInterpreter",
     "TestingInterpreter",
     "interpreter_by_name",
     "parse_script",
+    "plan_script",
 ]

@@ -147,7 +147,7 @@ def parse_script(prompt: str) -> list[ScriptedCall | ScriptedReply] | None:
 
 
 @dataclass(frozen=True)
-class _Turn:
+class ScriptTurn:
     """One model turn of a script: what the agent says, then the call it makes (if any)."""
 
     says: tuple[str, ...]
@@ -155,28 +155,30 @@ class _Turn:
 
 
 @dataclass(frozen=True)
-class _Plan:
-    turns: tuple[_Turn, ...]
+class ScriptPlan:
+    turns: tuple[ScriptTurn, ...]
     echo: bool  # no replies in the script: each result is echoed as the turn's text
 
 
 @functools.lru_cache(maxsize=128)
-def _planned(prompt: str) -> _Plan | None:
-    """The prompt's turns, once per prompt: a step asks for its turn by index, not by parsing again."""
+def plan_script(prompt: str) -> ScriptPlan | None:
+    """The model turns a prompt scripts (``None``: plain text to echo), computed once per
+    prompt: a step asks for its turn by index, not by parsing again. Raises
+    :class:`ScriptError` for a malformed script."""
     steps = parse_script(prompt)
     if steps is None:
         return None
-    turns: list[_Turn] = []
+    turns: list[ScriptTurn] = []
     says: list[str] = []
     for step in steps:
         if isinstance(step, ScriptedReply):
             says.append(step.text)
         else:
-            turns.append(_Turn(tuple(says), step))
+            turns.append(ScriptTurn(tuple(says), step))
             says = []
     if says:
-        turns.append(_Turn(tuple(says), None))
-    return _Plan(tuple(turns), echo=not any(isinstance(step, ScriptedReply) for step in steps))
+        turns.append(ScriptTurn(tuple(says), None))
+    return ScriptPlan(tuple(turns), echo=not any(isinstance(step, ScriptedReply) for step in steps))
 
 
 class ScriptedInterpreter(Interpreter):
@@ -191,7 +193,7 @@ class ScriptedInterpreter(Interpreter):
     emits_summary = True
 
     async def next_step(self, request: StepRequest) -> AsyncIterator[StepPart]:
-        plan = _planned(request.prompt)
+        plan = plan_script(request.prompt)
         if plan is None:
             yield TextChunk(request.prompt)
             yield EndTurn()
