@@ -246,7 +246,7 @@ expectation = st.one_of(
     seq("on_tool_failure", names, "expect", st.one_of(names, strings())),
     seq("dispatched", st.one_of(st.just(["none"]), separated(values, "[", "]"))),
     seq("plan", strings(), "status", names),
-    seq("approval", approval_target, st.sampled_from(["approved", "rejected", "revised"])),
+    seq("approval", approval_target, st.sampled_from(["approved", "rejected", "revised"]), many(seq("then", st.sampled_from(["approved", "rejected", "revised"])), 2)),
     seq("approval", approval_target, "requested", opt(seq("times", ints))),
     seq(
         "error",

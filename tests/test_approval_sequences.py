@@ -70,13 +70,13 @@ def test_revise_store_again_approve_executes_the_revised_plan(tmp_path: Path) ->
     events = _procurement_run(tmp_path, ApprovalScript(plans={"po-1": [revise, ApprovalAnswer("approve", "ok")]}))
     statuses = [e["data"]["to"] for e in events if e["type"] == "plan-status-change"]
     assert statuses == [
-        "draft", "pending_approval", "revision_requested",  # the first plan, sent back
-        "draft", "pending_approval", "approved", "executed",  # stored again, approved, executed
+        "pending_approval", "draft",  # the first plan, sent back to draft by the revise
+        "pending_approval", "approved",  # stored again, approved (and then executed)
     ]
     decisions = [e["data"]["outcome"]["outcome"] for e in events if e["type"] == "approval-decision"]
     assert decisions == ["revise", "approve"]
     executed = [e["result"] for e in events if e.get("toolName") == "executePlan" and e.get("state") == "result"]
-    assert executed[0] == {"should_revise": True, "partial": {"quantity": 200}}
+    assert executed[0]["should_revise"] is True and executed[0]["partial"] == {"quantity": 200}
     # what reached the dispatcher is the revised plan, not the first one
     assert [a["payload"]["quantity"] for a in executed[1]["dispatched"] if a["kind"] == "purchase"] == [200]
     assert executed[1]["summary"] == "ordered 200 x SKU-7 from Acme Parts (820.00 total)"
@@ -122,6 +122,18 @@ scenario "expects the wrong order" {
   on approval book: reject then approve
   expect { approval book approved }
 }
+scenario "decided in this order" {
+  agent desk
+  run { book(id: "a")  book(id: "b")  book(id: "c") }
+  on approval book: reject then approve
+  expect { approval book rejected then approved then approved }
+}
+scenario "decided in another order" {
+  agent desk
+  run { book(id: "a")  book(id: "b") }
+  on approval book: reject then approve
+  expect { approval book approved then rejected }
+}
 """
 
 
@@ -135,6 +147,17 @@ def test_a_sequence_is_generated_as_a_list_and_answers_in_order(tmp_path: Path) 
         with pytest.raises(AssertionError) as failed:
             tests.test_expects_the_wrong_order()
     assert "expected the approval for tool 'book' to be decided 'approve', but it was 'reject'" in str(failed.value)
+    assert 'ExpectApprovalDecision("book", ["reject", "approve", "approve"], kind="tool")' in source
+    with imported(out, "desk_runtime", "test_desk") as (_, tests):
+        tests.test_decided_in_this_order()
+        with pytest.raises(AssertionError) as failed:
+            tests.test_decided_in_another_order()
+    report = str(failed.value)
+    assert (
+        "expected the approvals for tool 'book' to be decided 'approve' then 'reject', "
+        "but they were 'reject' then 'approve'"
+    ) in report
+    assert report.endswith("desk.agentspec:33:12: failed: approval book approved then rejected")
 
 
 # ---- warnings -------------------------------------------------------------------------------

@@ -194,7 +194,7 @@ def _emit_approval(builder: Any, e: nodes.ExpectApproval) -> Expr:
     target, kind = _approval_target(e.target)
     if e.outcome == "requested":
         return _fact(call("ExpectApprovalRequested", target, kind=kind, times=e.times))
-    return _fact(call("ExpectApprovalDecision", target, e.outcome, kind=kind))
+    return _fact(call("ExpectApprovalDecision", target, list(e.sequence) or e.outcome, kind=kind))
 
 
 def _check_approval(ctx: FileContext, e: nodes.ExpectApproval) -> None:
@@ -435,6 +435,7 @@ _ENTRIES = (
             "approval TOOL approved",
             'approval plan "ID" rejected',
             "approval plan revised",
+            'approval plan "ID" revised then approved',
             'approval plan "ID" requested times N',
         ),
         arguments={
@@ -442,7 +443,8 @@ _ENTRIES = (
             "ID": "a plan id (optional: any plan)",
             "N": f"{COUNT}, at least 1: exactly this many requests (optional: at least one)",
         },
-        summary="An approval for the tool or plan was decided this way (`approved`, `rejected` or `revised`), "
+        summary="An approval for the tool or plan was decided this way (`approved`, `rejected` or `revised`; "
+        "`revised then approved`: its decisions were exactly these, in this order), "
         "or was asked for (`requested`, whatever the answer; `times N`: exactly N times).",
         example="approval book_flight approved",
         tools=_approval_tool,

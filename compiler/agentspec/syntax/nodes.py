@@ -488,6 +488,8 @@ class ExpectApproval(Node):
     kind: Literal["approval"] = "approval"
     target: ApprovalTarget
     outcome: Literal["approve", "reject", "revise", "requested"]
+    #: ``revised then approved``: the target's decisions, exactly these, in this order
+    sequence: list[Literal["approve", "reject", "revise"]] = []
     times: int | None = None
     times_span: Span | None = None
     span: Span

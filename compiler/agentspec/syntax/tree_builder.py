@@ -857,8 +857,11 @@ class TreeBuilder(Transformer):
         return {"approved": "approve", "rejected": "reject", "revised": "revise"}[_words(children)[0]]
 
     def expect_approval(self, meta, children):
-        target, outcome = _values(children)
-        return nodes.ExpectApproval(target=target, outcome=outcome, span=span_of(meta))
+        target, *outcomes = _values(children)
+        node = nodes.ExpectApproval(target=target, outcome=outcomes[0], span=span_of(meta))
+        if len(outcomes) > 1:
+            node.sequence = outcomes
+        return node
 
     def expect_approval_requested(self, meta, children):
         target, *times = _values(children)

@@ -89,15 +89,17 @@ def _decisions(trace: AgentTrace) -> list[AgentStep]:
 
 
 class ExpectApprovalDecision(Expectation):
-    """An approval for ``target`` (a tool name or plan id) was decided with ``outcome``.
+    """An approval for ``target`` (a tool name or plan id) was decided with ``outcome``;
+    with a list of outcomes, the target's decisions were exactly those, in that order
+    (``["revise", "approve"]``: sent back once, then approved).
 
     ``target="*"`` matches any target of ``kind`` (as in ``ApprovalScript``), so
     "some plan was rejected" can be expected without naming the plan id.
     """
 
-    def __init__(self, target: str, outcome: str, kind: str | None = None) -> None:
+    def __init__(self, target: str, outcome: str | list[str], kind: str | None = None) -> None:
         self.target = target
-        self.outcome = outcome
+        self.outcome = list(outcome) if isinstance(outcome, (list, tuple)) else outcome
         self.kind = kind
 
     def check(self, trace: AgentTrace) -> ExpectationResult:
@@ -108,9 +110,18 @@ class ExpectApprovalDecision(Expectation):
             s for s in decisions
             if self.target in ("*", s.input.get("target")) and (self.kind is None or s.input.get("kind") == self.kind)
         ]
+        shown = [f"{s.input.get('kind')} {s.input.get('target')!r} → {s.output}" for s in decisions]
+        if isinstance(self.outcome, list):  # the whole sequence, in order
+            taken = [s.output for s in relevant]
+            if taken == self.outcome:
+                return ExpectationResult(True, description)
+            detail = (
+                f"expected the approvals for {what} to be decided {' then '.join(map(repr, self.outcome))}, "
+                f"but they were {' then '.join(map(repr, taken)) if taken else 'never decided'}"
+            )
+            return ExpectationResult(False, description, detail, trace_context=shown or ["(no approvals)"])
         if any(s.output == self.outcome for s in relevant):
             return ExpectationResult(True, description)
-        shown = [f"{s.input.get('kind')} {s.input.get('target')!r} → {s.output}" for s in decisions]
         if relevant:
             detail = (
                 f"expected the approval for {what} to be decided {self.outcome!r}, but it was "
