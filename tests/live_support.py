@@ -61,8 +61,8 @@ def shop(provider: str = "anthropic", **settings: Any) -> RuntimeSpec:
         agents=[
             define_coordinator("desk", model=big, prompt="Route stock questions to the clerk.", routes=["clerk", "planner", "executor"]),
             define_specialist("clerk", model=small, prompt="Answer stock questions with lookup.", tools=[lookup, refund]),
-            define_planner("planner", model=small, prompt="Plan restocks.", plan="Restock"),
-            define_executor("executor", model=small, prompt="Execute restock plans.", plan="Restock"),
+            define_planner("planner", model=small, prompt="Plan restocks.", plan=PLAN),
+            define_executor("executor", model=small, prompt="Execute restock plans.", plan=PLAN),
         ],
         providers=[declared],
         plans=[PLAN],

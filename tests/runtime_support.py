@@ -125,7 +125,13 @@ INVENTORY_PLAN = define_plan(
 )
 
 
-def inventory_spec(recorder: Recorder, *, approval_policies: Any = None, coordinator_approval: Any = "default") -> RuntimeSpec:
+def inventory_spec(
+    recorder: Recorder,
+    *,
+    approval_policies: Any = None,
+    approval_overrides: Any = None,
+    coordinator_approval: Any = None,
+) -> RuntimeSpec:
     @define_tool("lookup", {"sku": str}, description="Stock level of a SKU")
     async def lookup(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
         recorder.log.append(("handler", "lookup", args))
@@ -148,12 +154,13 @@ def inventory_spec(recorder: Recorder, *, approval_policies: Any = None, coordin
             ),
             define_planner("planner", model="claude-sonnet-4-6", prompt="Store one plan.", plan=INVENTORY_PLAN),
             define_executor("executor", model="claude-sonnet-4-6", prompt="Execute plans.", plan=INVENTORY_PLAN),
-            define_specialist("clerk", model="claude-haiku-4-5", prompt="Check stock.", tools=[lookup, order]),
+            define_specialist("clerk", model="claude-haiku-4-5", prompt="Check stock.", tools=[lookup, order], stateful=True),
         ],
         providers={"anthropic": {"api_key_env": "ANTHROPIC_API_KEY"}},
         plans=[INVENTORY_PLAN],
         references=[define_reference("supplier", {"name": str})],
         approval_policies=approval_policies,
+        approval_overrides=approval_overrides,
     )
 
 
@@ -166,7 +173,7 @@ def recording_dispatcher(recorder: Recorder, envelope: Any = None) -> Callable[.
 
 
 def inventory_runtime(recorder: Recorder, **options: Any) -> Runtime:
-    spec_options = {k: options.pop(k) for k in ("approval_policies", "coordinator_approval") if k in options}
+    spec_options = {k: options.pop(k) for k in ("approval_policies", "approval_overrides", "coordinator_approval") if k in options}
     options.setdefault("interpreter", "scripted")
     options.setdefault("action_dispatcher", recording_dispatcher(recorder))
     return create_runtime(inventory_spec(recorder, **spec_options), **options)

@@ -17,7 +17,6 @@ from agentspec_runtime import (
     define_specialist,
     define_tenant,
     define_tool,
-    define_toolkit,
 )
 from agentspec_runtime.testing import (
     ApprovalAnswer,
@@ -83,7 +82,7 @@ def travel_spec() -> Any:
         agents=[
             define_coordinator("front_desk", model="claude-sonnet-4-6", routes=["booker"]),
             define_specialist(
-                "booker", model="claude-haiku-4-5", tools=[search, book], toolkits=[define_toolkit("after", [cancel])]
+                "booker", model="claude-haiku-4-5", tools=[search, book, cancel]
             ),
         ],
         providers=["anthropic"],
@@ -106,7 +105,7 @@ def test_override_handlers_replaces_tools_everywhere_and_leaves_the_original_alo
     booker = copy.agent("booker")
     assert run(booker.tools[0].handler({}, {})) == {"flights": []}
     with pytest.raises(ToolFailure):
-        run(booker.toolkits[0].tools[0].handler({}, {}))
+        run(booker.tools[2].handler({}, {}))
     assert run(spec.agent("booker").tools[0].handler({}, {})) == {"flights": ["NH7"]}
     assert booker.tools[0].input_schema == spec.agent("booker").tools[0].input_schema
 

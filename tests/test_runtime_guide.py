@@ -31,7 +31,10 @@ TENANT = define_tenant("acme", "v1")
 def coordinator_only_spec() -> Any:
     return define_runtime(
         tenant=TENANT,
-        agents=[define_coordinator("front_desk", model="claude-sonnet-4-6", prompt="Be helpful.")],
+        agents=[
+            define_coordinator("front_desk", model="claude-sonnet-4-6", prompt="Be helpful.", routes=["worker"]),
+            define_specialist("worker", model="claude-haiku-4-5", prompt="Do the work."),
+        ],
         providers=["anthropic"],
     )
 
@@ -177,7 +180,11 @@ def run_plan_flow(
 
     async def main() -> list[dict[str, Any]]:
         runtime = plan_runtime(recording_dispatcher)
-        assert await runtime.create_reference(SUPPLIER, {"name": "Acme Parts"}) == {"kind": "supplier", "id": "supplier-1"}
+        assert await runtime.create_reference(SUPPLIER, {"name": "Acme Parts"}) == {
+            "kind": "supplier",
+            "id": "supplier-1",
+            "glimpse": {},
+        }
         events: list[dict[str, Any]] = []
         async for event in runtime.query(PLAN_SCRIPT, thread_id="thread-1"):
             events.append(event)
@@ -358,7 +365,7 @@ def test_sync_dispatcher_returning_none_executes_the_plan() -> None:
 
 
 def test_testing_with_unknown_keys_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="unknown key.*'mock_reponse'"):
+    with pytest.raises(ValueError, match=r"unsupported testing config keys: \['mock_reponse'\]"):
         create_runtime(coordinator_only_spec(), testing={"mock_reponse": "x"})
 
 
@@ -368,14 +375,14 @@ def test_testing_without_mock_response_is_a_value_error() -> None:
 
 
 def test_testing_with_a_non_string_response_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match="must be a str, got int"):
+    with pytest.raises(TypeError, match=r"testing\['mock_response'\] must be a string, got int"):
         create_runtime(coordinator_only_spec(), testing={"mock_response": 42})
 
 
 def test_testing_combined_with_another_interpreter_names_both() -> None:
     with pytest.raises(ValueError) as raised:
         create_runtime(coordinator_only_spec(), testing={"mock_response": "x"}, interpreter="scripted")
-    assert "testing=" in str(raised.value) and "scripted" in str(raised.value)
+    assert "either testing or a non-default interpreter" in str(raised.value) and "scripted" in str(raised.value)
 
 
 def test_unknown_interpreter_lists_the_valid_ones() -> None:

@@ -167,7 +167,7 @@ def test_the_dispatcher_gets_copies_so_events_show_what_was_dispatched() -> None
 
 
 def test_an_action_that_is_not_an_object_with_a_kind_is_an_error() -> None:
-    loose = INVENTORY_PLAN.model_copy(update={"body_schema": {"type": "object"}})
+    loose = INVENTORY_PLAN.model_copy(update={"schema_": {"type": "object"}, "schema_model": None})
     spec = inventory_spec(Recorder())
     spec = spec.model_copy(
         update={

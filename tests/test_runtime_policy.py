@@ -6,10 +6,15 @@ from typing import Any
 
 import pytest
 
+from pydantic import ValidationError
+
 from agentspec_runtime import (
+    ApprovalOverrides,
     ApprovalPolicies,
-    ApprovalRule,
+    ApprovalPolicyPatch,
     create_runtime,
+    define_coordinator,
+    define_executor,
     define_runtime,
     define_specialist,
     define_tenant,
@@ -17,6 +22,7 @@ from agentspec_runtime import (
 )
 from agentspec_runtime.testing import script, tool_call
 from runtime_support import (
+    INVENTORY_PLAN,
     Recorder,
     collect,
     inventory_runtime,
@@ -61,7 +67,9 @@ def test_by_default_tools_are_not_gated_and_plans_are() -> None:
 
 def test_the_coordinators_approval_becomes_the_floor() -> None:
     recorder = Recorder()
-    relaxed = inventory_runtime(recorder, coordinator_approval="never")
+    relaxed = inventory_runtime(recorder, coordinator_approval={"plans": "never"})
+    assert relaxed.spec.approval_policies == ApprovalPolicies(plans="never", tools="never")
+    assert relaxed.spec.approval_overrides.agents == {}  # it is the floor, not an override
     events = plan_run(relaxed)
     assert approvals_of(events) == []
     statuses = [(e["data"]["from"], e["data"]["to"]) for e in events if e["type"] == "plan-status-change"]
@@ -69,60 +77,81 @@ def test_the_coordinators_approval_becomes_the_floor() -> None:
     assert results(events, "executePlan")[0]["status"] == "executed"
     assert len(recorder.dispatches()) == 1
 
-    strict = inventory_runtime(Recorder(), coordinator_approval="always")
-    assert approvals_of(clerk_run(strict, LOOKUP_AND_ORDER)) == [("tool", "lookup"), ("tool", "order")]
 
-
-def test_an_explicit_floor_beats_the_coordinators_approval() -> None:
+def test_an_explicit_floor_beats_the_coordinators_approval_which_then_overrides_only_the_coordinator() -> None:
     runtime = inventory_runtime(Recorder(), coordinator_approval="never", approval_policies={"plans": "always"})
+    assert runtime.spec.approval_overrides.agents == {"ops": ApprovalPolicyPatch(plans="never", tools="never")}
     assert approvals_of(plan_run(runtime)) == [("plan", "p1")]
 
 
-def test_unset_floor_fields_still_fall_back_to_the_coordinator() -> None:
-    runtime = inventory_runtime(Recorder(), coordinator_approval="always", approval_policies={"plans": "never"})
-    assert approvals_of(plan_run(runtime)) == []
-    assert approvals_of(clerk_run(runtime, script(tool_call("lookup", {"sku": "A"})))) == [("tool", "lookup")]
+def test_two_coordinators_giving_an_approval_are_refused() -> None:
+    first = define_coordinator("a", model="gpt-4o", routes=["c"], approval={"plans": "always"})
+    second = define_coordinator("b", model="gpt-4o", routes=["c"], approval={"tools": "always"})
+    with pytest.raises(ValidationError, match="approval_policies"):
+        define_runtime(define_tenant("acme", "v1"), agents=[first, second, define_specialist("c", model="gpt-4o")])
 
 
-# -- agent overrides and tool policies ------------------------------------------------------
+# -- agent overrides and tool rules: the most specific wins -----------------------------------
 
 
-def test_an_agent_override_gates_its_tools_and_a_tool_policy_beats_it() -> None:
-    runtime = inventory_runtime(Recorder(), approval_policies={"agents": {"clerk": "always"}})
-    assert approvals_of(clerk_run(runtime, LOOKUP_AND_ORDER)) == [("tool", "lookup"), ("tool", "order")]
+def test_a_tools_own_rule_beats_the_floor_and_the_agents_patch() -> None:
+    # lookup's rule is "never" (the default) and order's "always": they win over both
+    runtime = inventory_runtime(Recorder(), approval_policies={"tools": "always"})
+    assert approvals_of(clerk_run(runtime, LOOKUP_AND_ORDER)) == [("tool", "order")]
 
-    @define_tool("peek", {}, approval="never")
+    @define_tool("peek", {})
     async def peek(args: Any, ctx: Any) -> str:
         return "peeked"
 
     spec = define_runtime(
-        tenant=define_tenant("acme", "v1"),
+        define_tenant("acme", "v1"),
         agents=[define_specialist("clerk", model="gpt-4o", tools=[peek], approval="always")],
-        providers=["openai"],
     )
+    assert spec.approval_overrides.tools == {"clerk": {"peek": {"kind": "never"}}}
     events = clerk_run(create_runtime(spec, interpreter="scripted"), script(tool_call("peek")))
     assert approvals_of(events) == [] and results(events) == ["peeked"]
 
 
-def test_runtime_agent_overrides_beat_the_agents_own_approval() -> None:
+def test_an_agents_tool_approvals_beat_its_tools_own_rules() -> None:
     spec = inventory_spec(Recorder())
-    strict_clerk = spec.agent("clerk").model_copy(update={"approval": "always"})
-    spec = spec.model_copy(update={"agents": [strict_clerk if a.name == "clerk" else a for a in spec.agents]})
-    gated = create_runtime(spec, interpreter="scripted")
-    assert approvals_of(clerk_run(gated, script(tool_call("lookup", {"sku": "A"})))) == [("tool", "lookup")]
+    clerk = spec.agent("clerk")
+    strict = define_specialist(
+        "clerk", model="claude-haiku-4-5", tools=clerk.tools, tool_approvals={"lookup": "always", "order": "never"}
+    )
+    spec = define_runtime(
+        spec.tenant,
+        agents=[strict if a.name == "clerk" else a for a in spec.agents],
+        references=spec.references,
+    )
+    assert spec.approval_overrides.tools["clerk"] == {"lookup": {"kind": "always"}, "order": {"kind": "never"}}
+    events = clerk_run(create_runtime(spec, interpreter="scripted"), LOOKUP_AND_ORDER)
+    assert approvals_of(events) == [("tool", "lookup")]
 
-    overridden = spec.model_copy(update={"approval_policies": ApprovalPolicies(agents={"clerk": "never"})})
-    events = clerk_run(create_runtime(overridden, interpreter="scripted"), script(tool_call("lookup", {"sku": "A"})))
-    assert approvals_of(events) == []
 
-
-def test_an_approval_rule_sets_plans_and_tools_separately() -> None:
+def test_explicit_approval_overrides_replace_the_collected_ones() -> None:
     runtime = inventory_runtime(
         Recorder(),
-        approval_policies={"agents": {"executor": ApprovalRule(plans="never"), "clerk": {"tools": "always"}}},
+        approval_overrides=ApprovalOverrides(
+            agents={"executor": ApprovalPolicyPatch(plans="never")}, tools={"clerk": {"lookup": "always"}}
+        ),
     )
     assert approvals_of(plan_run(runtime)) == []
-    assert approvals_of(clerk_run(runtime, script(tool_call("lookup", {"sku": "A"})))) == [("tool", "lookup")]
+    # order's own "always" is no longer collected into the overrides, but it is still the tool's rule
+    assert approvals_of(clerk_run(runtime, LOOKUP_AND_ORDER)) == [("tool", "lookup"), ("tool", "order")]
+
+
+def test_an_agents_plan_patch_decides_the_plans_it_executes() -> None:
+    spec = inventory_spec(Recorder())
+    lenient = define_executor("executor", model="claude-sonnet-4-6", plan=INVENTORY_PLAN, approval={"plans": "never", "tools": "default"})
+    spec = define_runtime(spec.tenant, agents=[lenient if a.name == "executor" else a for a in spec.agents])
+    assert spec.approval_overrides.agents == {"executor": ApprovalPolicyPatch(plans="never")}
+    runtime = create_runtime(spec, interpreter="scripted", action_dispatcher=lambda actions, ctx: None)
+    assert approvals_of(plan_run(runtime)) == []
+
+
+def test_overrides_naming_an_unknown_agent_are_refused() -> None:
+    with pytest.raises(ValidationError, match=r"approval_overrides references unknown agent\(s\): \['ghost'\]"):
+        inventory_spec(Recorder(), approval_overrides={"agents": {"ghost": {"plans": "never"}}})
 
 
 def test_built_in_tools_are_never_gated_by_tool_policies() -> None:
@@ -156,10 +185,8 @@ def predicate_runtime(approval: Any, predicates: dict[str, Any] | None = None) -
     spec = define_runtime(
         tenant=define_tenant("bank", "v1"),
         agents=[define_specialist("clerk", model="gpt-4o", tools=[transfer])],
-        providers=["openai"],
-        approval_policies={"predicates": predicates or {}},
     )
-    return create_runtime(spec, interpreter="scripted"), seen
+    return create_runtime(spec, interpreter="scripted", approval_predicates=predicates), seen
 
 
 TRANSFERS = script(tool_call("transfer", {"amount": 50}), tool_call("transfer", {"amount": 5000}))
@@ -184,20 +211,42 @@ def test_a_predicate_gates_only_the_calls_it_says_yes_to() -> None:
     ]
 
 
-def test_async_and_named_predicates() -> None:
+def test_a_callable_approval_is_a_dynamic_rule_with_the_tools_id() -> None:
+    def large(args: dict[str, Any], ctx: Any) -> bool:
+        return True
+
+    tool = define_tool("transfer", {"amount": int}, approval=large)
+    assert tool.approval == {"kind": "dynamic", "value": "transfer_approval"} and tool.approval_handler is large
+    bound = define_tool("transfer", {"amount": int}, approval=large, binding_id="bank.transfer")
+    assert bound.approval == {"kind": "dynamic", "value": "bank.transfer"}
+
+
+def test_a_dynamic_rule_resolves_to_a_predicate_given_to_create_runtime() -> None:
     async def large(args: dict[str, Any], ctx: Any) -> bool:
         return args["amount"] > 1000
 
-    runtime, seen = predicate_runtime("large_transfer", {"large_transfer": large})
+    runtime, seen = predicate_runtime({"kind": "dynamic", "value": "large_transfer"}, {"large_transfer": large})
     events = clerk_run(runtime, TRANSFERS, "reject")
     assert approvals_of(events) == [("tool", "transfer")]
     assert seen == [("ran", 50)]
 
 
-def test_an_unregistered_predicate_name_is_a_value_error_naming_it() -> None:
+def test_an_unregistered_dynamic_predicate_is_refused_by_create_runtime_not_define_tool() -> None:
+    tool = define_tool("transfer", {"amount": int}, approval={"kind": "dynamic", "value": "large_transfer"})
+    spec = define_runtime(define_tenant("bank", "v1"), agents=[define_specialist("clerk", model="gpt-4o", tools=[tool])])
     with pytest.raises(ValueError) as raised:
-        predicate_runtime("large_transfer")
-    assert "'large_transfer'" in str(raised.value) and "tool 'transfer'" in str(raised.value)
+        create_runtime(spec, interpreter="scripted")
+    message = str(raised.value)
+    assert "dynamic approval predicate 'large_transfer' is not registered" in message and "'transfer'" in message
+
+
+def test_an_approval_string_that_is_not_never_or_always_is_refused() -> None:
+    with pytest.raises(ValidationError, match="approval must be 'never', 'always', or a callable"):
+        define_tool("transfer", {"amount": int}, approval="large_transfer")
+    with pytest.raises(ValidationError, match="approval rule must be"):
+        define_specialist("clerk", model="gpt-4o", approval={"tools": "sometimes"})
+    with pytest.raises(ValueError, match="approval rule must be"):
+        define_specialist("clerk", model="gpt-4o", tool_approvals={"transfer": "sometimes"})
 
 
 @pytest.mark.parametrize(
@@ -223,6 +272,10 @@ def test_a_plan_predicate_sees_the_plan_payload() -> None:
         seen.append((payload["id"], ctx["kind"], ctx["target"]))  # the payload is the plan record
         return len(payload["actions"]["tail"]) > 0
 
-    runtime = inventory_runtime(Recorder(), approval_policies={"plans": big_plans})
+    runtime = inventory_runtime(
+        Recorder(),
+        approval_policies={"plans": {"kind": "dynamic", "value": "big_plans"}},
+        approval_predicates={"big_plans": big_plans},
+    )
     assert approvals_of(plan_run(runtime)) == []
     assert seen == [("p1", "plan", "p1")]

@@ -73,6 +73,7 @@ def make_runtime(**options: Any) -> Any:
                 model="claude-haiku-4-5",
                 prompt="Work.",
                 tools=[echo, record, explode, refuse, opaque, search],
+                stateful=True,  # specialists are stateless unless they say so (published default)
             ),
             define_specialist("loner", model="claude-haiku-4-5", stateful=False),
         ],

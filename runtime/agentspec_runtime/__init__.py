@@ -85,13 +85,17 @@ from .schema import normalize_schema
 from .unions import TaggedUnion
 from .specs import (
     AgentSpec,
+    ApprovalOverrides,
     ApprovalPolicies,
-    ApprovalRule,
+    ApprovalPolicyPatch,
     ModelSpec,
+    PlanDisplayAlias,
     PlanSpec,
     ProviderSpec,
     ReferenceSpec,
     RuntimeSpec,
+    StorageFactories,
+    StorageFactorySpec,
     TenantIdentity,
     TestingConfig,
     ToolkitSpec,
@@ -106,7 +110,6 @@ from .specs import (
     define_specialist,
     define_tenant,
     define_tool,
-    define_toolkit,
 )
 from .tool_context import ToolContext
 from .validation import infer_provider
@@ -116,13 +119,17 @@ __version__ = "0.1.0"
 __all__ = [
     # authoring API
     "AgentSpec",
+    "ApprovalOverrides",
     "ApprovalPolicies",
-    "ApprovalRule",
+    "ApprovalPolicyPatch",
     "ModelSpec",
+    "PlanDisplayAlias",
     "PlanSpec",
     "ProviderSpec",
     "ReferenceSpec",
     "RuntimeSpec",
+    "StorageFactories",
+    "StorageFactorySpec",
     "TenantIdentity",
     "TestingConfig",
     "ToolSpec",
@@ -137,7 +144,6 @@ __all__ = [
     "define_specialist",
     "define_tenant",
     "define_tool",
-    "define_toolkit",
     "infer_provider",
     "normalize_schema",
     "LayeredPrompt",

@@ -111,8 +111,8 @@ class StorePlan(Tool):
 
     def definition(self, spec: RuntimeSpec, agent: AgentSpec) -> ToolDefinition:
         # narrowed to what this planner may store, so a live model is shown the body's schema
-        plans = [p for p in spec.plans if agent.plan in (None, p.name)]
-        body: dict[str, Any] = dict(plans[0].body_schema) if len(plans) == 1 else {}
+        plans = [p for p in spec.plans if agent.plan_name in (None, p.name)]
+        body: dict[str, Any] = dict(plans[0].schema_) if len(plans) == 1 else {}
         body_definitions = body.pop("$defs", None)  # local $refs point at the root: keep them there
         schema = _object(
             {"specName": {"type": "string", "enum": [p.name for p in plans]}, "planId": {"type": "string"}, "body": body}
@@ -140,10 +140,10 @@ async def store_plan(
         known = ", ".join(p.name for p in execution.spec.plans) or "none"
         outcome.fail(f"unknown plan spec {spec_name!r} (plans: {known})")
         return
-    if agent.plan is not None and agent.plan != spec_name:
-        outcome.fail(f"planner {agent.name!r} stores {agent.plan!r} plans, not {spec_name!r}")
+    if agent.plan_name is not None and agent.plan_name != spec_name:
+        outcome.fail(f"planner {agent.name!r} stores {agent.plan_name!r} plans, not {spec_name!r}")
         return
-    _, errors = plan_spec.schema_.validate(body)
+    _, errors = plan_spec.validator.validate(body)
     if errors:
         outcome.fail(f"plan body does not match plan {spec_name!r}: {'; '.join(errors)}")
         return
@@ -198,8 +198,8 @@ async def execute_plan(
     if plan.status != "draft":
         outcome.fail(f"plan {plan_id!r} is {plan.status}; only a draft plan can be executed", planId=plan_id)
         return
-    if agent.plan is not None and agent.plan != plan.spec_name:
-        outcome.fail(f"executor {agent.name!r} executes {agent.plan!r} plans, not {plan.spec_name!r}", planId=plan_id)
+    if agent.plan_name is not None and agent.plan_name != plan.spec_name:
+        outcome.fail(f"executor {agent.name!r} executes {agent.plan_name!r} plans, not {plan.spec_name!r}", planId=plan_id)
         return
     if execution.action_dispatcher is None:
         outcome.fail(

@@ -1,112 +1,115 @@
 """Approval resolution: does this tool call, or this plan, need a human's approval?
 
-Rules, most specific first (the first one that is not ``"default"`` wins):
+The published harness's rules, most specific first:
 
 tool call of tool T by agent A
-    1. T's own ``approval`` (``define_tool(..., approval=...)``)
-    2. A's override: ``approval_policies.agents[A]`` if present, else A's ``approval``
-    3. the floor for tools
+    1. ``approval_overrides.tools[A][T]`` (``define_runtime`` puts each of A's
+       tools' own ``approval`` there, overridden by A's ``tool_approvals``)
+    2. T's own ``approval`` (a tool bound to A but not collected into the overrides)
+    Every tool has an ``approval`` (default ``never``), so A's patch for tools
+    (``approval_overrides.agents[A].tools``) and the floor's ``tools`` never
+    reach a user tool: in the published harness they govern its built-in
+    toolkit tools. To make one agent's tools need approval, give the agent
+    ``tool_approvals={name: "always"}``.
 plan executed by agent A
-    1. A's override for plans (as in 2. above)
-    2. the floor for plans
+    1. A's patch for plans
+    2. the floor, ``approval_policies.plans``
 
-The floor comes from ``approval_policies.plans`` / ``.tools`` when those fields
-are set explicitly; otherwise from the coordinator's ``approval``; otherwise
-plans ``"always"`` and tools ``"never"``. An agent approval given as a single
-string applies to both plans and tools.
-
-A policy is ``"never"``, ``"always"``, a predicate ``(args, ctx) -> bool``
-(sync or async) or the name of a predicate registered in
-``approval_policies.predicates``. Built-in tools (``call_agent``, ``storePlan``,
-``executePlan``) are not gated by tool policies; ``executePlan`` is gated by the
-plan policy.
+A rule is ``{"kind": "never"}``, ``{"kind": "always"}`` or ``{"kind":
+"dynamic", "value": id}``; a dynamic id names a predicate ``(args, ctx) ->
+bool`` (sync or async): a tool's own callable (``define_tool(approval=fn)``)
+or one given to ``create_runtime(approval_predicates=...)``. Every dynamic id
+the spec uses must resolve when the runtime is created. Built-in tools
+(``call_agent``, ``storePlan``, ``executePlan``) are not gated by tool rules;
+``executePlan`` is gated by the plan rule.
 """
 
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from collections.abc import Iterable, Mapping
+from typing import Any, Callable, Union
 
-from .specs import AgentSpec, ApprovalRule, PolicyValue, RuntimeSpec
+from .specs import AgentSpec, RuntimeSpec, ToolSpec
 
-_DEFAULT_FLOOR = {"plans": "always", "tools": "never"}
-_FIXED = ("default", "always", "never")
+#: a resolved policy: "never", "always" or the predicate to ask
+Policy = Union[str, Callable[..., Any]]
 
 
 class PolicyError(Exception):
     """An approval predicate failed or returned something other than a bool."""
 
 
-def _part(value: Any, field: str) -> PolicyValue:
-    """The plans/tools part of an agent approval (string applies to both)."""
-    if isinstance(value, ApprovalRule):
-        return getattr(value, field)
-    return value
+def dynamic_ids(spec: RuntimeSpec, tools: Iterable[ToolSpec]) -> list[tuple[str, str]]:
+    """Every dynamic predicate id the spec uses, with where it is used."""
+    uses: list[tuple[dict[str, Any] | None, str]] = [
+        (spec.approval_policies.plans, "approval_policies.plans"),
+        (spec.approval_policies.tools, "approval_policies.tools"),
+    ]
+    for agent, patch in spec.approval_overrides.agents.items():
+        uses += [(patch.plans, f"agent {agent!r} (plans)"), (patch.tools, f"agent {agent!r} (tools)")]
+    for agent, rules in spec.approval_overrides.tools.items():
+        uses += [(rule, f"tool {tool!r} of agent {agent!r}") for tool, rule in rules.items()]
+    uses += [(tool.approval, f"tool {tool.name!r}") for tool in tools]
+    return [(rule["value"], where) for rule, where in uses if rule is not None and rule.get("kind") == "dynamic"]
 
 
 class PolicyResolver:
-    """Resolves and evaluates approval policies for one runtime spec."""
+    """Resolves and evaluates approval rules for one runtime spec.
 
-    def __init__(self, spec: RuntimeSpec) -> None:
+    ``predicates`` maps dynamic ids to callables; ``tools`` are all the tools
+    the runtime binds (their own callables register their ids).
+    Raises ``ValueError`` naming an id that resolves to no predicate.
+    """
+
+    def __init__(
+        self,
+        spec: RuntimeSpec,
+        predicates: Mapping[str, Callable[..., Any]] | None = None,
+        tools: Iterable[ToolSpec] = (),
+    ) -> None:
         self._spec = spec
-        policies = spec.approval_policies
-        self._predicates: dict[str, Callable[..., Any]] = dict(policies.predicates) if policies else {}
-        self._agent_overrides = dict(policies.agents) if policies else {}
-        coordinator = spec.coordinator
-        self._floor: dict[str, PolicyValue] = {}
-        for field in ("plans", "tools"):
-            if policies is not None and field in policies.model_fields_set:
-                self._floor[field] = getattr(policies, field)
-                continue
-            from_coordinator = _part(coordinator.approval, field) if coordinator else "default"
-            self._floor[field] = from_coordinator if from_coordinator != "default" else _DEFAULT_FLOOR[field]
-        self._check_names()
-
-    def _check_names(self) -> None:
-        uses: list[tuple[PolicyValue, str]] = [
-            (self._floor["plans"], "the plan approval floor"),
-            (self._floor["tools"], "the tool approval floor"),
-        ]
-        for agent in self._spec.agents:
-            override = self._agent_overrides.get(agent.name, agent.approval)
-            for field in ("plans", "tools"):
-                uses.append((_part(override, field), f"agent {agent.name!r} ({field})"))
-            for tool in agent.all_tools():
-                uses.append((tool.approval, f"tool {tool.name!r}"))
-        for value, where in uses:
-            if isinstance(value, str) and value not in _FIXED and value not in self._predicates:
+        tools = list(tools)
+        self._predicates: dict[str, Callable[..., Any]] = dict(predicates or {})
+        for tool in tools:
+            if tool.approval.get("kind") == "dynamic" and tool.approval_handler is not None:
+                self._predicates[tool.approval["value"]] = tool.approval_handler
+        for predicate_id, where in dynamic_ids(spec, tools):
+            if predicate_id not in self._predicates:
                 registered = ", ".join(sorted(self._predicates)) or "none"
                 raise ValueError(
-                    f"approval predicate {value!r} used by {where} is not registered; "
-                    f"add it to approval_policies={{'predicates': {{{value!r}: fn}}}} "
+                    f"dynamic approval predicate '{predicate_id}' is not registered (used by {where}); "
+                    f"pass create_runtime(approval_predicates={{{predicate_id!r}: fn}}) "
                     f"(registered: {registered})"
                 )
 
-    def _agent_part(self, agent: AgentSpec, field: str) -> PolicyValue:
-        return _part(self._agent_overrides.get(agent.name, agent.approval), field)
+    def _policy(self, rule: Mapping[str, Any]) -> Policy:
+        if rule.get("kind") == "dynamic":
+            return self._predicates[rule["value"]]
+        return str(rule["kind"])
 
-    def for_tool(self, agent: AgentSpec, tool_approval: PolicyValue) -> PolicyValue:
-        for candidate in (tool_approval, self._agent_part(agent, "tools"), self._floor["tools"]):
-            if candidate != "default":
-                return candidate
-        return "never"
+    def for_tool(self, agent: AgentSpec, tool: ToolSpec) -> Policy:
+        scoped = self._spec.approval_overrides.tools.get(agent.name, {})
+        for key in (tool.key, tool.name):
+            if key in scoped:
+                return self._policy(scoped[key])
+        return self._policy(tool.approval)
 
-    def for_plan(self, agent: AgentSpec) -> PolicyValue:
-        for candidate in (self._agent_part(agent, "plans"), self._floor["plans"]):
-            if candidate != "default":
-                return candidate
-        return "always"
+    def for_plan(self, agent: AgentSpec) -> Policy:
+        patch = self._spec.approval_overrides.agents.get(agent.name)
+        if patch is not None and patch.plans is not None:
+            return self._policy(patch.plans)
+        return self._policy(self._spec.approval_policies.plans)
 
-    async def requires_approval(self, policy: PolicyValue, args: Any, ctx: Any) -> bool:
+    async def requires_approval(self, policy: Policy, args: Any, ctx: Any) -> bool:
         """Evaluate a resolved policy; raises :class:`PolicyError` if a predicate misbehaves."""
         if policy == "never":
             return False
         if policy == "always":
             return True
-        predicate = self._predicates[policy] if isinstance(policy, str) else policy
-        name = getattr(predicate, "__name__", repr(predicate))
+        name = getattr(policy, "__name__", repr(policy))
         try:
-            answer = predicate(args, ctx)
+            answer = policy(args, ctx)  # type: ignore[operator]
             if inspect.isawaitable(answer):
                 answer = await answer
         except Exception as exc:  # a predicate bug must not crash the stream

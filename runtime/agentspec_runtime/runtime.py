@@ -15,6 +15,8 @@ a wrong decision string) raise ``ValueError``/``TypeError`` immediately.
 
 from __future__ import annotations
 
+import copy
+import inspect
 import itertools
 from collections.abc import Mapping
 from contextlib import aclosing
@@ -30,32 +32,33 @@ from .handlers import DEFAULT_TOOL_TIMEOUT, check_timeout
 from .jsonable import NotJSONError, jsonable
 from .interpreters import INTERPRETER_NAMES, Interpreter, TestingInterpreter, interpreter_by_name
 from .policy import PolicyResolver
-from .specs import AgentSpec, ReferenceSpec, RuntimeSpec
+from .specs import AgentSpec, ReferenceSpec, RuntimeSpec, TestingConfig, ToolSpec
 from .state import Decision, StoredReference
 from .tool_context import MAPPING_ATTRIBUTES, RESERVED_KEYS
-from .validation import validate_runtime_spec
+from .validation import check_providers, validate_runtime_spec
+
+LIVE_INTERPRETERS = ("anthropic", "openai")
 
 
 def _check_testing(testing: Any, interpreter: Any) -> TestingInterpreter | None:
+    """The published rules and messages for ``testing=``."""
     if testing is None:
         return None
-    if not isinstance(testing, Mapping):
-        raise TypeError(f"testing must be a mapping like {{'mock_response': '...'}}, got {type(testing).__name__}")
-    unknown = sorted(key for key in testing if key != "mock_response")
-    if unknown:
-        raise ValueError(f"testing has unknown key(s) {unknown}; the only key is 'mock_response'")
-    if "mock_response" not in testing:
-        raise ValueError("testing needs a 'mock_response' key, e.g. testing={'mock_response': 'hello'}")
-    response = testing["mock_response"]
-    if not isinstance(response, str):
-        raise TypeError(f"testing['mock_response'] must be a str, got {type(response).__name__}")
     if interpreter not in (None, "noop"):
         shown = interpreter if isinstance(interpreter, str) else type(interpreter).__name__
         raise ValueError(
-            f"testing= and interpreter={shown!r} cannot be combined: testing= selects the testing "
-            "interpreter; pass one or the other"
+            f"create_runtime accepts either testing or a non-default interpreter, not both (interpreter={shown!r})"
         )
-    return TestingInterpreter(response)
+    if not isinstance(testing, Mapping):
+        raise TypeError(f"testing must be a mapping like {{'mock_response': '...'}}, got {type(testing).__name__}")
+    unknown = sorted(set(testing) - {"mock_response"})
+    if unknown:
+        raise ValueError(f"unsupported testing config keys: {unknown}; expected ['mock_response']")
+    if "mock_response" not in testing:
+        raise ValueError("testing config requires 'mock_response'")
+    if not isinstance(testing["mock_response"], str):
+        raise TypeError(f"testing['mock_response'] must be a string, got {type(testing['mock_response']).__name__}")
+    return TestingInterpreter(testing["mock_response"])
 
 
 def _pick_interpreter(interpreter: Any, spec: RuntimeSpec) -> Interpreter:
@@ -64,22 +67,87 @@ def _pick_interpreter(interpreter: Any, spec: RuntimeSpec) -> Interpreter:
     if isinstance(interpreter, Interpreter):
         return interpreter
     if isinstance(interpreter, str):
+        if interpreter in LIVE_INTERPRETERS:
+            check_providers(spec)
         return interpreter_by_name(interpreter, spec.providers)
     raise TypeError(
         f"interpreter must be one of {', '.join(INTERPRETER_NAMES)} or an Interpreter, got {interpreter!r}"
     )
 
 
+#: service names the tool context keeps for itself (the published harness's three, and ours)
+RESERVED_SERVICE_NAMES = frozenset({"tool_use_id", "services", "references"}) | RESERVED_KEYS
+
+
+def _check_services(services: Any) -> dict[str, Any]:
+    if services is None:
+        return {}
+    if not isinstance(services, Mapping):
+        raise TypeError("services must be a mapping from service name to Python object")
+    for name in services:
+        if not isinstance(name, str) or not name:
+            raise TypeError("services keys must be non-empty strings")
+        if name in RESERVED_SERVICE_NAMES:
+            raise ValueError(f"services key '{name}' is reserved by the runtime tool context")
+        if name in MAPPING_ATTRIBUTES:
+            raise ValueError(
+                f"services key '{name}' is reserved by the runtime tool context: ctx.{name} is one of "
+                f"its mapping methods ({', '.join(sorted(MAPPING_ATTRIBUTES))})"
+            )
+    return dict(services)
+
+
+def _bound_tools(spec: RuntimeSpec, extra: Any) -> list[ToolSpec]:
+    """``tool_bindings`` given here, then the spec's, then each agent's, one per binding key."""
+    if extra is not None and not isinstance(extra, (list, tuple)):
+        raise TypeError(f"tool_bindings must be a list of ToolSpec, got {type(extra).__name__}")
+    tools: dict[str, ToolSpec] = {}
+    for tool in [*(extra or ()), *spec.tool_bindings, *(t for agent in spec.agents for t in agent.tools)]:
+        if not isinstance(tool, ToolSpec):
+            raise TypeError(f"tool_bindings must hold ToolSpec values (see define_tool), got {tool!r}")
+        tools.setdefault(tool.key, tool)
+    return list(tools.values())
+
+
+def _with_bound_handlers(spec: RuntimeSpec, bindings: list[ToolSpec]) -> RuntimeSpec:
+    """Agents' tools without a handler take the handler bound under the same key;
+    a tool still without one is refused, as the published harness does."""
+    by_key = {tool.key: tool for tool in bindings if tool.handler is not None}
+    agents = []
+    for agent in spec.agents:
+        tools = []
+        for tool in agent.tools:
+            if tool.handler is None:
+                bound = by_key.get(tool.key)
+                if bound is None:
+                    raise ValueError(f"tool binding '{tool.key}' for agent '{agent.name}' has no Python handler")
+                tool = tool.bind(bound.handler)  # type: ignore[arg-type]
+            tools.append(tool)
+        agents.append(agent if tools == list(agent.tools) else agent.model_copy(update={"tools": tuple(tools)}))
+    return spec if agents == spec.agents else spec.model_copy(update={"agents": agents})
+
+
 def create_runtime(
-    spec: RuntimeSpec,
+    spec: RuntimeSpec | Mapping[str, Any],
     *,
-    testing: Any = None,
-    interpreter: str | Interpreter | None = None,
+    tool_bindings: list[ToolSpec] | None = None,
     services: Mapping[str, Any] | None = None,
+    approval_predicates: Mapping[str, Callable[..., Any]] | None = None,
     action_dispatcher: Callable[..., Any] | None = None,
+    event_hooks: list[Callable[..., Any]] | None = None,
+    testing: TestingConfig | None = None,
+    interpreter: str | Interpreter | None = "noop",
     tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
 ) -> "Runtime":
     """Build a runtime; every option is checked here, before anything runs.
+
+    ``spec`` is a :class:`RuntimeSpec` or its mapping. ``tool_bindings`` adds
+    tools with handlers (an agent's tool without a handler takes the one bound
+    under its binding key); ``approval_predicates`` maps dynamic approval ids
+    to predicates ``(args, ctx) -> bool`` — an id the spec uses that resolves
+    to nothing is a ``ValueError`` here. ``event_hooks`` are called with each
+    event as it is streamed (sync or async; a hook that raises ends the
+    stream with an ``error`` event).
 
     ``interpreter`` is ``"noop"`` (default), ``"scripted"``, ``"anthropic"`` or
     ``"openai"`` (live: every step calls that provider's API, with the spec's
@@ -89,27 +157,30 @@ def create_runtime(
     ``tool_timeout`` (an extension) is how many seconds a tool call may run
     unless its tool says otherwise (``define_tool(..., timeout=)``); None: no limit.
     """
+    if isinstance(spec, Mapping):
+        spec = RuntimeSpec.model_validate(dict(spec))
     if not isinstance(spec, RuntimeSpec):
         raise TypeError(f"create_runtime needs a RuntimeSpec (see define_runtime), got {type(spec).__name__}")
+    bindings = _bound_tools(spec, tool_bindings)
+    if approval_predicates is not None:
+        if not isinstance(approval_predicates, Mapping):
+            raise TypeError("approval_predicates must be a mapping of predicate id to callable")
+        for name, predicate in approval_predicates.items():
+            if not callable(predicate):
+                raise TypeError(f"approval predicate {name!r} must be callable (args, ctx) -> bool, got {predicate!r}")
+    policies = PolicyResolver(spec, approval_predicates, bindings)
+    spec = _with_bound_handlers(spec, bindings)
     validate_runtime_spec(spec)
     chosen = _check_testing(testing, interpreter) or _pick_interpreter(interpreter, spec)
-    if services is None:
-        services = {}
-    if not isinstance(services, Mapping):
-        raise TypeError(f"services must be a mapping of name to service, got {type(services).__name__}")
-    clashes = sorted(set(services) & RESERVED_KEYS)
-    if clashes:
-        raise ValueError(f"service name(s) {clashes} clash with tool-context keys {sorted(RESERVED_KEYS)}")
-    shadowed = sorted(set(services) & MAPPING_ATTRIBUTES)
-    if shadowed:
-        raise ValueError(
-            f"service name(s) {shadowed} would be hidden by the tool context's mapping methods "
-            f"({', '.join(sorted(MAPPING_ATTRIBUTES))}); ctx.NAME could not reach them"
-        )
+    services = _check_services(services)
     if action_dispatcher is not None and not callable(action_dispatcher):
         raise TypeError(f"action_dispatcher must be callable (actions, context), got {action_dispatcher!r}")
+    hooks = list(event_hooks or ())
+    for hook in hooks:
+        if not callable(hook):
+            raise TypeError(f"event_hooks must hold callables (event) -> None, got {hook!r}")
     tool_timeout = check_timeout(tool_timeout, "tool_timeout")
-    return Runtime(spec, chosen, dict(services), action_dispatcher, PolicyResolver(spec), tool_timeout)
+    return Runtime(spec, chosen, services, action_dispatcher, policies, tool_timeout, hooks)
 
 
 class Runtime:
@@ -123,11 +194,15 @@ class Runtime:
         dispatcher: Callable[..., Any] | None,
         policies: PolicyResolver,
         tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
+        event_hooks: list[Callable[..., Any]] | None = None,
     ) -> None:
         self.spec = spec
+        self._event_hooks = list(event_hooks or ())
         self._engine = Engine(spec, interpreter, services, dispatcher, policies, tool_timeout)
         self._thread_ids = itertools.count(1)
         self._reference_ids: dict[str, itertools.count[int]] = {}
+        #: each reference created here: the thread it lives in (None: tenant-wide) and its glimpse
+        self._references: dict[tuple[str, str], tuple[str | None, Any]] = {}
 
     @property
     def interpreter(self) -> str:
@@ -161,7 +236,22 @@ class Runtime:
             raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
         if thread_id is not None and not isinstance(thread_id, str):
             raise TypeError(f"thread_id must be a str, got {type(thread_id).__name__}")
-        return self._events(agent, prompt, thread_id or f"thread-{next(self._thread_ids)}")
+        stream = self._events(agent, prompt, thread_id or f"thread-{next(self._thread_ids)}")
+        return self._hooked(stream) if self._event_hooks else stream
+
+    async def _hooked(self, stream: AsyncIterator[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
+        """Show each event to the ``event_hooks`` before the consumer gets it."""
+        async with aclosing(stream) as events_:  # type: ignore[type-var]
+            async for event in events_:
+                try:
+                    for hook in self._event_hooks:
+                        answer = hook(event)
+                        if inspect.isawaitable(answer):
+                            await answer
+                except Exception as exc:  # a hook bug ends the stream with an event, not a traceback
+                    yield events.error(f"event hook raised {type(exc).__name__}: {exc}", "event_hook_error")
+                    return
+                yield event
 
     async def _events(self, agent: AgentSpec, prompt: str, thread_id: str) -> AsyncIterator[dict[str, Any]]:
         # the order follows the published runtime-events reference (events.py, docs/runtime.md "Fidelity"):
@@ -229,30 +319,63 @@ class Runtime:
     # -- references and state ---------------------------------------------------
 
     async def create_reference(
-        self, spec: ReferenceSpec | str, payload: Any, *, thread_id: str | None = None
-    ) -> dict[str, str]:
-        """Store a reference payload (validated against its kind) and return ``{kind, id}``.
+        self,
+        reference: ReferenceSpec | str,
+        value: Any,
+        glimpse: Any = None,
+        *,
+        thread_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Store ``value`` (validated against its reference kind) and return ``{kind, id, glimpse}``.
 
-        Without ``thread_id`` the reference is tenant-wide; plan actions name it
-        in ``references: [{kind, id}]`` and the dispatcher receives its payload.
+        The glimpse is ``glimpse`` if given, else the spec's ``glimpse(value)``
+        callback's answer, else ``{}``. Without ``thread_id`` (an extension) the
+        reference is tenant-wide; plan actions name it in ``references: [{kind, id}]``
+        and the dispatcher receives its payload.
         """
-        kind = spec if isinstance(spec, str) else spec.kind
+        kind = reference if isinstance(reference, str) else reference.name
         declared = self.spec.reference(kind)
         if declared is None:
-            known = ", ".join(r.kind for r in self.spec.references) or "none"
+            known = ", ".join(r.name for r in self.spec.references) or "none"
             raise ValueError(f"unknown reference kind {kind!r} (declared: {known})")
+        if glimpse is None and declared.glimpse is not None:
+            glimpse = declared.glimpse(value)
         try:
-            payload = jsonable(payload)
+            payload = jsonable(value)
+            glimpse = jsonable({} if glimpse is None else glimpse)
         except NotJSONError as exc:
-            raise ValueError(f"reference {kind!r} payload is not JSON: {exc}") from None
-        _, errors = declared.schema_.validate(payload)
+            raise ValueError(f"reference {kind!r} payload or glimpse is not JSON: {exc}") from None
+        _, errors = declared.validator.validate(payload)
         if errors:
             raise ValueError(f"payload does not match reference {kind!r}: {'; '.join(errors)}")
         counter = self._reference_ids.setdefault(kind, itertools.count(1))
         ref_id = f"{kind}-{next(counter)}"
         state = self._engine.store.thread(self.spec.tenant.resource_id, thread_id)
         state.references[(kind, ref_id)] = StoredReference(kind, ref_id, payload, ttl_ms=declared.ttl_ms)
-        return {"kind": kind, "id": ref_id}
+        self._references[(kind, ref_id)] = (thread_id, glimpse)
+        return {"kind": kind, "id": ref_id, "glimpse": copy.deepcopy(glimpse)}
+
+    def _stored(self, reference: Any) -> tuple[StoredReference, Any]:
+        if not (isinstance(reference, Mapping) and isinstance(reference.get("kind"), str) and isinstance(reference.get("id"), str)):
+            raise TypeError(f"a reference is a mapping {{'kind': ..., 'id': ...}} (as create_reference returns), got {reference!r}")
+        key = (reference["kind"], reference["id"])
+        if key not in self._references:
+            raise ValueError(f"unknown reference {key[0]}/{key[1]}")
+        thread_id, glimpse = self._references[key]
+        stored = self._engine.store.thread(self.spec.tenant.resource_id, thread_id).references[key]
+        if stored.expired():
+            raise ValueError(f"reference {key[0]}/{key[1]} expired (ttl {stored.ttl_ms} ms)")
+        return stored, glimpse
+
+    async def resolve_reference(self, reference: Any) -> Any:
+        """The full payload a reference ``{kind, id}`` points to (a copy)."""
+        stored, _ = self._stored(reference)
+        return copy.deepcopy(stored.payload)
+
+    async def reference_glimpse(self, reference: Any) -> Any:
+        """The glimpse stored with a reference, without resolving its payload."""
+        _, glimpse = self._stored(reference)
+        return copy.deepcopy(glimpse)
 
     def snapshot(self, thread_id: str) -> dict[str, Any]:
         """A JSON-friendly view of one thread's state: plans, references, pending approvals, history."""

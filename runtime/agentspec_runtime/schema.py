@@ -1,12 +1,15 @@
 """Input schemas: normalising what users write, and validating values against it.
 
-Tools, plans and references accept three ways of describing their input:
+Tools, plans and references accept these ways of describing their input:
 
 * a JSON-schema dict (used as is, after a sanity check);
 * a pydantic model class (its ``model_json_schema()``; values are validated by
-  pydantic itself, so every pydantic feature keeps working);
+  pydantic itself, so every pydantic feature keeps working); local ``$ref``s
+  are inlined, except where a model is recursive;
+* any other type pydantic can describe (``list[int]``, ``A | B``, a ``TaggedUnion``);
 * a *type map* such as ``{"value": str, "limit": int}`` — every key becomes a
-  required property and unknown keys are rejected. A key literally named
+  required property (other keys are not refused, as in the published harness;
+  write a JSON schema with ``additionalProperties: false`` to refuse them). A key literally named
   ``description`` (or ``type``) is a field like any other: a dict is a type map
   when its values are Python types, and a JSON schema when they are not.
 
@@ -32,7 +35,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 JSON_SCHEMA_KEYWORDS = frozenset(
     {
@@ -75,48 +78,72 @@ def _is_type_map(value: dict[str, Any]) -> bool:
 
 
 def _annotation_schema(annotation: Any, where: str) -> dict[str, Any]:
+    """One type-map value as a JSON schema, as the published harness maps it."""
     if isinstance(annotation, dict):
-        return _type_map_schema(annotation, where)
+        return normalize_schema(annotation, where=where)
+    if annotation is list:
+        return {"type": "array", "items": {}}
     if annotation in _SCALARS:
         return dict(_SCALARS[annotation])
-    if is_pydantic_model(annotation):
-        raise TypeError(
-            f"{where}: a pydantic model cannot be nested in a type map; "
-            "use the model (or a JSON schema) as the whole schema instead"
-        )
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
-    if origin in (list, typing.List, tuple, set, frozenset) and len(args) <= 1:
-        schema: dict[str, Any] = {"type": "array"}
-        if args:
-            schema["items"] = _annotation_schema(args[0], f"{where}[]")
-        return schema
     if origin in (dict, typing.Dict):
-        schema = {"type": "object"}
-        if len(args) == 2:
-            if args[0] is not str:
-                raise TypeError(f"{where}: dict keys must be str, got {args[0]!r}")
-            schema["additionalProperties"] = _annotation_schema(args[1], f"{where}{{}}")
-        return schema
+        return {"type": "object"}
+    if origin in (list, typing.List):
+        return {"type": "array", "items": _annotation_schema(args[0], f"{where}[]") if args else {}}
     if origin in (Union, types.UnionType):
-        return {"anyOf": [_annotation_schema(arg, where) for arg in args]}
-    if origin is Literal:
-        return {"enum": list(args)}
-    raise TypeError(f"{where}: cannot turn {annotation!r} into a JSON schema")
+        present = [arg for arg in args if arg is not type(None)]
+        if len(present) == 1:  # Optional[X]
+            return {"anyOf": [_annotation_schema(present[0], where), {"type": "null"}]}
+    try:
+        return _inline_refs(TypeAdapter(annotation).json_schema())
+    except Exception:  # noqa: BLE001 - what pydantic cannot describe is taken as an object, as published
+        return {"type": "object"}
 
 
 def _type_map_schema(type_map: dict[str, Any], where: str) -> dict[str, Any]:
+    """``{"query": str}`` → an object whose keys are all required (extra keys are not refused)."""
     properties: dict[str, Any] = {}
     for key, annotation in type_map.items():
         if not isinstance(key, str):
             raise TypeError(f"{where}: type-map keys must be strings, got {key!r}")
         properties[key] = _annotation_schema(annotation, f"{where}.{key}")
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(type_map),
-        "additionalProperties": False,
-    }
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if properties:
+        schema["required"] = list(type_map)
+    return schema
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Replace local ``#/$defs/...`` references by the definitions they name.
+
+    A recursive model cannot be inlined; its self-references stay ``$ref`` and
+    the ``$defs`` they need are kept.
+    """
+    result = copy.deepcopy(schema)
+    defs = result.pop("$defs", {})
+    recursive = False
+
+    def resolve(value: Any, open_defs: frozenset[str]) -> Any:
+        nonlocal recursive
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref.rsplit("/", 1)[-1]
+                if name in open_defs:
+                    recursive = True
+                    return {"$ref": ref}
+                if name in defs:
+                    return resolve(defs[name], open_defs | {name})
+            return {key: resolve(item, open_defs) for key, item in value.items()}
+        if isinstance(value, list):
+            return [resolve(item, open_defs) for item in value]
+        return value
+
+    resolved = resolve(result, frozenset())
+    if recursive and defs:
+        resolved["$defs"] = defs
+    return resolved
 
 
 def _check_json_schema(schema: dict[str, Any], where: str) -> None:
@@ -135,22 +162,29 @@ def _check_json_schema(schema: dict[str, Any], where: str) -> None:
 
 
 def normalize_schema(schema: Any, *, where: str = "schema") -> dict[str, Any]:
-    """Return the JSON schema for a JSON-schema dict, a pydantic model or a type map.
+    """Return the JSON schema for a JSON-schema dict, a pydantic model, a type map
+    or any other type pydantic can describe (``list[int]``, ``A | B``, a ``TaggedUnion``).
 
-    Raises ``TypeError`` with ``where`` in the message when the input is none of these.
-    An empty dict is an empty type map: an object that takes no keys.
+    Local ``$ref``s are inlined (kept, with their ``$defs``, only where a model
+    is recursive). Raises ``TypeError`` with ``where`` in the message when the
+    input is none of these. An empty dict is an empty type map: an object with no keys.
     """
     if is_pydantic_model(schema):
-        return schema.model_json_schema()
+        return _inline_refs(schema.model_json_schema())
     if isinstance(schema, dict):
         if _is_type_map(schema):
             return _type_map_schema(schema, where)
         _check_json_schema(schema, where)
-        return copy.deepcopy(schema)
-    raise TypeError(
-        f"{where}: expected a JSON-schema dict, a pydantic model or a type map like "
-        f"{{'value': str}}, got {type(schema).__name__}"
-    )
+        return _inline_refs(schema)
+    if isinstance(schema, (str, bytes, int, float)) or schema is None:
+        raise TypeError(
+            f"{where}: expected a JSON-schema dict, a pydantic model or a type map like "
+            f"{{'value': str}}, got {type(schema).__name__}"
+        )
+    try:
+        return _inline_refs(TypeAdapter(schema).json_schema())
+    except Exception as exc:  # noqa: BLE001 - pydantic's many error types become one clear TypeError
+        raise TypeError(f"{where}: unsupported schema input {schema!r} ({exc})") from None
 
 
 # ---------------------------------------------------------------------------

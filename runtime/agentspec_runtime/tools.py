@@ -64,11 +64,11 @@ class UserTool(Tool):
         self, execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
     ) -> AsyncIterator[dict[str, Any]]:
         tool = self.spec
-        value, errors = tool.schema_.validate(args)
+        value, errors = tool.validator.validate(args)
         if errors:
             outcome.fail(f"invalid arguments for tool {tool.name!r}: {'; '.join(errors)}")
             return
-        policy = execution.policies.for_tool(agent, tool.approval)
+        policy = execution.policies.for_tool(agent, tool)
         if policy != "never":
             ctx = execution.context(agent, tool_id, target=tool.name, kind="tool")
             try:

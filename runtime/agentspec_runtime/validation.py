@@ -1,7 +1,8 @@
 """Whole-runtime rules for a :class:`RuntimeSpec`, checked before anything runs.
 
-``define_runtime`` calls :func:`validate_runtime_spec`, and so does
-``create_runtime`` (a spec may also be built by hand or copied with
+The rules the published harness checks when a spec is built (agents, routes,
+approval overrides) live on ``RuntimeSpec`` itself; these are the ones
+``create_runtime`` adds (a spec may be built by hand or copied with
 ``fixtures.override_handlers``). Every rule raises ``ValueError`` with a message
 naming what is wrong and where, because these are mistakes in code a developer
 is looking at right now.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .specs import BUILTIN_TOOLS, AgentSpec, ApprovalRule, RuntimeSpec, ToolSpec
+from .specs import BUILTIN_TOOLS, AgentSpec, RuntimeSpec, ToolSpec
 
 _OPENAI_REASONING = re.compile(r"^o\d")
 
@@ -26,17 +27,9 @@ def infer_provider(model_id: str) -> str | None:
 
 
 def agent_provider(agent: AgentSpec) -> str | None:
-    if not isinstance(agent.model, str) and agent.model.provider:
+    if agent.model.provider:
         return agent.model.provider
     return infer_provider(agent.model_id)
-
-
-def _unique(names: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise ValueError(f"duplicate {what} name {name!r}")
-        seen.add(name)
 
 
 def _check_tools(spec: RuntimeSpec) -> None:
@@ -76,44 +69,21 @@ def _check_models(spec: RuntimeSpec) -> None:
             )
 
 
-def _check_approval_value(value: object, where: str) -> None:
-    if isinstance(value, ApprovalRule):
-        return
-    if value not in ("default", "always", "never"):
-        raise ValueError(f"{where}: approval must be 'default', 'always', 'never' or an ApprovalRule, got {value!r}")
-
-
 def validate_runtime_spec(spec: RuntimeSpec) -> None:
-    """Raise ``ValueError`` if ``spec`` breaks a rule a runtime relies on."""
+    """Raise ``ValueError`` if ``spec`` breaks a rule this runtime relies on.
+
+    ``RuntimeSpec`` checks agents and routes when it is built (checked again
+    here: a copy made with ``model_copy`` is not validated); then the rules about
+    tools: built-in
+    tool names are reserved, an agent lists a tool once, and one name means
+    one tool across the runtime.
+    """
     if not spec.agents:
         raise ValueError("a runtime needs at least one agent")
-    names = [agent.name for agent in spec.agents]
-    _unique(names, "agent")
-    coordinators = [agent.name for agent in spec.agents if agent.role == "coordinator"]
-    if len(coordinators) > 1:
-        raise ValueError(f"a runtime has at most one coordinator, got {coordinators}")
-    _unique([plan.name for plan in spec.plans], "plan")
-    _unique([ref.kind for ref in spec.references], "reference kind")
-    known = set(names)
-    plans = {plan.name for plan in spec.plans}
-    for agent in spec.agents:
-        for target in agent.routes:
-            if target not in known:
-                raise ValueError(
-                    f"agent {agent.name!r} routes to {target!r}, which is not a registered agent "
-                    f"(agents: {', '.join(names)})"
-                )
-        if agent.plan is not None and agent.plan not in plans:
-            raise ValueError(
-                f"agent {agent.name!r} uses plan {agent.plan!r}, which is not in plans "
-                f"(plans: {', '.join(sorted(plans)) or 'none'})"
-            )
-        _check_approval_value(agent.approval, f"agent {agent.name!r}")
+    spec.check_agents()
     _check_tools(spec)
+
+
+def check_providers(spec: RuntimeSpec) -> None:
+    """For live interpreters: every agent's model has a provider the spec declares."""
     _check_models(spec)
-    policies = spec.approval_policies
-    if policies is not None:
-        for name, rule in policies.agents.items():
-            if name not in known:
-                raise ValueError(f"approval_policies.agents names {name!r}, which is not a registered agent")
-            _check_approval_value(rule, f"approval_policies.agents[{name!r}]")

@@ -10,11 +10,12 @@ in a finished spec, e.g. for one scenario's ``given`` fixtures.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any, Callable
 
 from ..errors import ToolFailure
 from ..jsonable import copy_value
-from ..specs import AgentSpec, RuntimeSpec, ToolkitSpec, ToolSpec
+from ..specs import RuntimeSpec, ToolSpec
 
 Handler = Callable[..., Any]
 
@@ -42,20 +43,18 @@ def fails(message: str) -> Handler:
     return fixture_fails
 
 
-def _replace(tools: list[ToolSpec], handlers: dict[str, Handler]) -> list[ToolSpec]:
-    return [
-        tool.model_copy(update={"handler": handlers[tool.name]}) if tool.name in handlers else tool
-        for tool in tools
-    ]
+def _replace(tools: Iterable[ToolSpec], handlers: dict[str, Handler]) -> tuple[ToolSpec, ...]:
+    return tuple(tool.bind(handlers[tool.name]) if tool.name in handlers else tool for tool in tools)
 
 
 def override_handlers(spec: RuntimeSpec, handlers: dict[str, Handler]) -> RuntimeSpec:
     """A copy of ``spec`` whose tools named in ``handlers`` use the given handlers.
 
     Every tool carrying the name is replaced, wherever it appears (an agent's
-    tools or a toolkit). An unknown tool name is a ``ValueError`` naming it.
+    tools or the runtime's tool bindings). An unknown tool name is a
+    ``ValueError`` naming it.
     """
-    known = {tool.name for agent in spec.agents for tool in agent.all_tools()}
+    known = {tool.name for agent in spec.agents for tool in agent.tools} | {tool.name for tool in spec.tool_bindings}
     for name, handler in handlers.items():
         if name not in known:
             raise ValueError(
@@ -63,11 +62,5 @@ def override_handlers(spec: RuntimeSpec, handlers: dict[str, Handler]) -> Runtim
             )
         if not callable(handler):
             raise TypeError(f"override_handlers: handler for {name!r} must be callable, got {handler!r}")
-    agents: list[AgentSpec] = []
-    for agent in spec.agents:
-        toolkits = [
-            ToolkitSpec(name=kit.name, tools=_replace(kit.tools, handlers), description=kit.description)
-            for kit in agent.toolkits
-        ]
-        agents.append(agent.model_copy(update={"tools": _replace(agent.tools, handlers), "toolkits": toolkits}))
-    return spec.model_copy(update={"agents": agents})
+    agents = [agent.model_copy(update={"tools": _replace(agent.tools, handlers)}) for agent in spec.agents]
+    return spec.model_copy(update={"agents": agents, "tool_bindings": _replace(spec.tool_bindings, handlers)})
