@@ -51,7 +51,7 @@ CONCIERGE = define_specialist(
 )
 
 RUNTIME_SPEC = define_runtime(
-    tenant=TENANT, agents=[CONCIERGE], providers={"anthropic": {"api_key_env": "ANTHROPIC_API_KEY"}}
+    tenant=TENANT, agents=[CONCIERGE], providers={"anthropic": {"apiKeyEnv": "ANTHROPIC_API_KEY"}}
 )
 
 

@@ -82,7 +82,7 @@ TREASURER = define_specialist(
 RUNTIME_SPEC = define_runtime(
     tenant=TENANT,
     agents=[CONCIERGE, TREASURER],
-    providers={"anthropic": {"api_key_env": "ANTHROPIC_API_KEY"}},
+    providers={"anthropic": {"apiKeyEnv": "ANTHROPIC_API_KEY"}},
 )
 
 

@@ -58,7 +58,7 @@ TRANSLATOR = define_specialist(
 
 GREETER = define_coordinator(
     "greeter",
-    model=ModelSpec("claude-sonnet-4-6", "anthropic"),
+    model=ModelSpec(id="claude-sonnet-4-6", provider="anthropic"),
     prompt="Greet the user and offer help with travel.",
     routes=["concierge", "translator"],
 )
@@ -67,9 +67,9 @@ RUNTIME_SPEC = define_runtime(
     tenant=TENANT,
     agents=[CONCIERGE, TRANSLATOR, GREETER],
     providers={
-        "anthropic": {"api_key_env": "ANTHROPIC_API_KEY"},
-        "openai": {"api_key": "sk-test-only-not-a-secret", "timeout": 30.0, "retries": 1},
-        "local": {"api_key_env": "LOCAL_MODEL_KEY", "base_url": "http://127.0.0.1:8080/v1"},
+        "anthropic": {"apiKeyEnv": "ANTHROPIC_API_KEY"},
+        "openai": {"apiKey": "sk-test-only-not-a-secret", "timeout": 30.0, "retries": 1},
+        "local": {"apiKeyEnv": "LOCAL_MODEL_KEY", "baseUrl": "http://127.0.0.1:8080/v1"},
     },
 )
 

@@ -129,7 +129,7 @@ BOOKER = define_specialist(
 RUNTIME_SPEC = define_runtime(
     tenant=TENANT,
     agents=[CONCIERGE, FRONT_DESK, BOOKER],
-    providers={"anthropic": {"api_key_env": "ANTHROPIC_API_KEY"}},
+    providers={"anthropic": {"apiKeyEnv": "ANTHROPIC_API_KEY"}},
 )
 
 

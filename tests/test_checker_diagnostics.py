@@ -333,10 +333,10 @@ EXPECTED = {
         "  = hint: a file and its imports describe one tenant"
     ),
     "E316": (
-        "E316.agentspec:3:13: error[E316]: this file has agents but no tenant\n"
+        "E316.agentspec:3:12: error[E316]: this file has agents but no tenant\n"
         "  |\n"
-        '3 | coordinator desk { model "claude-sonnet-4-6" }\n'
-        "  |             ^^^^\n"
+        '3 | specialist desk { model "claude-sonnet-4-6" }\n'
+        "  |            ^^^^\n"
         '  = hint: declare one, e.g. `tenant acme version "v1"`, or import a file that does'
     ),
     "E317": (
@@ -395,6 +395,13 @@ EXPECTED = {
         "7 |     actions executed subset [reorder]\n"
         "  |                      ^^^^^^\n"
         "  = hint: a case has one payload match for all its expected actions; use the same word on every line"
+    ),
+    "E325": (
+        "E325.agentspec:3:13: error[E325]: coordinator `desk` has no `routes`\n"
+        "  |\n"
+        '3 | coordinator desk { model "claude-sonnet-4-6" }\n'
+        "  |             ^^^^\n"
+        "  = hint: add `routes [AGENT, ...]`: the harness requires a coordinator to route to at least one agent"
     ),
     "W101": (
         "W101.agentspec:3:12: warning[W101]: specialist `helper` is unreachable: no coordinator routes to it and no scenario starts at it\n"
@@ -471,6 +478,7 @@ ALSO = {
     "E304": ["W101"],
     "E305": ["W101"],
     "E306": ["W101"],
+    "E316": ["W101"],
 }
 
 

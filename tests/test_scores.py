@@ -117,7 +117,8 @@ def test_completion_offers_score_lines_options_and_tools() -> None:
 
 SPEC = PREAMBLE + """
 tool search(q: str) { returns { hits: ["NH7"] } }
-coordinator desk { model "claude-sonnet-4-6" tools [search] }
+coordinator desk { model "claude-sonnet-4-6" tools [search] routes [helper] }
+specialist helper { model "claude-haiku-4-5" }
 
 scenario "search scores" {
   input "find NH7"

@@ -76,6 +76,7 @@ CODES: dict[str, str] = {
     "E322": "score option on the wrong line",
     "E323": "score that scores nothing",
     "E324": "conflicting payload match",
+    "E325": "coordinator without routes",
     # warnings
     "W101": "unreachable agent",
     "W102": "empty scenario",

@@ -209,6 +209,13 @@ def check_agent(ctx: FileContext, agent: nodes.AgentDecl) -> None:
             ctx.keyword_span(span, "routes"),
             "make it a coordinator, or list it in a coordinator's `routes`",
         )
+    if agent.role == "coordinator" and not agent.routes:
+        ctx.error(
+            "E325",
+            f"coordinator `{name}` has no `routes`",
+            agent.name.span,
+            "add `routes [AGENT, ...]`: the harness requires a coordinator to route to at least one agent",
+        )
     if agent.plan is not None and agent.role not in ("planner", "executor"):
         ctx.error(
             "E305",

@@ -233,29 +233,33 @@ def build_runtime_module(program: Program, path: str, module: str, harness: str)
         )
         references.append(Definition(var, value, where(file, decl.span)))
 
+    floor: dict[str, str] = {}
+    for _, decl in declarations(program, path, scope, "approval"):
+        floor.update({rule.subject: rule.mode for rule in decl.rules if rule.mode != "default"})
+    tools_floor = _tools_floor(floor, [decl for _, decl in agents])
+    unruled = {decl.name.name for _, decl in declarations(program, path, scope, "tool") if decl.approval is None}
+
     agent_defs: list[Definition] = []
     for file, decl in agents:
         var = namespace.claim(constant(decl.name.name, "agent"), constant(decl.name.name, "agent") + "_AGENT")
-        agent_defs.append(Definition(var, _agent(decl, tool_names, plan_names), where(file, decl.span)))
+        agent_defs.append(
+            Definition(var, _agent(decl, tool_names, plan_names, tools_floor, unruled), where(file, decl.span))
+        )
 
     providers: dict[str, Any] = {}
     for _, decl in declarations(program, path, scope, "provider"):
         config: dict[str, Any] = {}
         if decl.api_key is not None:
-            config["api_key"] = decl.api_key
+            config["apiKey"] = decl.api_key
         if decl.api_key_env is not None:
-            config["api_key_env"] = decl.api_key_env
+            config["apiKeyEnv"] = decl.api_key_env
         if decl.base_url is not None:
-            config["base_url"] = decl.base_url
+            config["baseUrl"] = decl.base_url
         if decl.timeout_ms is not None:
             config["timeout"] = decl.timeout_ms / 1000
         if decl.retries is not None:
             config["retries"] = decl.retries
         providers[decl.name.name] = config
-
-    floor: dict[str, str] = {}
-    for _, decl in declarations(program, path, scope, "approval"):
-        floor.update({rule.subject: rule.mode for rule in decl.rules})
 
     runtime_spec = call(
         "define_runtime",
@@ -327,15 +331,37 @@ def _tool(decl: nodes.ToolDecl, imports: Imports) -> Expr:
     return Call(definition, (handler,))
 
 
-def _agent(decl: nodes.AgentDecl, tools: dict[str, str], plans: dict[str, str]) -> Expr:
+def _tools_floor(floor: dict[str, str], agents: list[nodes.AgentDecl]) -> str:
+    """The runtime's floor for tools, as the harness's ``define_runtime`` computes it:
+    the unit's ``approval { }`` if it has one, else the coordinator's ``approval``."""
+    if floor:
+        return floor.get("tools", "never")
+    for agent in agents:
+        if agent.role == "coordinator":
+            rules = {rule.subject: rule.mode for rule in agent.approval or ()}
+            if rules.get("tools", "default") != "default":
+                return rules["tools"]
+    return "never"
+
+
+def _agent(
+    decl: nodes.AgentDecl, tools: dict[str, str], plans: dict[str, str], tools_floor: str, unruled: set[str]
+) -> Expr:
     if decl.model is None:
         raise CodegenError(f"agent {decl.name.name}: no model")
     model: Any = decl.model
     if decl.provider is not None:
-        model = call("ModelSpec", decl.model, decl.provider.name)
+        model = call("ModelSpec", id=decl.model, provider=decl.provider.name)
     approval = None
+    rules = {rule.subject: rule.mode for rule in decl.approval or ()}
     if decl.approval is not None:
-        approval = {rule.subject: rule.mode for rule in decl.approval}
+        approval = rules
+    # In the harness a tool's own rule (default "never") beats its agent's and the
+    # floor's: a tool the spec gives no `approval` inherits them through tool_approvals.
+    inherited = rules.get("tools", "default")
+    if inherited == "default":
+        inherited = tools_floor
+    tool_approvals = {t.name: inherited for t in decl.tools if t.name in unruled} if inherited != "never" else None
     try:
         tool_list = ListOf(tuple(Name(tools[t.name]) for t in decl.tools)) if decl.tools else None
         plan = Name(plans[decl.plan.name]) if decl.plan is not None else None
@@ -350,5 +376,6 @@ def _agent(decl: nodes.AgentDecl, tools: dict[str, str], plans: dict[str, str]) 
         tools=tool_list,
         plan=plan,
         approval=approval,
+        tool_approvals=tool_approvals or None,
         stateful=decl.stateful,
     )
