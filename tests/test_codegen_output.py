@@ -162,3 +162,35 @@ def test_no_approval_is_emitted_as_a_harness_fact_and_checks_the_run(tmp_path: P
     assert "expected no approval request for tool 'book', but the run requested 1: tool 'book'" in report
     # the scenario "books", then the failing expectation's own spot and text
     assert report.endswith("at desk.agentspec:12\n  desk.agentspec:16:36: failed: no_approval for book")
+
+
+INHERITED_APPROVAL = PREAMBLE + """
+tool search(q: str) { returns { hits: 1 } }
+tool peek(q: str) { approval never  returns { ok: true } }
+specialist desk { model "claude-haiku-4-5"  tools [search, peek]  approval { tools always } }
+specialist clerk { model "claude-haiku-4-5"  tools [search] }
+"""
+
+
+def test_a_tool_without_its_own_approval_inherits_its_agents_through_tool_approvals(tmp_path: Path) -> None:
+    # In the harness a tool's own rule (default never) beats its agent's `approval`,
+    # so the inheritance the language promises is written out per agent.
+    write_spec(tmp_path, "inherit.agentspec", INHERITED_APPROVAL)
+    out = compile_here(tmp_path, "inherit.agentspec")
+    source = (out / "inherit_runtime.py").read_text(encoding="utf-8")
+    assert 'tool_approvals={"search": "always"}' in source
+    with imported(out, "inherit_runtime") as (module,):
+        overrides = module.RUNTIME_SPEC.approval_overrides.tools
+    assert overrides["desk"] == {"search": {"kind": "always"}, "peek": {"kind": "never"}}
+    assert overrides["clerk"] == {"search": {"kind": "never"}}
+
+
+def test_a_unit_floor_for_tools_reaches_tools_without_their_own_approval(tmp_path: Path) -> None:
+    spec = INHERITED_APPROVAL.replace("approval { tools always }", "") + "approval { tools always  plans default }\n"
+    write_spec(tmp_path, "floor.agentspec", spec)
+    out = compile_here(tmp_path, "floor.agentspec")
+    source = (out / "floor_runtime.py").read_text(encoding="utf-8")
+    assert 'approval_policies={"tools": "always"}' in source  # `default` keeps the harness default
+    with imported(out, "floor_runtime") as (module,):
+        overrides = module.RUNTIME_SPEC.approval_overrides.tools
+    assert overrides == {"desk": {"search": {"kind": "always"}, "peek": {"kind": "never"}}, "clerk": {"search": {"kind": "always"}}}

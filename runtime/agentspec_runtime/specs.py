@@ -40,6 +40,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from .handlers import check_timeout
+from .prompt_tools import with_prompt_tools
 from .prompts import LayeredPrompt
 from .schema import Schema, is_pydantic_model, normalize_schema
 
@@ -917,7 +918,9 @@ def define_runtime(
     """Assemble a runtime spec.
 
     Plans, toolkit ids and tools declared on agents join the runtime's
-    ``plans``, ``toolkits`` and ``tool_bindings`` when not listed there.
+    ``plans``, ``toolkits`` and ``tool_bindings`` when not listed there, and
+    each agent's built-in and bound tools are listed in its prompt's ``# Tools``
+    table (:mod:`agentspec_runtime.prompt_tools`).
     Without ``approval_policies`` the floor is the coordinator's ``approval``
     over the defaults (plans ``always``, tools ``never``); without
     ``approval_overrides`` they are collected from the agents' ``approval``,
@@ -957,7 +960,7 @@ def define_runtime(
 
     return RuntimeSpec(
         tenant=tenant if isinstance(tenant, TenantIdentity) else define_tenant(tenant),
-        agents=agent_specs,
+        agents=[with_prompt_tools(agent) for agent in agent_specs],
         references=_listed(references, ReferenceSpec),
         plans=plan_specs,
         toolkits=toolkit_specs,
