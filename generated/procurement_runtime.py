@@ -172,7 +172,7 @@ PURCHASING = define_executor(
 RUNTIME_SPEC = define_runtime(
     tenant=TENANT,
     agents=[CONCIERGE, BUYER_DESK, BUYER, PURCHASING],
-    providers={"anthropic": {"api_key_env": "ANTHROPIC_API_KEY"}},
+    providers={"anthropic": {"apiKeyEnv": "ANTHROPIC_API_KEY"}},
     plans=[PURCHASE_PLAN],
 )
 

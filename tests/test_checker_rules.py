@@ -522,4 +522,4 @@ def test_unimplemented_tools_are_fine_with_a_given_fixture(tmp_path):
 
 
 def test_a_coordinator_defined_twice_is_one_duplicate_not_two_coordinators(tmp_path):
-    assert codes(tmp_path, 'coordinator desk { model "claude-sonnet-4-6" }') == ["E301"]
+    assert codes(tmp_path, 'coordinator desk { model "claude-sonnet-4-6"  routes [booker] }') == ["E301"]

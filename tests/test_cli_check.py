@@ -17,7 +17,8 @@ specialist a { model "claude-haiku-4-5"  tools [yyy] }
 """
 
 ONLY_A_WARNING = PREAMBLE + """
-coordinator front { model "claude-sonnet-4-6" }
+coordinator front { model "claude-sonnet-4-6"  routes [helper] }
+specialist helper { model "claude-haiku-4-5" }
 scenario "nothing yet" { }
 """
 
@@ -50,7 +51,7 @@ def test_warnings_alone_exit_0(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["check", "w.agentspec"]) == 0
     out = capsys.readouterr().out
-    assert "w.agentspec:5:10: warning[W102]: scenario \"nothing yet\" is empty" in out
+    assert "w.agentspec:6:10: warning[W102]: scenario \"nothing yet\" is empty" in out
     assert out.rstrip().endswith("1 warning in 1 file")
 
 

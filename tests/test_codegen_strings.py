@@ -78,9 +78,9 @@ def test_strings_survive_compilation(tmp_path_factory, value: str) -> None:
 
     with imported(out, "s_runtime", "test_s") as (runtime, tests):
         tool = runtime.RUNTIME_SPEC.agent("speaker").tools[0]
-        if value:  # the harness treats an empty description as none and falls back to the handler's doc
-            assert tool.description == value
-        assert runtime.RUNTIME_SPEC.agent("speaker").system_prompt == value
+        assert tool.description == value
+        # the agent as defined (define_runtime then adds its `# Tools` table to the prompt)
+        assert runtime.SPEAKER.system_prompt == value
         fixture = asyncio.run(tool.handler({"value": "x"}, None))
         assert fixture == {"text": value, value: [1, value, {"nested": value}]}
 

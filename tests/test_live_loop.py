@@ -66,7 +66,8 @@ def test_a_tool_loop_streams_text_dispatches_calls_and_reports_real_usage(wire: 
 
     # what the model was shown: the agent's prompt as the system prompt, its tools as JSON schema
     first, second = (entry.request for entry in fake.requests)
-    assert first.system == "Answer stock questions with lookup."
+    assert first.system.startswith("Answer stock questions with lookup.\n\n# Tools\n")  # tools listed, as published
+    assert "| refund | Refund an order | always |" in first.system
     assert first.model == {"anthropic": "claude-haiku-4-5", "openai": "gpt-4.1-mini"}[wire]
     assert first.tools == ["lookup", "refund"]
     assert first.tool_schemas["lookup"]["properties"] == {"sku": {"type": "string"}}

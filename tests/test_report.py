@@ -18,6 +18,7 @@ from agentspec_runtime import (
     define_eval_request,
     define_final_response_eval,
     define_runtime,
+    define_specialist,
     define_tenant,
     define_test_case,
     run_eval_sync,
@@ -29,7 +30,10 @@ def artifact_for(reply: str, runs: int = 2):
     """An eval of one case whose response scorers pass 1, 2 or 3 of 4 weights, depending on ``reply``."""
     spec = define_runtime(
         tenant=define_tenant("acme", "v1"),
-        agents=[define_coordinator("desk", model="claude-sonnet-4-6", prompt="Answer.")],
+        agents=[
+            define_coordinator("desk", model="claude-sonnet-4-6", prompt="Answer.", routes=["helper"]),
+            define_specialist("helper", model="claude-haiku-4-5"),
+        ],
         providers=["anthropic"],
     )
     runtime = create_runtime(spec, testing={"mock_response": reply})

@@ -45,6 +45,10 @@ class Recording(Interpreter):
                 self.seen_results.append(request.messages[-1])
 
 
+#: the clerk's system prompt: its prompt and the `# Tools` table define_runtime adds
+CLERK_SYSTEM = inventory_spec(Recorder()).agent("clerk").system_prompt
+
+
 def clerk(interpreter: Interpreter, prompt: str = "how many?") -> list[dict[str, Any]]:
     recorder = Recorder()
     runtime = create_runtime(inventory_spec(recorder), interpreter=interpreter, action_dispatcher=recording_dispatcher(recorder))
@@ -55,7 +59,9 @@ def test_the_first_request_shows_system_prompt_prompt_and_tool_definitions() -> 
     interpreter = Recording([TextChunk("ok"), EndTurn()])
     clerk(interpreter)
     (request,) = interpreter.requests
-    assert request.system == "Check stock."
+    # the agent's prompt, with its tools listed as define_runtime lists them (as published)
+    assert request.system == CLERK_SYSTEM and request.system.startswith("Check stock.\n\n# Tools\n")
+    assert "| lookup | Stock level of a SKU | never |" in request.system
     assert request.messages == [UserMessage("how many?")]
     assert request.prompt == "how many?" and request.model == "claude-haiku-4-5" and request.step == 1
     assert request.provider is not None and request.provider.name == "anthropic"
@@ -126,7 +132,7 @@ def test_reported_usage_is_what_the_engine_records_and_missing_fields_are_estima
 
     partial = Recording([TextChunk("hello"), ModelUsage(output_tokens=7)])
     events = clerk(partial)
-    estimated_prompt = estimate_tokens("Check stock.") + estimate_tokens("how many?")
+    estimated_prompt = estimate_tokens(CLERK_SYSTEM) + estimate_tokens("how many?")
     assert events[-1]["usage"] == {
         "promptTokens": estimated_prompt, "completionTokens": 7, "cacheReadInputTokens": 0, "cacheCreationInputTokens": 0, "totalTokens": estimated_prompt + 7
     }
@@ -136,7 +142,7 @@ def test_the_estimate_counts_what_the_model_emitted_and_saw() -> None:
     call = ToolCall("lookup", {"sku": "A"})
     events = clerk(Recording([call], [TextChunk("done")]))
     result = results(events)[0]
-    first_prompt = estimate_tokens("Check stock.") + estimate_tokens("how many?")
+    first_prompt = estimate_tokens(CLERK_SYSTEM) + estimate_tokens("how many?")
     prompt = first_prompt + first_prompt + estimate_tokens(json_text(result))
     completion = estimate_tokens(json_text({"tool": "lookup", "args": {"sku": "A"}})) + estimate_tokens("done")
     assert events[-1]["usage"] == {

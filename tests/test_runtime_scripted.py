@@ -288,7 +288,8 @@ def test_usage_is_deterministic_and_follows_the_documented_estimate() -> None:
 
     call_tokens = estimate_tokens(json_text({"tool": "echo", "args": {"value": "hello"}}))
     echo_tokens = estimate_tokens(json_text({"echoed": "hello"}))
-    prompt_tokens = estimate_tokens("Work.") + estimate_tokens(prompt)
+    system = make_runtime().spec.agent("worker").system_prompt  # "Work." and its `# Tools` table
+    prompt_tokens = estimate_tokens(system) + estimate_tokens(prompt)
     assert finish_of(first)["usage"] == {
         "promptTokens": prompt_tokens,
         "completionTokens": call_tokens + echo_tokens,
