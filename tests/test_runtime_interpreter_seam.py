@@ -83,11 +83,12 @@ def test_built_ins_are_shown_as_tools_narrowed_to_the_agent() -> None:
     (call_agent,) = shown["ops"]
     assert call_agent.name == "call_agent"
     assert call_agent.input_schema["properties"]["agent"]["enum"] == ["planner", "executor", "clerk"]
-    (store_plan,) = shown["planner"]
-    assert store_plan.name == "storePlan"
+    store_plan, get_plan = shown["planner"]  # the published role scoping: planners store and read
+    assert (store_plan.name, get_plan.name) == ("storePlan", "getPlan")
     assert store_plan.input_schema["properties"]["specName"]["enum"] == ["InventoryPlan"]
     assert store_plan.input_schema["properties"]["body"]["required"] == ["rationale", "actions"]
-    (execute_plan,) = shown["executor"]
+    get_plan, execute_plan = shown["executor"]  # executors read and execute
+    assert get_plan.name == "getPlan" and get_plan.input_schema["required"] == ["planId"]
     assert execute_plan.name == "executePlan" and execute_plan.input_schema["required"] == ["planId"]
 
 

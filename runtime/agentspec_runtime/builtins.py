@@ -1,7 +1,8 @@
-"""The built-in tools: ``call_agent``, ``storePlan`` and ``executePlan``.
+"""The built-in tools: ``call_agent``, ``storePlan``, ``getPlan`` and ``executePlan``.
 
 Which agents have them: ``call_agent`` every agent with ``routes``;
-``storePlan`` planners; ``executePlan`` executors (:func:`builtins_for`).
+``storePlan`` and ``getPlan`` planners; ``getPlan`` and ``executePlan``
+executors (:func:`builtins_for`).
 They are :class:`~agentspec_runtime.tools.Tool` objects like any tool
 (``call`` event, then ``result``), are never gated by tool approval
 policies, and report every problem as an error result — the stream goes on.
@@ -51,6 +52,7 @@ STORE_PLAN_SCHEMA = Schema.of(
     }
 )
 EXECUTE_PLAN_SCHEMA = Schema.of({"planId": str})
+GET_PLAN_SCHEMA = EXECUTE_PLAN_SCHEMA
 
 
 def _object(properties: dict[str, Any]) -> dict[str, Any]:
@@ -163,6 +165,32 @@ async def store_plan(
 def _set_status(plan: StoredPlan, status: str) -> dict[str, Any]:
     previous, plan.status = plan.status, status
     return events.plan_status_change(plan.plan_id, previous, status)
+
+
+class GetPlan(Tool):
+    """Read a plan stored in this thread: its kind, status and body (changes nothing)."""
+
+    name = "getPlan"
+
+    def definition(self, spec: RuntimeSpec, agent: AgentSpec) -> ToolDefinition:
+        return ToolDefinition(
+            self.name, "Read a plan stored in this thread: its record, status and actions.", _object({"planId": {"type": "string"}})
+        )
+
+    async def run(
+        self, execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
+    ) -> AsyncIterator[dict[str, Any]]:
+        _, errors = GET_PLAN_SCHEMA.validate(args)
+        if errors:
+            _invalid(outcome, "getPlan", errors)
+            return
+        plan = execution.state.plans.get(args["planId"])
+        if plan is None:
+            outcome.fail(f"no plan {args['planId']!r} in this thread", planId=args["planId"])
+            return
+        outcome.result = {**plan.record(execution.resource_id), "specName": plan.spec_name}  # as storePlan answers
+        return
+        yield  # an async generator that emits no events of its own
 
 
 class ExecutePlan(Tool):
@@ -294,12 +322,13 @@ def _reference_lookup(execution: "Execution") -> Callable[[str, str], Any]:
 
 
 def builtins_for(agent: AgentSpec) -> list[Tool]:
-    """The built-ins ``agent`` has: ``call_agent`` if it routes, ``storePlan``/``executePlan`` by role."""
+    """The built-ins ``agent`` has: ``call_agent`` if it routes; planners ``storePlan`` and
+    ``getPlan``, executors ``getPlan`` and ``executePlan`` (the published role scoping)."""
     tools: list[Tool] = []
     if agent.routes:
         tools.append(CallAgent())
     if agent.role == "planner":
-        tools.append(StorePlan())
+        tools.extend((StorePlan(), GetPlan()))
     if agent.role == "executor":
-        tools.append(ExecutePlan())
+        tools.extend((GetPlan(), ExecutePlan()))
     return tools

@@ -3,11 +3,11 @@
 The published harness lists, in each agent's prompt, the built-in tools its
 role gets and the tools bound to it (rows the prompt already has win, and the
 prompt's cache key follows the new text). Its built-in rows are described by
-its native engine, and it has built-ins this runtime does not (``getPlan``,
-``resolveRef``, the catalog toolkit); listing tools a model cannot call would
+its native engine, and it has built-ins this runtime does not (``resolveRef``,
+``glimpseRef``, the catalog toolkit); listing tools a model cannot call would
 mislead it, so here the built-in rows are this runtime's own: ``call_agent``
-for an agent with routes, ``storePlan`` for planners, ``executePlan`` for
-executors.
+for an agent with routes, ``storePlan`` and ``getPlan`` for planners,
+``getPlan`` and ``executePlan`` for executors.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 BUILTIN_DESCRIPTIONS = {
     "call_agent": "Hand a task to another agent and get its answer back.",
     "storePlan": "Store a plan in this thread as a draft, to be executed later.",
+    "getPlan": "Read a plan stored in this thread: its record, status and actions.",
     "executePlan": "Execute a stored draft plan: ask for approval if required, then dispatch its actions.",
 }
 
@@ -31,9 +32,9 @@ def builtin_names(agent: "AgentSpec") -> list[str]:
     """The built-in tools ``agent`` gets, by its routes and role."""
     names = ["call_agent"] if agent.routes else []
     if agent.role == "planner":
-        names.append("storePlan")
+        names += ["storePlan", "getPlan"]
     if agent.role == "executor":
-        names.append("executePlan")
+        names += ["getPlan", "executePlan"]
     return names
 
 

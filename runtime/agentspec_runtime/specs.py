@@ -51,7 +51,7 @@ _DEFAULT_STATEFUL = {"coordinator": True, "planner": True, "executor": False, "s
 PlanStatus = Literal["draft", "approved", "executing", "executed", "failed"]
 PLAN_STATUSES: tuple[str, ...] = ("draft", "approved", "executing", "executed", "failed")
 
-BUILTIN_TOOLS = ("call_agent", "storePlan", "executePlan")
+BUILTIN_TOOLS = ("call_agent", "storePlan", "getPlan", "executePlan")
 
 
 class _SpecModel(BaseModel):
