@@ -19,9 +19,13 @@ specialist b { model "claude-haiku-4-5"  tools [zzz, yyy] }
 """
 
 WARNING = PREAMBLE + """
-coordinator front { model "claude-sonnet-4-6" }
+coordinator front { model "claude-sonnet-4-6"  routes [helper] }
 scenario "nothing yet" { }
+specialist helper { model "claude-haiku-4-5" }
 """
+
+
+OK = 'coordinator front { model "claude-sonnet-4-6"  routes [helper] }\nspecialist helper { model "claude-haiku-4-5" }\n'
 
 
 @pytest.fixture
@@ -30,7 +34,7 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     write_spec(tmp_path, "specs/bad.agentspec", ERRORS)
     write_spec(tmp_path, "specs/warn.agentspec", WARNING)
-    write_spec(tmp_path, "specs/ok.agentspec", PREAMBLE + 'coordinator front { model "claude-sonnet-4-6" }\n')
+    write_spec(tmp_path, "specs/ok.agentspec", PREAMBLE + OK)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

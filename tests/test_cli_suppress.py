@@ -12,10 +12,11 @@ from agentspec.cli import main
 from agentspec.formatter import format_source
 from codegen_support import PREAMBLE, write_spec
 
-NOISY = PREAMBLE + """coordinator front { model "claude-sonnet-4-6" }
+NOISY = PREAMBLE + """coordinator front { model "claude-sonnet-4-6"  routes [helper] }
 scenario "nothing yet" { }
 specialist lonely { model "claude-haiku-4-5" }
 specialist alone { model "claude-haiku-4-5" }
+specialist helper { model "claude-haiku-4-5" }
 """  # W102 on line 4, W101 on lines 5 and 6
 
 

@@ -16,7 +16,7 @@ from codegen_support import PREAMBLE, PYTHON, write_spec
 
 pytestmark = pytest.mark.slow
 
-GOOD = PREAMBLE + 'coordinator front { model "claude-sonnet-4-6" }\n'
+GOOD = PREAMBLE + 'coordinator front { model "claude-sonnet-4-6"  routes [helper] }\nspecialist helper { model "claude-haiku-4-5" }\n'
 BAD = PREAMBLE + 'coordinator front { model "claude-sonnet-4-6"  routes [nobody] }\n'
 WAIT = 60  # seconds before a test gives up waiting for a line (a deadline, not a measurement)
 

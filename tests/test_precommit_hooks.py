@@ -16,7 +16,10 @@ from codegen_support import REPO, write_spec
 
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 SCRIPTS = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-CLEAN = 'tenant acme version "v1"\n\nprovider anthropic\n\ncoordinator front {\n  model "claude-sonnet-4-6"\n}\n'
+CLEAN = (
+    'tenant acme version "v1"\n\nprovider anthropic\n\ncoordinator front {\n  model "claude-sonnet-4-6"\n  routes [helper]\n}\n'
+    '\nspecialist helper {\n  model "claude-haiku-4-5"\n}\n'
+)
 
 
 def test_the_two_hooks_with_the_keys_pre_commit_requires() -> None:
