@@ -261,7 +261,9 @@ def test_a_tools_timeout_is_generated_and_a_slow_call_times_out(tmp_path: Path, 
             return [event async for event in runtime.run_specialist("worker", prompt)]
 
         events = asyncio.run(scenario())
-    results = {e["toolName"]: e["result"] for e in events if e.get("state") == "result"}
+    results = {
+        e["toolName"]: e["result"] for e in events if e["type"] == "tool-invocation" and e["state"] == "result"
+    }
     assert results == {"slow": {"error": "tool 'slow' timed out after 0.05 s"}, "quick": {"ok": True}}
 
 

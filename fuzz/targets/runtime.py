@@ -20,6 +20,7 @@ from fuzz.targets import Target, Violation
 
 #: What a stream may end with, besides ``finish`` (docs/runtime.md, Errors).
 DOCUMENTED_ERRORS = {"invalid_script"}
+SUMMARIES = ("data-cost-summary", "data-latency-summary")
 STREAM_SECONDS = 60.0  # by the clock: a stream blocked for good (the runner's watchdog counts CPU time)
 _SHARED: dict = {}
 
@@ -140,7 +141,14 @@ def check(case: dict) -> str:
         raise Violation(f"{type(exc).__name__} escaped the consumer's async for") from exc
     if not seen:
         raise Violation("an empty stream")
-    last = seen[-1]
+    ending = [e["type"] for e in seen]
+    while ending and ending[-1] in SUMMARIES:  # the run's summaries follow its last event (docs/runtime.md)
+        ending.pop()
+    if [e["type"] for e in seen[len(ending) :]] not in ([], list(SUMMARIES)):
+        raise Violation(f"the summaries after the last event are out of order: {seen[len(ending):]}")
+    if not ending:
+        raise Violation("a stream of summaries only")
+    last = seen[len(ending) - 1]
     if last["type"] == "error":
         code = last.get("error", {}).get("code")
         if code not in DOCUMENTED_ERRORS:
