@@ -21,7 +21,14 @@ import threading
 import time
 from typing import Any
 
-from agentspec_runtime import create_runtime, define_runtime, define_specialist, define_tenant, define_tool
+from agentspec_runtime import (
+    create_runtime,
+    define_runtime,
+    define_specialist,
+    define_tenant,
+    define_tool,
+)
+from agentspec_runtime.events import ERROR, FINISH, TOOL_INVOCATION
 
 
 def build(timeout: float, work_ms: float, unblock: threading.Event) -> Any:
@@ -49,7 +56,10 @@ def build(timeout: float, work_ms: float, unblock: threading.Event) -> Any:
         tenant=define_tenant("bench", "v1"),
         agents=[
             define_specialist(
-                "worker", model="claude-haiku-4-5", prompt="Work.", tools=[blocking, never, work, sync_work]
+                "worker",
+                model="claude-haiku-4-5",
+                prompt="Work.",
+                tools=[blocking, never, work, sync_work],
             )
         ],
         providers=["anthropic"],
@@ -63,26 +73,47 @@ async def timed(stream: Any, started: float) -> tuple[float, list[dict]]:
 
 
 def results(events: list[dict], tool: str) -> list[Any]:
-    return [e["result"] for e in events if e.get("state") == "result" and e.get("toolName") == tool]
+    return [
+        e["result"]
+        for e in events
+        if e["type"] == TOOL_INVOCATION
+        and e["state"] == "result"
+        and e["toolName"] == tool
+    ]
 
 
 async def one_run(runtime: Any, others: int) -> dict[str, Any]:
     started = time.perf_counter()
-    stuck = [timed(runtime.run_specialist("worker", '{"tool": "%s"}' % name), started) for name in ("blocking", "never")]
+    stuck = [
+        timed(runtime.run_specialist("worker", '{"tool": "%s"}' % name), started)
+        for name in ("blocking", "never")
+    ]
     ordinary = [
         timed(
             runtime.run_specialist(
                 "worker",
-                json.dumps({"script": [{"tool": "work", "args": {"n": i}}, {"tool": "sync_work", "args": {"n": i}}]}),
+                json.dumps(
+                    {
+                        "script": [
+                            {"tool": "work", "args": {"n": i}},
+                            {"tool": "sync_work", "args": {"n": i}},
+                        ]
+                    }
+                ),
             ),
             started,
         )
         for i in range(others)
     ]
-    (blocked_s, blocked), (never_s, never), *rest = await asyncio.gather(*stuck, *ordinary)
+    (blocked_s, blocked), (never_s, never), *rest = await asyncio.gather(
+        *stuck, *ordinary
+    )
     correct = all(
-        results(events, "work") == [{"n": i * 2}] and results(events, "sync_work") == [{"n": i + 1}]
-        and events[-1]["type"] == "finish"
+        results(events, "work") == [{"n": i * 2}]
+        and results(events, "sync_work") == [{"n": i + 1}]
+        and FINISH
+        in [e["type"] for e in events]  # the run's summaries follow its finish
+        and ERROR not in [e["type"] for e in events]
         for i, (_, events) in enumerate(rest)
     )
     times = sorted(seconds for seconds, _ in rest)
