@@ -135,6 +135,28 @@ def test_an_output_changed_in_outdir_is_written_again(tree, capsys, monkeypatch)
     same_as_cold(capsys, monkeypatch, "outdir")
 
 
+def test_a_root_that_an_edited_root_imports_keeps_its_outputs_and_counts(tree, capsys, monkeypatch):
+    # common.agentspec is a root and lookup_1 imports it: the edit reloads common, whose
+    # outputs must still be taken from OUTDIR (once they were dropped: "12 files" of 14)
+    compile_into("out", capsys, monkeypatch)
+    capsys.readouterr()
+    edited = tree / "out" / "common_runtime.py"
+    edited.write_text(edited.read_text() + "# edited by hand\n")
+    write(tree, "lookup_1.agentspec", SCENARIO.format(n="1b", agent="concierge"))
+    assert compile_command(["specs"], "out", check_only=True) == 1
+    shown = capsys.readouterr().out
+    assert "would write out/common_runtime.py" in shown  # and lookup_1's test
+    assert "2 files would change" in shown
+    same_as_cold(capsys, monkeypatch, "imported_root")  # common_runtime.py written again
+    write(tree, "lookup_2.agentspec", SCENARIO.format(n="2b", agent="concierge"))
+    assert compile_command(["specs"], "out") == 0
+    assert "compiled 4 specs into out: 1 written, 6 unchanged" in capsys.readouterr().out
+    assert compile_command(["specs"], "out", check_only=True) == 0  # the record, served from the cache
+    assert "out is up to date (7 files)" in capsys.readouterr().out
+    record = json.loads(unit_record_path(tree).read_text())
+    assert set(record["files"]["specs/common.agentspec"]["outputs"]) == {"common_runtime.py"}  # no scenarios
+
+
 def unit_record_path(tree: Path) -> Path:
     [path] = (tree / "cache").glob("units-*.json")
     return path

@@ -235,6 +235,12 @@ def _from_record(
     if done is None:
         return None
     fresh, fresh_outputs, fresh_sources = done
+    regenerated = set(dirty)
+    for path, unit in fresh.items():
+        # a clean root that a dirty one imports was loaded again, but its outputs were
+        # not generated: they are the recorded ones, taken from OUTDIR below
+        if path in files and path not in regenerated:
+            unit.outputs = dict(units[path].outputs)
     reachable = _closure(files, units, fresh)
     merged = {path: fresh.get(path) or units[path] for path in reachable}
     sources = {path: fresh_sources.get(path, sources.get(path, "")) for path in reachable}
@@ -243,7 +249,7 @@ def _from_record(
         return Compiled(sources, diagnostics, None, None)
     outputs = list(fresh_outputs)
     for root in files:
-        if root in fresh:
+        if root in regenerated:
             continue
         for name, digest in units[root].outputs.items():
             kept = _kept_output(out, name, digest, root)
@@ -251,7 +257,7 @@ def _from_record(
                 return None
             outputs.append(kept)
     outputs.sort(key=lambda o: o.name)
-    return Compiled(sources, diagnostics, outputs, merged, reused=sum(1 for r in files if r not in fresh))
+    return Compiled(sources, diagnostics, outputs, merged, reused=sum(1 for r in files if r not in regenerated))
 
 
 def _recorded_units(record: cache.UnitRecord) -> dict[str, Unit] | None:
