@@ -523,3 +523,36 @@ def test_unimplemented_tools_are_fine_with_a_given_fixture(tmp_path):
 
 def test_a_coordinator_defined_twice_is_one_duplicate_not_two_coordinators(tmp_path):
     assert codes(tmp_path, 'coordinator desk { model "claude-sonnet-4-6"  routes [booker] }') == ["E301"]
+
+
+def hints(tmp_path: Path, main: str, code: str) -> list[str]:
+    files = {"_prelude.agentspec": PRELUDE, "main.agentspec": 'import "_prelude.agentspec"\n' + main}
+    return [d.hint for d in run(tmp_path, files) if d.code == code]
+
+
+def suggested(hint: str) -> str:
+    """The spec text a hint suggests (between its first pair of backticks)."""
+    return hint.split("`")[1]
+
+
+def test_hints_that_suggest_a_string_escape_it_as_the_parser_reads_it(tmp_path):
+    from agentspec.syntax.parser import parse
+    from agentspec.syntax.strings import decode
+
+    model = 'my "odd" \\ model'  # a quote and a backslash: written unescaped, the suggestion would not parse
+    written = 'my \\"odd\\" \\\\ model'
+    [hint] = hints(tmp_path, f'specialist s {{ model "{written}" }}', "E303")
+    assert suggested(hint) == f'model "{written}" provider NAME'
+    setting = suggested(hint).replace("NAME", "anthropic")
+    parsed = parse(f"specialist s {{ {setting} }}\n", "x.agentspec")
+    assert parsed.diagnostics == [] and parsed.spec.declarations[0].model == model
+
+    plan_id = 'p"1'
+    [hint] = hints(
+        tmp_path,
+        'scenario "s" { input "x" agent runner run { } on approval plan "p\\"1": approve expect { no_error } }',
+        "W107",
+    )
+    assert suggested(hint) == 'executePlan(planId: "p\\"1")'
+    assert parse(f"script s {{ {suggested(hint)} }}\n", "x.agentspec").diagnostics == []
+    assert decode(suggested(hint)[len('executePlan(planId: "') : -len('")')])[0] == plan_id

@@ -34,6 +34,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from agentspec.syntax.nodes import Span
+from agentspec.syntax.strings import literal
 
 Severity = Literal["error", "warning"]
 
@@ -154,7 +155,7 @@ def did_you_mean_fix(
     match = closest(name, candidates)
     if match is None:
         return None, []
-    text = f'"{match}"' if quoted else match
+    text = literal(match) if quoted else match
     return f"did you mean `{match}`?", [replace_fix(f"Change to `{match}`", path, span, text)]
 
 

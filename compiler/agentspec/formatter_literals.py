@@ -19,8 +19,6 @@ import textwrap
 
 from agentspec.syntax import strings
 
-_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0", "\b": "\\b", "\f": "\\f", '"': '\\"', "\\": "\\\\"}
-
 
 def decode(body: str) -> str | None:
     """The value of a string body as the parser reads it; None if an escape is invalid."""
@@ -28,27 +26,12 @@ def decode(body: str) -> str | None:
     return None if invalid else value
 
 
-def encode(value: str) -> str:
-    """A string body for ``value`` with minimal escapes."""
-    parts = []
-    for ch in value:
-        if ch in _NAMED:
-            parts.append(_NAMED[ch])
-        elif ch == " " or ch.isprintable():
-            parts.append(ch)
-        elif ord(ch) <= 0xFFFF:
-            parts.append(f"\\u{ord(ch):04x}")
-        else:
-            parts.append(f"\\u{{{ord(ch):x}}}")
-    return "".join(parts)
-
-
 def canonical_string(raw: str) -> str:
     """``"..."`` re-spelled canonically (``raw`` includes the quotes)."""
     value = decode(raw[1:-1])
     if value is None:
         return raw
-    spelled = '"' + encode(value) + '"'
+    spelled = strings.literal(value)
     return spelled if decode(spelled[1:-1]) == value else raw
 
 

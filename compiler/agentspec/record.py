@@ -35,7 +35,7 @@ from typing import Any
 
 from agentspec import trajectory as tj
 from agentspec.commands.common import EXIT_FAILED, EXIT_USAGE
-from agentspec.formatter_literals import encode
+from agentspec.syntax.strings import encode
 
 LIVE_INTERPRETERS = ("anthropic", "openai")
 INTERPRETER_ENV = "AGENTSPEC_INTERPRETER"

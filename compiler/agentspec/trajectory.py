@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from agentspec.formatter_literals import encode
+from agentspec.syntax.strings import encode
 from agentspec_runtime.usage import json_text
 
 CALL_AGENT = "call_agent"

@@ -25,6 +25,7 @@ from collections import Counter
 
 from agentspec.checker.file_context import FileContext
 from agentspec.syntax import nodes
+from agentspec.syntax.strings import literal
 
 #: past this many scripted calls (scripts calling scripts, many times over) nothing is judged
 MAX_COUNTED_CALLS = 10_000
@@ -98,7 +99,7 @@ def check_decisions_against_run(ctx: FileContext, scenario: nodes.ScenarioDecl, 
             ask_more = f"call `{target.tool.name}`"
         elif target.plan_id is not None:
             asked, what = counts[("plan", target.plan_id)], f'plan "{target.plan_id}"'
-            ask_more = f'call `executePlan(planId: "{target.plan_id}")`'
+            ask_more = f"call `executePlan(planId: {literal(target.plan_id)})`"
         else:
             executed = sorted(plan for (kind, plan) in counts if kind == "plan")
             others = [plan for plan in executed if plan not in own_plans]

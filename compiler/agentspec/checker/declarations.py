@@ -12,6 +12,7 @@ import keyword
 import re
 
 from agentspec.syntax import nodes
+from agentspec.syntax.strings import literal
 from agentspec import spectypes
 from agentspec.checker.file_context import FileContext, role_phrase
 from agentspec.checker.fixes import add_setting, declare_provider, remove_from_list
@@ -260,7 +261,7 @@ def _check_model(ctx: FileContext, agent: nodes.AgentDecl) -> None:
             "E303",
             f'cannot tell the provider of model "{agent.model}" used by `{name}`',
             span,
-            f'name it: `model "{agent.model}" provider NAME`',
+            f"name it: `model {literal(agent.model)} provider NAME`",  # escaped as the spec must write it
         )
     elif ctx.lookup("provider", provider) is None:
         ctx.error(

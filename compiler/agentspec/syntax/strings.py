@@ -1,8 +1,10 @@
-"""String literals: the escapes the language accepts, decoded in one place.
+"""String literals: the escapes the language accepts, decoded and written in one place.
 
 The parser decodes the body of every string, plain or triple-quoted, with
 ``decode``; the formatter uses the same function to prove that a re-spelled
-literal keeps its value.
+literal keeps its value. ``encode`` and ``literal`` write a value back as spec
+text (the formatter, ``agentspec record``, and hints and quick fixes that
+suggest a string), so a quote or backslash in it is escaped as the parser reads it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,30 @@ def decode(body: str) -> tuple[str, list[re.Match]]:
         return match.group()
 
     return ESCAPE_RE.sub(replace, body), invalid
+
+
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0", "\b": "\\b", "\f": "\\f", '"': '\\"', "\\": "\\\\"}
+
+
+def encode(value: str) -> str:
+    """A string body for ``value`` with minimal escapes: only ``\\"``, ``\\\\``, the
+    named control escapes and ``\\u`` for other invisible characters."""
+    parts = []
+    for ch in value:
+        if ch in _NAMED:
+            parts.append(_NAMED[ch])
+        elif ch == " " or ch.isprintable():
+            parts.append(ch)
+        elif ord(ch) <= 0xFFFF:
+            parts.append(f"\\u{ord(ch):04x}")
+        else:
+            parts.append(f"\\u{{{ord(ch):x}}}")
+    return "".join(parts)
+
+
+def literal(value: str) -> str:
+    """``value`` as a one-line string literal, quotes included."""
+    return '"' + encode(value) + '"'
 
 
 def hint_for(invalid_escape: str) -> str:
