@@ -256,3 +256,34 @@ def test_a_lone_surrogate_escape_is_E003(escape):
     assert diagnostic.message == f"invalid escape sequence `{escape}`"
     assert (diagnostic.span.column, diagnostic.span.end_column) == (26, 26 + len(escape))
     assert diagnostic.hint.startswith("\\uD800-\\uDFFF is half of a surrogate pair")
+
+
+def test_no_rule_of_the_grammar_lists_an_alternative_twice():
+    # Lark drops a repeated alternative silently, so a copy-paste slip (provider_setting once
+    # listed base_url, timeout and retries twice) would never show in a parse; read the rules
+    # as written, before Lark compiles them.
+    from collections import Counter
+
+    from lark.load_grammar import load_grammar
+
+    from agentspec.syntax.grammar import grammar_text
+
+    grammar, _ = load_grammar(grammar_text(), "agentspec.lark", [], False)
+    repeated = {}
+    for name, _params, tree, _options in grammar.rule_defs:
+        alternatives = tree.children if tree.data == "expansions" else [tree]
+        twice = [str(a) for a, n in Counter(alternatives).items() if n > 1]
+        if twice:
+            repeated[str(name)] = twice
+    assert repeated == {}
+    assert any(str(name) == "provider_setting" for name, *_ in grammar.rule_defs)
+
+
+def test_every_provider_setting_parses():
+    result = parse(
+        'provider local {\n  api_key "k"\n  api_key_env "K"\n  base_url "http://h"\n  timeout 5s\n  retries 2\n}\n',
+        "p.agentspec",
+    )
+    assert result.diagnostics == []
+    [provider] = result.spec.declarations
+    assert (provider.base_url, provider.retries) == ("http://h", 2)
