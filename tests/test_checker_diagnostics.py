@@ -55,7 +55,7 @@ EXPECTED = {
         "  |\n"
         '1 | tool t() { description "tab\\q" }\n'
         "  |                            ^^\n"
-        '  = hint: valid escapes: \\" \\\\ \\n \\t \\r \\0 \\uXXXX \\u{X...}; write \\\\ for a backslash'
+        '  = hint: valid escapes: \\" \\\\ \\/ \\n \\t \\r \\0 \\b \\f \\uXXXX \\u{X...}; write \\\\ for a backslash'
     ),
     "E004": (
         "E004.agentspec:5:27: error[E004]: invalid regular expression: missing ), unterminated subpattern\n"

@@ -287,3 +287,15 @@ def test_every_provider_setting_parses():
     assert result.diagnostics == []
     [provider] = result.spec.declarations
     assert (provider.base_url, provider.retries) == ("http://h", 2)
+
+
+def test_every_escape_is_named_by_the_docs_and_the_e003_hint():
+    from pathlib import Path
+
+    from agentspec.syntax.strings import ESCAPES, VALID_ESCAPES_HINT
+
+    docs = Path(__file__).parent.parent / "docs"
+    e003 = (docs / "diagnostics.md").read_text(encoding="utf-8").split("### E003", 1)[1].split("###", 1)[0]
+    strings = (docs / "language.md").read_text(encoding="utf-8").split("**Strings**", 1)[1].split("**", 1)[0]
+    for escape in ["\\" + e for e in ESCAPES] + ["\\uXXXX", "\\u{X...}"]:
+        assert escape in VALID_ESCAPES_HINT.replace(";", "").split() and escape in e003 and f"`{escape}`" in strings, escape

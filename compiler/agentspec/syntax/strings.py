@@ -16,7 +16,10 @@ ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r", "0":
 ESCAPE_RE = re.compile(
     r"\\(u[dD][89abAB][0-9A-Fa-f]{2}\\u[dD][c-fC-F][0-9A-Fa-f]{2}|u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|.)", re.S
 )
-VALID_ESCAPES_HINT = 'valid escapes: \\" \\\\ \\n \\t \\r \\0 \\uXXXX \\u{X...}; write \\\\ for a backslash'
+# from ESCAPES, so the hint names every escape the language accepts and no other
+VALID_ESCAPES_HINT = (
+    "valid escapes: " + " ".join("\\" + e for e in ESCAPES) + " \\uXXXX \\u{X...}; write \\\\ for a backslash"
+)
 SURROGATE_HINT = "\\uD800-\\uDFFF is half of a surrogate pair such as \\uD83D\\uDE00; write the character or \\u{1F600}"
 
 
