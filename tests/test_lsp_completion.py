@@ -79,9 +79,11 @@ def test_expectation_keywords_are_documented_from_the_construct_table(client):
         item = by_label[entry.keyword]
         assert item["detail"] == entry.spellings[0]
         assert item["documentation"]["value"] == entry.hover()
-    # outside an expect block the same words carry no expectation docs
+    # outside an expect block the same word is the scenario setting, documented as that
+    from agentspec.constructs.scenarios import SCENARIO_SETTINGS
+
     items = complete(client, in_travel('scenario "s" {\n  ', "\n}\n"))
-    assert "detail" not in {i["label"]: i for i in items}["max_steps"]
+    assert {i["label"]: i for i in items}["max_steps"]["detail"] == SCENARIO_SETTINGS["max_steps"].spellings[0]
 
 
 def test_no_approval_for_offers_tools_and_plan(client):
@@ -189,3 +191,17 @@ def test_names_declared_in_the_broken_document_itself_are_offered(client):
     )
     found = names(complete(client, text, path=DATA / "scratch_completion.agentspec"))
     assert found == TOOLS | {"freshly_added"}
+
+
+def test_scenario_settings_steps_and_decisions_are_documented_from_the_construct_table(client):
+    from agentspec.constructs.scenarios import DECISIONS, SCENARIO_SETTINGS, STEPS
+
+    for before, after, entries in [
+        ('scenario "s" {\n  ', "\n}\n", SCENARIO_SETTINGS.values()),
+        ("script s {\n  ", "\n}\n", STEPS.values()),
+        ('scenario "s" {\n  on approval book_flight: revise then ', "\n}\n", DECISIONS.values()),
+    ]:
+        by_label = {i["label"]: i for i in complete(client, in_travel(before, after)) if i["kind"] == 14}
+        for entry in entries:
+            assert by_label[entry.keyword]["detail"] == entry.spellings[0]
+            assert by_label[entry.keyword]["documentation"]["value"] == entry.hover()

@@ -80,6 +80,16 @@ def test_hover_on_an_expectation_keyword_shows_its_construct_table_entry(client,
     assert "tool cancel_booking" in client.hover(travel, *at(TRAVEL, "cancel_booking\n"))["contents"]["value"]
 
 
+def test_hover_on_a_scenario_setting_and_a_decision_shows_its_construct_table_entry(client, travel):
+    from agentspec.constructs.scenarios import DECISIONS, SCENARIO_SETTINGS
+
+    hover = client.hover(travel, *at(TRAVEL, "on approval book_flight", delta=4))  # on "approval"
+    assert hover["contents"]["value"] == SCENARIO_SETTINGS["on approval"].hover()
+    assert hover["range"] == span(TRAVEL, "on approval")
+    hover = client.hover(travel, *at(TRAVEL, 'approve "looks right"'))
+    assert hover["contents"]["value"] == DECISIONS["approve"].hover()
+
+
 def test_a_scenario_s_service_hovers_and_goes_to_the_declared_service(client):
     text = (
         'tenant acme\nservice ledger "app.services:make_ledger"\n'
@@ -118,7 +128,8 @@ def test_hover_on_a_script_shows_its_steps(client, travel):
 
 
 def test_hover_on_nothing_in_particular(client, travel):
-    assert client.hover(travel, *at(TRAVEL, "input")) is None  # a keyword
+    assert client.hover(travel, *at(TRAVEL, "coordinator front_desk")) is None  # a declaration's keyword
+    assert client.hover(travel, *at(TRAVEL, "model")) is None  # an agent setting (not in the construct table)
     assert client.hover(travel, 0, 0) is None  # a comment
 
 

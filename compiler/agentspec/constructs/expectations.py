@@ -25,7 +25,6 @@ dispatch through ``EXPECTATIONS``; none of them lists expectation kinds.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -34,6 +33,7 @@ from agentspec.checker.declarations import check_import_path
 from agentspec.checker.file_context import FileContext
 from agentspec.checker.shared_rules import PLAN_STATUSES, at_least, positive_duration
 from agentspec.codegen.pyexpr import Expr, call
+from agentspec.constructs.construct import Construct
 from agentspec.interpreter_mode import live_interpreter
 from agentspec.symbols import BUILTIN_TOOLS
 from agentspec.syntax import nodes
@@ -46,33 +46,10 @@ TEXT = 'a string, e.g. `"NH7"`'
 
 
 @dataclass(frozen=True)
-class Expectation:
-    kind: str
-    spellings: tuple[str, ...]
-    arguments: dict[str, str]
-    summary: str
-    example: str
+class Expectation(Construct):
     emit: Callable[[Any, Any], Expr]
     tools: Callable[[Any], list[nodes.Ident]] = lambda exp: []
     check: Callable[[FileContext, Any], None] = lambda ctx, exp: None
-
-    @property
-    def keyword(self) -> str:
-        """The word the expectation starts with."""
-        return self.spellings[0].split()[0]
-
-    @property
-    def keywords(self) -> frozenset[str]:
-        """Every keyword of its spellings (words outside quotes and regexes that are not placeholders)."""
-        bare = re.sub(r'"[^"]*"|/[^/]*/', " ", " ".join(self.spellings))
-        return frozenset(w for w in re.findall(r"[A-Za-z_]+", bare) if not w.isupper())
-
-    def hover(self) -> str:
-        """Markdown for the language server: the spellings, what it checks, its arguments."""
-        parts = ["```agentspec\n" + "\n".join(self.spellings) + "\n```", self.summary]
-        if self.arguments:
-            parts.append("\n".join(f"- `{name}`: {what}" for name, what in self.arguments.items()))
-        return "\n\n".join(parts)
 
 
 def _names(idents: list[nodes.Ident] | None) -> list[str] | None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from agentspec.constructs.construct import Construct
 from agentspec.constructs.expectations import EXPECTATIONS
+from agentspec.constructs.scenarios import DECISIONS, SCENARIO_SETTINGS, STEPS
 from agentspec.lsp import describe
 from agentspec.lsp.analysis import Analysis
 from agentspec.lsp.cursor import CursorContext, cursor_context
@@ -93,7 +95,7 @@ def complete(text: str, offset: int, analysis: Analysis) -> list[types.Completio
     words = list(ctx.keywords)
     if ctx.accepts_bool:
         words += ["true", "false"]
-    documented = _expectation_docs(ctx.keywords)
+    documented = _construct_docs(ctx.keywords)
     items += [
         types.CompletionItem(
             label=word,
@@ -106,16 +108,22 @@ def complete(text: str, offset: int, analysis: Analysis) -> list[types.Completio
     return items
 
 
-def _expectation_docs(keywords: list[str]) -> dict[str, dict]:
-    """Detail and documentation for the keywords that start an expectation, from the
-    construct table, where the parser accepts an expectation (every such keyword)."""
-    starts = {entry.keyword: entry for entry in EXPECTATIONS.values()}
-    if not set(starts) <= set(keywords):
-        return {}
-    return {
-        word: {
-            "detail": entry.spellings[0],
-            "documentation": types.MarkupContent(kind=types.MarkupKind.Markdown, value=entry.hover()),
-        }
-        for word, entry in starts.items()
-    }
+#: the constructs that start with a keyword, in groups the grammar offers together
+_GROUPS: tuple[dict[str, Construct], ...] = (EXPECTATIONS, SCENARIO_SETTINGS, STEPS, DECISIONS)
+
+
+def _construct_docs(keywords: list[str]) -> dict[str, dict]:
+    """Detail and documentation, from the construct table, for the keywords that start a
+    construct, where the parser accepts that group of constructs (every keyword of the group:
+    ``max_steps`` is a scenario setting after ``scenario "s" {``, an expectation in ``expect``)."""
+    documented: dict[str, dict] = {}
+    for group in _GROUPS:
+        starts = {entry.keyword: entry for entry in group.values()}
+        if not set(starts) <= set(keywords):
+            continue
+        for word, entry in starts.items():
+            documented[word] = {
+                "detail": entry.spellings[0],
+                "documentation": types.MarkupContent(kind=types.MarkupKind.Markdown, value=entry.hover()),
+            }
+    return documented

@@ -1,7 +1,8 @@
 """Hover, go-to-definition and find-references.
 
-Hover over an expectation's keyword shows its entry of the construct table
-(``agentspec.constructs.expectations``).
+Hover over a construct's keyword (an expectation, a scenario setting, a
+script step, an approval decision) shows its entry of the construct table
+(``agentspec.constructs``).
 
 All three start from the symbol under the cursor (go-to-definition also
 jumps from an import's path to that file), found and resolved by
@@ -13,15 +14,20 @@ unsaved text, or the file on disk, as the loader read it).
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from lsprotocol import types
 
 from agentspec import symbols
-from agentspec.constructs.expectations import EXPECTATIONS, Expectation
+from agentspec.constructs.construct import Construct
+from agentspec.constructs.expectations import EXPECTATIONS
+from agentspec.constructs.scenarios import DECISIONS, SCENARIO_SETTINGS, STEPS
 from agentspec.lsp import describe
 from agentspec.lsp.analysis import Analysis, import_target
 from agentspec.lsp.documents import uri_of
 from agentspec.lsp.positions import LineIndex
 from agentspec.loader import Program
+from agentspec.syntax import nodes
 
 
 def symbol_under(analysis: Analysis, position: types.Position) -> symbols.Symbol | None:
@@ -36,14 +42,37 @@ def _location(program: Program, path: str, span, encoding: str) -> types.Locatio
     return types.Location(uri=uri_of(path), range=index.span_range(span))
 
 
-def _expectation_keyword_under(analysis: Analysis, offset: int) -> tuple[Expectation, int, int] | None:
-    """The expectation whose first keyword is under the cursor, and that keyword's offsets."""
-    for scenario in analysis.spec.of_kind("scenario") if analysis.spec is not None else []:
+def _steps(steps: list) -> Iterator[tuple[Construct, int]]:
+    for step in steps:
+        if step.kind in STEPS:
+            yield STEPS[step.kind], step.span.start
+        yield from _steps(getattr(step, "steps", []))
+
+
+def _constructs(spec: nodes.SpecFile) -> Iterator[tuple[Construct, int]]:
+    """Every construct of the file that starts with a keyword: its table entry and where it
+    starts (a construct's span starts at its keyword)."""
+    for script in spec.of_kind("script"):
+        yield from _steps(script.steps)
+    for scenario in spec.of_kind("scenario"):
+        for statement in scenario.statements:
+            yield SCENARIO_SETTINGS[statement.key], statement.span.start
+        for rule in scenario.approvals:
+            for decision in rule.decisions:
+                yield DECISIONS[decision.outcome], decision.span.start
+        if scenario.run is not None:
+            yield from _steps(scenario.run.steps)
         for exp in scenario.expectations:
-            entry = EXPECTATIONS[exp.kind]
-            end = exp.span.start + len(entry.keyword)  # an expectation's span starts at its keyword
-            if exp.span.start <= offset <= end:
-                return entry, exp.span.start, end
+            yield EXPECTATIONS[exp.kind], exp.span.start
+
+
+def _construct_keyword_under(analysis: Analysis, offset: int) -> tuple[Construct, int, int] | None:
+    """The construct whose leading keywords are under the cursor, and those keywords' offsets."""
+    for entry, start in _constructs(analysis.spec) if analysis.spec is not None else []:
+        # ``on approval``: both words, when written with one space as the table spells them
+        lead = entry.lead if analysis.text.startswith(entry.lead, start) else entry.keyword
+        if start <= offset <= start + len(lead):
+            return entry, start, start + len(lead)
     return None
 
 
@@ -51,7 +80,7 @@ def hover(analysis: Analysis, position: types.Position) -> types.Hover | None:
     offset = analysis.index.offset(position)
     symbol = symbol_under(analysis, position)
     if symbol is None:
-        found = _expectation_keyword_under(analysis, offset)
+        found = _construct_keyword_under(analysis, offset)
         if found is None:
             return None
         entry, start, end = found

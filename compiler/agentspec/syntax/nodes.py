@@ -594,6 +594,14 @@ class ScoreBlock(Node):
     span: Span
 
 
+class Statement(Node):
+    """One line of a block as written: its setting's key (``given``, ``on approval``) and span.
+    The language server finds the keyword under the cursor from these."""
+
+    key: str
+    span: Span
+
+
 class ScenarioDecl(Node):
     kind: Literal["scenario"] = "scenario"
     name: str
@@ -616,6 +624,7 @@ class ScenarioDecl(Node):
     score: ScoreBlock | None = None
     settings: dict[str, Span] = {}
     value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
+    statements: list[Statement] = []  # every setting in order, repeatable ones too
     span: Span
 
 

@@ -698,6 +698,7 @@ class TreeBuilder(Transformer):
             score=_setting_value(found, "score"),
             settings={k: s.span for k, s in found.items()},
             value_spans={k: s.value_span for k, s in found.items() if s.value_span is not None},
+            statements=[nodes.Statement(key=s.key, span=s.span) for s in settings if isinstance(s, _Setting)],
             span=span_of(meta),
         )
         return scenario
