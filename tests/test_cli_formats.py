@@ -167,7 +167,21 @@ def test_compile_sarif_and_github(project: Path, capsys) -> None:
     assert code == 1 and out.startswith("::error file=specs/bad.agentspec,line=5,col=49")
 
 
-@pytest.mark.parametrize("command", ["check", "compile", "fmt", "record", "report", "lsp"])
+def subcommands() -> list[str]:
+    """Every subcommand the parser has (so a new one is covered without editing this test)."""
+    import argparse
+
+    from agentspec.cli import build_parser
+
+    [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(commands.choices)
+
+
+def test_the_subcommands_are_all_found() -> None:
+    assert {"check", "compile", "fmt", "record", "report", "init", "graph", "lsp"} <= set(subcommands())
+
+
+@pytest.mark.parametrize("command", subcommands())
 def test_every_subcommand_has_version(command: str, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main([command, "--version"])

@@ -63,6 +63,20 @@ def test_no_color_wins_over_force_color(spec: Path) -> None:
     assert ESC not in on_a_terminal(spec, "check", "broken.agentspec", NO_COLOR="1", FORCE_COLOR="1")
 
 
+def test_an_empty_no_color_leaves_colour_on_and_a_dumb_terminal_gets_none(spec: Path) -> None:
+    # https://no-color.org: only a non-empty NO_COLOR counts
+    assert b"\x1b[1;31merror[E101]" in on_a_terminal(spec, "check", "broken.agentspec", NO_COLOR="")
+    assert ESC not in on_a_terminal(spec, "check", "broken.agentspec", TERM="dumb")
+    assert ESC in on_a_terminal(spec, "check", "broken.agentspec", TERM="dumb", FORCE_COLOR="1")
+
+
+def test_compile_colours_its_diagnostics_on_a_terminal_only(spec: Path) -> None:
+    coloured = on_a_terminal(spec, "compile", "broken.agentspec", "-o", "out")
+    assert b"\x1b[1;31merror[E101]" in coloured and b"nothing was written" in coloured
+    plain = on_a_terminal(spec, "compile", "broken.agentspec", "-o", "out", NO_COLOR="1")
+    assert ESC not in plain and b"error[E101]: unknown tool `pnig`" in plain
+
+
 def test_a_pipe_gets_no_colour_unless_forced(spec: Path) -> None:
     def piped(**env: str) -> str:
         environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
