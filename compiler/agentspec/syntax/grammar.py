@@ -1,7 +1,7 @@
 """The one Lark parser for .agentspec, shared by the compiler, the formatter and the language server.
 
 ``lark_parser()`` builds it once from grammar/agentspec.lark (LALR, contextual
-lexer, every token kept so each tree node has its full span), and
+lexer, every token kept so the tree builder can give each node its full span), and
 ``parse_tree(text)`` returns Lark's concrete tree together with the comments,
 which the lexer hands to a callback as it skips them: they are collected in
 that one pass, never by scanning the text again.
@@ -48,7 +48,6 @@ def lark_parser() -> Lark:
         cache=parser_tables(grammar) or False,  # the LALR tables, kept between processes
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
         keep_all_tokens=True,  # keyword tokens stay in the tree, so every node has its full span
         maybe_placeholders=False,
         lexer_callbacks={"COMMENT": _collect_comment},

@@ -69,12 +69,14 @@ def nesting_too_deep(text: str) -> int | None:
     if text.count("[") + text.count("{") + text.count("(") <= MAX_NESTING:
         return None
     depth = 0
-    for lexeme in lexemes(text):
-        if lexeme.kind == "open":
+    # the matches themselves, not Lexeme objects: every parse runs this over the whole file
+    for match in _pattern(False).finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
             depth += 1
             if depth > MAX_NESTING:
-                return lexeme.start
-        elif lexeme.kind == "close":
+                return match.start()
+        elif kind == "close":
             depth = max(0, depth - 1)
     return None
 

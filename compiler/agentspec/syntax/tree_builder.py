@@ -1,4 +1,4 @@
-"""Lark's concrete tree → syntax-tree nodes, one transformer method per grammar rule.
+"""Lark's concrete tree → syntax-tree nodes, one builder method per grammar rule.
 
 Every node gets the span of what it was parsed from, and so do its named parts
 (``Ident``) and literal values. Problems only the values show (an invalid
@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token, Tree
 
 from agentspec.diagnostics import Diagnostic, error, span_at
 from agentspec.syntax import nodes, strings
@@ -80,13 +80,53 @@ def _setting_value(found: dict[str, _Setting], key: str, default: Any = None) ->
     return found[key].value if key in found else default
 
 
-@v_args(meta=True)
-class TreeBuilder(Transformer):
+class _Where:
+    """Where a rule's text lies, from its first token's start to its last token's end:
+    what Lark's ``propagate_positions`` would put in the tree's ``meta``."""
+
+    __slots__ = ("line", "column", "start_pos", "end_line", "end_column", "end_pos")
+
+    def __init__(self, first: Any, last: Any) -> None:
+        self.line, self.column, self.start_pos = first.line, first.column, first.start_pos
+        self.end_line, self.end_column, self.end_pos = last.end_line, last.end_column, last.end_pos
+
+
+class TreeBuilder:
+    """Builds the nodes of one file: :meth:`build` walks Lark's tree bottom-up
+    and calls the method named after each rule with where its text lies and
+    its children (tokens as Lark gives them, subtrees already built).
+
+    The walk is ours rather than Lark's ``Transformer`` with
+    ``propagate_positions``: both cost more than the parse itself (a wrapper
+    per call, positions copied onto every tree), and a rule's span only
+    needs its first and last token (every token is kept in the tree).
+    """
+
     def __init__(self, path: str, text: str):
-        super().__init__(visit_tokens=False)
         self.path = path
         self.text = text
         self.diagnostics: list[Diagnostic] = []
+
+    def build(self, tree: Tree) -> Any:
+        """The nodes of ``tree``, Lark's concrete tree of the whole file."""
+        return self._build(tree)[0]
+
+    def _build(self, tree: Tree) -> tuple[Any, _Where | None]:
+        children: list[Any] = []
+        first = last = None
+        for child in tree.children:
+            if isinstance(child, Token):
+                where: Any = child
+                children.append(child)
+            else:
+                built, where = self._build(child)
+                children.append(built)
+            if where is not None:
+                if first is None:
+                    first = where
+                last = where
+        meta = None if first is None else _Where(first, last)
+        return getattr(self, tree.data)(meta, children), meta
 
     # -- literals ----------------------------------------------------------------
 
