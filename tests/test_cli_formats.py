@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -200,3 +201,27 @@ def test_help_points_at_the_published_docs(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "Documentation: https://github.com/agentspec/agentspec/blob/main/docs/language.md" in capsys.readouterr().out
+
+
+def test_the_reference_synopsis_names_every_command_and_option() -> None:
+    """docs/language.md's "The command line" stays true to the parser."""
+    import argparse
+
+    from agentspec.cli import build_parser
+
+    section = (REPO / "docs/language.md").read_text(encoding="utf-8").split("## The command line", 1)[1]
+    synopsis = section.split("```text", 1)[1].split("```", 1)[0]
+    [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    missing = []
+    for name, parser in commands.choices.items():
+        lines = [line for line in synopsis.splitlines() if (line + " ").startswith(f"agentspec {name} ")]
+        if not lines:
+            missing.append(name)
+            continue
+        start = synopsis.index(lines[0])
+        usage = synopsis[start:].split("\nagentspec ", 1)[0]  # with its continuation lines
+        for action in parser._actions:
+            options = [o for o in action.option_strings if o not in ("-h", "--help", "--version")]
+            if options and not any(re.search(rf"(?<![\w-]){o}\b", usage) for o in options):
+                missing.append(f"{name} {options[0]}")
+    assert missing == []
