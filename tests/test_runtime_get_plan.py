@@ -36,4 +36,4 @@ def test_get_plan_of_an_unknown_plan_or_without_a_plan_id_is_an_error_result() -
 def test_roles_get_the_published_plan_tools() -> None:
     rt = runtime()
     shown = {name: [d.name for d in rt._engine.tool_definitions[name]] for name in ("planner", "executor", "clerk")}
-    assert shown == {"planner": ["storePlan", "getPlan"], "executor": ["getPlan", "executePlan"], "clerk": ["lookup", "order"]}
+    assert shown == {"planner": ["storePlan", "getPlan"], "executor": ["getPlan", "executePlan", "resolveRef", "glimpseRef"], "clerk": ["lookup", "order"]}

@@ -87,7 +87,9 @@ def test_built_ins_are_shown_as_tools_narrowed_to_the_agent() -> None:
     assert (store_plan.name, get_plan.name) == ("storePlan", "getPlan")
     assert store_plan.input_schema["properties"]["specName"]["enum"] == ["InventoryPlan"]
     assert store_plan.input_schema["properties"]["body"]["required"] == ["rationale", "actions"]
-    get_plan, execute_plan = shown["executor"]  # executors read and execute
+    get_plan, execute_plan, resolve_ref, glimpse_ref = shown["executor"]  # executors read, execute, and read references
+    assert (resolve_ref.name, glimpse_ref.name) == ("resolveRef", "glimpseRef")
+    assert resolve_ref.input_schema["required"] == ["kind", "id"] == glimpse_ref.input_schema["required"]
     assert get_plan.name == "getPlan" and get_plan.input_schema["required"] == ["planId"]
     assert execute_plan.name == "executePlan" and execute_plan.input_schema["required"] == ["planId"]
 

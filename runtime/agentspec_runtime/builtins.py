@@ -2,7 +2,7 @@
 
 Which agents have them: ``call_agent`` every agent with ``routes``;
 ``storePlan`` and ``getPlan`` planners; ``getPlan`` and ``executePlan``
-executors (:func:`builtins_for`).
+executors; toolkits add more (``toolkits.py``).
 They are :class:`~agentspec_runtime.tools.Tool` objects like any tool
 (``call`` event, then ``result``), are never gated by tool approval
 policies, and report every problem as an error result — the stream goes on.
@@ -321,14 +321,5 @@ def _reference_lookup(execution: "Execution") -> Callable[[str, str], Any]:
     return lookup
 
 
-def builtins_for(agent: AgentSpec) -> list[Tool]:
-    """The built-ins ``agent`` has: ``call_agent`` if it routes; planners ``storePlan`` and
-    ``getPlan``, executors ``getPlan`` and ``executePlan`` (the published role scoping)."""
-    tools: list[Tool] = []
-    if agent.routes:
-        tools.append(CallAgent())
-    if agent.role == "planner":
-        tools.extend((StorePlan(), GetPlan()))
-    if agent.role == "executor":
-        tools.extend((GetPlan(), ExecutePlan()))
-    return tools
+#: the built-ins of this module by name (``toolkits.py`` says which agent has which)
+PLAN_AND_ROUTING_TOOLS: dict[str, type[Tool]] = {tool.name: tool for tool in (CallAgent, StorePlan, GetPlan, ExecutePlan)}

@@ -11,17 +11,23 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .approvals import ApprovalBook
-from .builtins import builtins_for
+from .builtins import PLAN_AND_ROUTING_TOOLS
 from .conversation import ToolDefinition
 from .interpreters import Interpreter
 from .policy import PolicyResolver
+from .reference_tools import GlimpseRef, ResolveRef
+from .references import ReferenceBook
 from .specs import AgentSpec, RuntimeSpec
 from .state import StateStore
+from .toolkits import builtin_tool_names
 from .tools import Tool, UserTool
+
+#: every built-in tool by name (``toolkits.py`` says which agent has which)
+BUILTIN_TOOL_CLASSES: dict[str, type[Tool]] = {**PLAN_AND_ROUTING_TOOLS, ResolveRef.name: ResolveRef, GlimpseRef.name: GlimpseRef}
 
 
 class Engine:
-    """The spec, interpreter, services, dispatcher, policies, timeouts, state, approvals and tools of a runtime."""
+    """The spec, interpreter, services, dispatcher, policies, timeouts, state, approvals, references and tools of a runtime."""
 
     def __init__(
         self,
@@ -41,8 +47,9 @@ class Engine:
         self.tool_timeout = tool_timeout
         self.store = StateStore()
         self.approvals = ApprovalBook()
+        self.references = ReferenceBook(spec, self.store)
         #: per agent: tool name → the tool (its own tools, its toolkits', then its role's built-ins)
-        self.toolboxes: dict[str, dict[str, Tool]] = {agent.name: _toolbox(agent) for agent in spec.agents}
+        self.toolboxes: dict[str, dict[str, Tool]] = {agent.name: _toolbox(spec, agent) for agent in spec.agents}
         #: per agent: the tools as an interpreter is shown them
         self.tool_definitions: dict[str, tuple[ToolDefinition, ...]] = {
             agent.name: tuple(tool.definition(spec, agent) for tool in self.toolboxes[agent.name].values())
@@ -50,7 +57,7 @@ class Engine:
         }
 
 
-def _toolbox(agent: AgentSpec) -> dict[str, Tool]:
-    tools: list[Tool] = [UserTool(spec) for spec in agent.all_tools()]
-    tools.extend(builtins_for(agent))
+def _toolbox(spec: RuntimeSpec, agent: AgentSpec) -> dict[str, Tool]:
+    tools: list[Tool] = [UserTool(tool) for tool in agent.all_tools()]
+    tools.extend(BUILTIN_TOOL_CLASSES[name]() for name in builtin_tool_names(agent, spec.toolkits))
     return {tool.name: tool for tool in tools}

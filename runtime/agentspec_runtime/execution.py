@@ -38,6 +38,7 @@ from .conversation import (
 from .jsonable import NotJSONError, copy_value, jsonable
 from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyResolver
+from .references import ReferenceClient
 from .specs import AgentSpec, RuntimeSpec
 from .state import StoredReference
 from .tool_context import ToolContext
@@ -87,6 +88,10 @@ class Execution:
         """This thread's reference first, then the tenant-wide one."""
         return self.engine.store.find_reference(self.resource_id, self.thread_id, kind, ref_id)
 
+    def reference(self, reference: Any) -> StoredReference:
+        """The live reference ``{kind, id}`` this thread sees (``ValueError`` if none: unknown or expired)."""
+        return self.engine.references.find(reference, from_thread=self.thread_id)
+
     def next_tool_id(self) -> str:
         self._tool_counter += 1
         return f"{self.engine.interpreter.tool_id_prefix}-{self._tool_counter}"
@@ -97,6 +102,7 @@ class Execution:
             "agent": agent.name,
             "thread_id": self.thread_id,
             "resource_id": self.resource_id,
+            "references": ReferenceClient(self.engine.references, self.thread_id),
             **extra,
         }
         return ToolContext(values, self.engine.services)

@@ -29,11 +29,10 @@ from .errors import StreamError
 from .evals import runner as eval_runner
 from .execution import Execution
 from .handlers import DEFAULT_TOOL_TIMEOUT, check_timeout
-from .jsonable import NotJSONError, jsonable
 from .interpreters import INTERPRETER_NAMES, Interpreter, TestingInterpreter, interpreter_by_name
 from .policy import PolicyResolver
 from .specs import AgentSpec, ReferenceSpec, RuntimeSpec, TestingConfig, ToolSpec
-from .state import Decision, StoredReference
+from .state import Decision
 from .tool_context import MAPPING_ATTRIBUTES, RESERVED_KEYS
 from .validation import check_providers, validate_runtime_spec
 
@@ -200,9 +199,6 @@ class Runtime:
         self._event_hooks = list(event_hooks or ())
         self._engine = Engine(spec, interpreter, services, dispatcher, policies, tool_timeout)
         self._thread_ids = itertools.count(1)
-        self._reference_ids: dict[str, itertools.count[int]] = {}
-        #: each reference created here: the thread it lives in (None: tenant-wide) and its glimpse
-        self._references: dict[tuple[str, str], tuple[str | None, Any]] = {}
 
     @property
     def interpreter(self) -> str:
@@ -333,49 +329,15 @@ class Runtime:
         reference is tenant-wide; plan actions name it in ``references: [{kind, id}]``
         and the dispatcher receives its payload.
         """
-        kind = reference if isinstance(reference, str) else reference.name
-        declared = self.spec.reference(kind)
-        if declared is None:
-            known = ", ".join(r.name for r in self.spec.references) or "none"
-            raise ValueError(f"unknown reference kind {kind!r} (declared: {known})")
-        if glimpse is None and declared.glimpse is not None:
-            glimpse = declared.glimpse(value)
-        try:
-            payload = jsonable(value)
-            glimpse = jsonable({} if glimpse is None else glimpse)
-        except NotJSONError as exc:
-            raise ValueError(f"reference {kind!r} payload or glimpse is not JSON: {exc}") from None
-        _, errors = declared.validator.validate(payload)
-        if errors:
-            raise ValueError(f"payload does not match reference {kind!r}: {'; '.join(errors)}")
-        counter = self._reference_ids.setdefault(kind, itertools.count(1))
-        ref_id = f"{kind}-{next(counter)}"
-        state = self._engine.store.thread(self.spec.tenant.resource_id, thread_id)
-        state.references[(kind, ref_id)] = StoredReference(kind, ref_id, payload, ttl_ms=declared.ttl_ms)
-        self._references[(kind, ref_id)] = (thread_id, glimpse)
-        return {"kind": kind, "id": ref_id, "glimpse": copy.deepcopy(glimpse)}
-
-    def _stored(self, reference: Any) -> tuple[StoredReference, Any]:
-        if not (isinstance(reference, Mapping) and isinstance(reference.get("kind"), str) and isinstance(reference.get("id"), str)):
-            raise TypeError(f"a reference is a mapping {{'kind': ..., 'id': ...}} (as create_reference returns), got {reference!r}")
-        key = (reference["kind"], reference["id"])
-        if key not in self._references:
-            raise ValueError(f"unknown reference {key[0]}/{key[1]}")
-        thread_id, glimpse = self._references[key]
-        stored = self._engine.store.thread(self.spec.tenant.resource_id, thread_id).references[key]
-        if stored.expired():
-            raise ValueError(f"reference {key[0]}/{key[1]} expired (ttl {stored.ttl_ms} ms)")
-        return stored, glimpse
+        return self._engine.references.create(reference, value, glimpse, thread_id=thread_id)
 
     async def resolve_reference(self, reference: Any) -> Any:
         """The full payload a reference ``{kind, id}`` points to (a copy)."""
-        stored, _ = self._stored(reference)
-        return copy.deepcopy(stored.payload)
+        return copy.deepcopy(self._engine.references.find(reference, everywhere=True).payload)
 
     async def reference_glimpse(self, reference: Any) -> Any:
         """The glimpse stored with a reference, without resolving its payload."""
-        _, glimpse = self._stored(reference)
-        return copy.deepcopy(glimpse)
+        return copy.deepcopy(self._engine.references.find(reference, everywhere=True).glimpse)
 
     def snapshot(self, thread_id: str) -> dict[str, Any]:
         """A JSON-friendly view of one thread's state: plans, references, pending approvals, history."""

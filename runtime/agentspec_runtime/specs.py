@@ -51,7 +51,7 @@ _DEFAULT_STATEFUL = {"coordinator": True, "planner": True, "executor": False, "s
 PlanStatus = Literal["draft", "approved", "executing", "executed", "failed"]
 PLAN_STATUSES: tuple[str, ...] = ("draft", "approved", "executing", "executed", "failed")
 
-BUILTIN_TOOLS = ("call_agent", "storePlan", "getPlan", "executePlan")
+BUILTIN_TOOLS = ("call_agent", "storePlan", "getPlan", "executePlan", "resolveRef", "glimpseRef")
 
 
 class _SpecModel(BaseModel):
@@ -960,7 +960,7 @@ def define_runtime(
 
     return RuntimeSpec(
         tenant=tenant if isinstance(tenant, TenantIdentity) else define_tenant(tenant),
-        agents=[with_prompt_tools(agent) for agent in agent_specs],
+        agents=[with_prompt_tools(agent, toolkit_specs) for agent in agent_specs],
         references=_listed(references, ReferenceSpec),
         plans=plan_specs,
         toolkits=toolkit_specs,

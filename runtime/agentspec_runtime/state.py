@@ -74,6 +74,8 @@ class StoredReference:
     payload: Any
     created_at: float = field(default_factory=time.monotonic)
     ttl_ms: int | None = None
+    #: the glimpse stored with it (``{}`` when none was given or computed)
+    glimpse: Any = None
 
     def expired(self, now: float | None = None) -> bool:
         if self.ttl_ms is None:

@@ -2,8 +2,10 @@
 
 It is a read-only mapping with at least ``tool_use_id`` and ``services`` (the
 ``services=`` mapping given to ``create_runtime``), plus ``agent``,
-``thread_id`` and ``resource_id``; predicates also get ``target`` (the tool
-name or plan id) and ``kind`` (``"tool"`` or ``"plan"``). Each service is
+``thread_id``, ``resource_id`` and ``references`` (the published reference
+client: ``await ctx.references.create(spec, value)`` / ``resolve(ref)`` /
+``glimpse(ref)``, see ``references.py``); predicates also get ``target`` (the
+tool name or plan id) and ``kind`` (``"tool"`` or ``"plan"``). Each service is
 reachable as ``ctx.NAME`` and ``ctx["NAME"]`` as well, which is how handlers
 written against the harness use them.
 """
@@ -15,7 +17,7 @@ from typing import Any
 
 #: Keys every context has; a service may not use one of these names.
 RESERVED_KEYS = frozenset(
-    {"tool_use_id", "services", "agent", "thread_id", "resource_id", "target", "kind"}
+    {"tool_use_id", "services", "references", "agent", "thread_id", "resource_id", "target", "kind"}
 )
 
 
@@ -46,6 +48,10 @@ class ToolContext(Mapping[str, Any]):
             return self._values[name]
         except KeyError:
             raise AttributeError(f"tool context has no {name!r} (keys: {', '.join(sorted(self._values))})") from None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The context as a plain dict (services included), as the published context gives it."""
+        return dict(self._values)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a tool context is read-only")
