@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
-
+from typing import Sequence
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -46,8 +46,35 @@ def write_spec(directory: Path, name: str, text: str) -> Path:
     return path
 
 
-def compile_in(directory: Path, *specs: str, out: str = "out", extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def compile_in(
+    directory: Path, *specs: str, out: str = "out", extra: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     return run_cli("compile", *specs, "-o", out, *extra, cwd=directory)
+
+
+def compile_here(directory: Path, *names: str, out: str = "out", extra: Sequence[str] = ()) -> Path:
+    """``agentspec compile NAMES -o OUT`` in process, run from ``directory`` as a user there would
+    (spec paths and imports relative to it); it must succeed. Returns the output folder."""
+    from agentspec.cli import main
+
+    with contextlib.chdir(directory):
+        assert main(["compile", *names, "-o", out, *extra]) == 0
+    return directory / out
+
+
+def checked_here(directory: Path, *names: str) -> list:
+    """Every diagnostic of ``names`` loaded and checked from ``directory`` (the loader's, then the checker's)."""
+    from agentspec.checker import check
+    from agentspec.loader import load
+
+    with contextlib.chdir(directory):
+        program = load(list(names))
+        return program.diagnostics + check(program)
+
+
+def located(diagnostics: list) -> list[str]:
+    """``CODE line:column message`` of each diagnostic, for comparing a file's diagnostics at a glance."""
+    return [f"{d.code} {d.span.line}:{d.span.column} {d.message}" for d in diagnostics]
 
 
 def spec_string(value: str) -> str:

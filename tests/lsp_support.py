@@ -10,6 +10,7 @@ timeouts (they are deadlines against hangs, not timing assertions).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -18,11 +19,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+import pytest
 
 WAIT = 30.0  # seconds; a deadline, never an expectation
 
 DATA = Path(__file__).parent / "data" / "lsp"
+TRAVEL = DATA / "travel.agentspec"  # imports common.agentspec
+COMMON = DATA / "common.agentspec"
+INVENTORY = DATA / "inventory.agentspec"  # has plans
 
 
 def uri(path: str | Path) -> str:
@@ -198,7 +204,9 @@ class LspClient:
         seen = len(self.diagnostics_messages(doc))
         self.notify("textDocument/didClose", {"textDocument": {"uri": doc}})
         self._wait(
-            lambda: any(p["diagnostics"] == [] and p.get("version") is None for p in self.diagnostics_messages(doc)[seen:]),
+            lambda: any(
+                p["diagnostics"] == [] and p.get("version") is None for p in self.diagnostics_messages(doc)[seen:]
+            ),
             f"diagnostics of {doc} cleared on close",
         )
 
@@ -284,7 +292,11 @@ class LspClient:
         return (
             self.request(
                 "textDocument/codeAction",
-                {"textDocument": {"uri": doc}, "range": _range(start, end), "context": {"diagnostics": list(diagnostics)}},
+                {
+                    "textDocument": {"uri": doc},
+                    "range": _range(start, end),
+                    "context": {"diagnostics": list(diagnostics)},
+                },
             )
             or []
         )
@@ -333,6 +345,84 @@ class LspClient:
         self.stderr_path.unlink(missing_ok=True)
 
 
+# ---- setups the test modules share ----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def lsp_server(**options: Any) -> Iterator[LspClient]:
+    """A running server (``LspClient(**options)``), shut down when the block ends."""
+    client = LspClient(**options)
+    try:
+        yield client
+    finally:
+        client.shutdown()
+
+
+def server_fixture(scope: str = "module", in_workspace: bool = False, **options: Any):
+    """A ``client`` fixture: one server with ``debounce_ms=0`` for the fixture's scope, rooted at
+    tests/data/lsp, or (``in_workspace``) at the folder the module's ``workspace`` fixture gives."""
+    options = {"debounce_ms": 0, **options}
+    if in_workspace:
+
+        @pytest.fixture(scope=scope)
+        def client(workspace: Path) -> Iterator[LspClient]:
+            with lsp_server(root=workspace, **options) as running:
+                yield running
+
+    else:
+
+        @pytest.fixture(scope=scope)
+        def client() -> Iterator[LspClient]:
+            with lsp_server(**options) as running:
+                yield running
+
+    return client
+
+
+def workspace_fixture(files: dict[str, str]):
+    """A ``workspace`` fixture: a temporary folder holding ``files`` (name -> text)."""
+
+    @pytest.fixture
+    def workspace(tmp_path: Path) -> Path:
+        for name, text in files.items():
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        return tmp_path
+
+    return workspace
+
+
+CURSOR = "‸"  # marks the cursor in a text to complete at
+KEYWORD = 14  # CompletionItemKind.Keyword
+
+
+def complete_at(client: LspClient, path: Path, text_with_cursor: str) -> list[dict]:
+    """Open ``path`` with the text (the cursor mark removed), complete at the mark, close it again."""
+    index = text_with_cursor.index(CURSOR)
+    text = text_with_cursor.replace(CURSOR, "")
+    line = text.count("\n", 0, index)
+    character = len(text[text.rfind("\n", 0, index) + 1 : index].encode("utf-16-le")) // 2
+    doc = client.open(path, text)
+    try:
+        return client.completion(doc, line, character)
+    finally:
+        client.close(doc)
+
+
+def in_travel(before: str, after: str = "") -> str:
+    """travel.agentspec with a block appended (``before``, the cursor, ``after``): for ``complete_at``."""
+    return TRAVEL.read_text() + "\n" + before + CURSOR + after
+
+
+def keywords(items: list[dict]) -> set[str]:
+    """The keywords among completion items."""
+    return {i["label"] for i in items if i["kind"] == KEYWORD}
+
+
+def names(items: list[dict]) -> set[str]:
+    """The names (everything but keywords) among completion items."""
+    return {i["label"] for i in items if i["kind"] != KEYWORD}
+
+
 def _pos(line: int, character: int) -> dict:
     return {"line": line, "character": character}
 
@@ -370,7 +460,9 @@ def apply_edits(text: str, edits: list[dict]) -> str:
             units += 2 if ord(ch) > 0xFFFF else 1
         return start + len(line)
 
-    spans = sorted(((offset(e["range"]["start"]), offset(e["range"]["end"]), e["newText"]) for e in edits), reverse=True)
+    spans = sorted(
+        ((offset(e["range"]["start"]), offset(e["range"]["end"]), e["newText"]) for e in edits), reverse=True
+    )
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text

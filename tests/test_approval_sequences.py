@@ -9,42 +9,21 @@ a target answered differently in one run as a sequence.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from agentspec import record
 from agentspec import trajectory as tj
-from agentspec.checker import check
-from agentspec.cli import main
 from agentspec.formatter import format_source
-from agentspec.loader import load
-from agentspec_runtime.testing import ApprovalAnswer, ApprovalScript, RuntimeAdapter, script
-from codegen_support import PREAMBLE, REPO, imported, write_spec
+from agentspec_runtime.testing import ApprovalAnswer, ApprovalScript, RuntimeAdapter
+from codegen_support import PREAMBLE, REPO, checked_here, compile_here, imported, located, write_spec
 
 PROCUREMENT = REPO / "specs" / "procurement.agentspec"
 
 
-def _compile(directory: Path, name: str) -> Path:
-    cwd = os.getcwd()
-    os.chdir(directory)
-    try:
-        assert main(["compile", name, "-o", "out"]) == 0
-    finally:
-        os.chdir(cwd)
-    return directory / "out"
-
-
 def _warnings(directory: Path, name: str) -> list[str]:
-    cwd = os.getcwd()
-    os.chdir(directory)
-    try:
-        program = load([name])
-        found = program.diagnostics + check(program)
-    finally:
-        os.chdir(cwd)
-    return [f"{d.code} {d.span.line}:{d.span.column} {d.message}" for d in found]
+    return located(checked_here(directory, name))
 
 
 # ---- the plan loop on the runtime ------------------------------------------------------------
@@ -54,7 +33,7 @@ def _procurement_run(tmp_path: Path, approvals: ApprovalScript) -> list[dict]:
     """The events of specs/procurement.agentspec's revise-then-execute script under ``approvals``."""
     (tmp_path / "procurement.agentspec").write_text(PROCUREMENT.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "common.agentspec").write_text((REPO / "specs" / "common.agentspec").read_text(encoding="utf-8"))
-    out = _compile(tmp_path, "procurement.agentspec")
+    out = compile_here(tmp_path, "procurement.agentspec")
     with imported(out, "procurement_runtime", "test_procurement") as (runtime, tests):
         adapter = RuntimeAdapter(
             lambda: runtime.build_runtime(interpreter="scripted"),
@@ -94,7 +73,7 @@ def test_the_procurement_example_passes_and_its_generated_test_holds_the_sequenc
     assert 'ApprovalAnswer("approve", "ok at 200")' in source
     (tmp_path / "procurement.agentspec").write_text(PROCUREMENT.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "common.agentspec").write_text((REPO / "specs" / "common.agentspec").read_text(encoding="utf-8"))
-    out = _compile(tmp_path, "procurement.agentspec")
+    out = compile_here(tmp_path, "procurement.agentspec")
     with imported(out, "procurement_runtime", "test_procurement") as (_, tests):
         tests.test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered()
         tests.test_a_plan_revised_and_then_rejected_orders_nothing()
@@ -139,7 +118,7 @@ scenario "decided in another order" {
 
 def test_a_sequence_is_generated_as_a_list_and_answers_in_order(tmp_path: Path) -> None:
     write_spec(tmp_path, "desk.agentspec", DESK)
-    out = _compile(tmp_path, "desk.agentspec")
+    out = compile_here(tmp_path, "desk.agentspec")
     source = (out / "test_desk.py").read_text(encoding="utf-8")
     assert 'tools={"book": [ApprovalAnswer("reject", "not this one"), ApprovalAnswer("approve")]}' in source
     with imported(out, "desk_runtime", "test_desk") as (_, tests):
@@ -232,13 +211,7 @@ def test_unreached_unused_and_shadowed_decisions_are_located_warnings(tmp_path: 
 
 def test_the_unreached_decision_hint_explains_the_plan_loop(tmp_path: Path) -> None:
     write_spec(tmp_path, "flow.agentspec", FLOW)
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        program = load(["flow.agentspec"])
-        found = [d for d in check(program) if d.code == "W108" and d.span.line == 21]
-    finally:
-        os.chdir(cwd)
+    found = [d for d in checked_here(tmp_path, "flow.agentspec") if d.code == "W108" and d.span.line == 21]
     assert found[0].hint == (
         'remove the decisions after the 1st, or call `executePlan(planId: "p1")` again in the script '
         "(after a `revise`, the planner stores the plan again first)"
@@ -291,26 +264,16 @@ def test_record_writes_one_targets_answers_as_a_sequence() -> None:
 
 @pytest.mark.slow
 def test_completion_offers_then_after_a_decision_and_the_decisions_after_then() -> None:
-    from lsp_support import DATA, LspClient
+    from lsp_support import TRAVEL, complete_at, in_travel, lsp_server
+    from lsp_support import keywords as lsp_keywords
 
-    travel = DATA / "travel.agentspec"
-    client = LspClient(debounce_ms=0)
-    try:
+    with lsp_server(debounce_ms=0) as client:
 
         def keywords(block: str) -> set[str]:
-            text = travel.read_text() + "\n" + block
-            line = text.count("\n")
-            doc = client.open(travel, text)
-            try:
-                items = client.completion(doc, line, len(text) - text.rfind("\n") - 1)
-            finally:
-                client.close(doc)
-            return {i["label"] for i in items if i["kind"] == 14}
+            return lsp_keywords(complete_at(client, TRAVEL, in_travel(block)))
 
         after_decision = keywords('scenario "s" {\n  on approval plan "p1": revise "smaller" ')
         assert {"then", "partial", "expect"} <= after_decision
         assert keywords('scenario "s" {\n  on approval plan "p1": revise then ') == {"approve", "reject", "revise"}
         assert "requested" in keywords('scenario "s" {\n  expect {\n    approval plan "p1" ')
         assert {"contains", "code", "tool"} <= keywords('scenario "s" {\n  expect {\n    error ')
-    finally:
-        client.shutdown()

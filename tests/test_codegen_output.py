@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import os
 from pathlib import Path
 
 import pytest
 
-from agentspec.cli import main
-from codegen_support import PREAMBLE, REPO, imported, write_spec
-
-
-def compile_here(directory: Path, *paths: str, harness: str | None = None) -> Path:
-    cwd = os.getcwd()
-    os.chdir(directory)
-    try:
-        argv = ["compile", *paths, "-o", "out"] + (["--harness", harness] if harness else [])
-        assert main(argv) == 0
-    finally:
-        os.chdir(cwd)
-    return directory / "out"
+from codegen_support import PREAMBLE, REPO, compile_here, imported, write_spec
 
 
 def imports_of(path: Path) -> dict[str, str]:
@@ -111,7 +98,7 @@ def test_build_runtime_uses_spec_defaults_and_accepts_overrides() -> None:
 
 def test_harness_names_come_from_the_harness_module(tmp_path: Path) -> None:
     write_spec(tmp_path, "h.agentspec", PREAMBLE + 'specialist s { model "claude-haiku-4-5" }\n')
-    out = compile_here(tmp_path, "h.agentspec", harness="other_harness")
+    out = compile_here(tmp_path, "h.agentspec", extra=["--harness", "other_harness"])
     runtime = imports_of(out / "h_runtime.py")
     assert runtime["define_specialist"] == "other_harness:define_specialist"
     assert runtime["create_runtime"] == "other_harness:create_runtime"

@@ -3,38 +3,13 @@ checks on real runs (passing and failing, with the failure located at the expect
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from agentgate import AgentStep, AgentTrace, StepKind
 
-from agentspec.checker import check
-from agentspec.cli import main
-from agentspec.loader import load
 from agentspec_runtime.testing import ExpectApprovalRequested, ExpectError
-from codegen_support import PREAMBLE, imported, write_spec
-
-
-def _compile(directory: Path, name: str) -> Path:
-    cwd = os.getcwd()
-    os.chdir(directory)
-    try:
-        assert main(["compile", name, "-o", "out"]) == 0
-    finally:
-        os.chdir(cwd)
-    return directory / "out"
-
-
-def _diagnostics(directory: Path, name: str) -> list[str]:
-    cwd = os.getcwd()
-    os.chdir(directory)
-    try:
-        program = load([name])
-        found = program.diagnostics + check(program)
-    finally:
-        os.chdir(cwd)
-    return [f"{d.code} {d.span.line}:{d.span.column} {d.message}" for d in found]
+from codegen_support import PREAMBLE, checked_here, compile_here, imported, located, write_spec
 
 
 DESK = PREAMBLE + """
@@ -89,7 +64,7 @@ scenario "an unanswered approval is an error with its code" {
 
 def test_error_and_approval_requested_pass_and_fail_on_real_runs(tmp_path: Path) -> None:
     write_spec(tmp_path, "desk.agentspec", DESK)
-    out = _compile(tmp_path, "desk.agentspec")
+    out = compile_here(tmp_path, "desk.agentspec")
     source = (out / "test_desk.py").read_text(encoding="utf-8")
     assert 'ExpectError(contains="timed out", tool="search")' in source
     assert 'ExpectApprovalRequested("book", kind="tool", times=2)' in source
@@ -130,7 +105,7 @@ scenario "s" {
 }
 """,
     )
-    found = _diagnostics(tmp_path, "bad.agentspec")
+    found = located(checked_here(tmp_path, "bad.agentspec"))
     assert any(d.startswith("E101 ") and "unknown tool `serch`" in d for d in found), found
     assert any(d.startswith("E005 ") and "`contains` is given twice in `error`" in d for d in found), found
     assert any(d.startswith("E210 ") and "`times`" in d for d in found), found

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from agentspec.checker.codes import CODES, REFERENCE_URL, anchor
-from lsp_support import DATA, LspClient, apply_edits, position_of, uri
+from lsp_support import TRAVEL, apply_edits, position_of, server_fixture, uri, workspace_fixture
 
 pytestmark = pytest.mark.slow
 
-TRAVEL = DATA / "travel.agentspec"
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"
 
 COMMON = """\
@@ -52,18 +51,8 @@ scenario "books" {
 """
 
 
-@pytest.fixture
-def workspace(tmp_path):
-    (tmp_path / "common.agentspec").write_text(COMMON)
-    (tmp_path / "main.agentspec").write_text(MAIN)
-    return tmp_path
-
-
-@pytest.fixture
-def client(workspace):
-    c = LspClient(debounce_ms=0, root=workspace)
-    yield c
-    c.shutdown()
+workspace = workspace_fixture({"common.agentspec": COMMON, "main.agentspec": MAIN})
+client = server_fixture(scope="function", in_workspace=True)
 
 
 def _actions_for(client, doc, diagnostic) -> list[dict]:

@@ -6,48 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_support import DATA, LspClient
+from lsp_support import CURSOR, DATA, KEYWORD, TRAVEL, LspClient, complete_at, in_travel, keywords, names, server_fixture
 
 pytestmark = pytest.mark.slow
-
-TRAVEL = DATA / "travel.agentspec"
-CURSOR = "‸"  # marks the cursor in the texts below
 
 TOOLS = {"search_flights", "book_flight", "cancel_booking"}
 AGENTS = {"booker", "front_desk"}
 
 
-@pytest.fixture(scope="module")
-def client():
-    c = LspClient(debounce_ms=0)
-    yield c
-    c.shutdown()
+client = server_fixture()
 
 
 def complete(client: LspClient, text_with_cursor: str, path=TRAVEL) -> list[dict]:
-    """Open ``path`` with the text (cursor marked by ‸ removed) and complete at the mark."""
-    index = text_with_cursor.index(CURSOR)
-    text = text_with_cursor.replace(CURSOR, "")
-    line = text.count("\n", 0, index)
-    character = len(text[text.rfind("\n", 0, index) + 1 : index].encode("utf-16-le")) // 2
-    doc = client.open(path, text)
-    try:
-        return client.completion(doc, line, character)
-    finally:
-        client.close(doc)
-
-
-def keywords(items: list[dict]) -> set[str]:
-    return {i["label"] for i in items if i["kind"] == 14}
-
-
-def names(items: list[dict]) -> set[str]:
-    return {i["label"] for i in items if i["kind"] != 14}
-
-
-def in_travel(before: str, after: str = "") -> str:
-    """travel.agentspec with an extra block appended and the cursor in it."""
-    return TRAVEL.read_text() + "\n" + before + CURSOR + after
+    """Complete at the mark ‸ of the text, opened as ``path``."""
+    return complete_at(client, path, text_with_cursor)
 
 
 def test_top_level_offers_the_declaration_keywords(client):
@@ -74,7 +46,7 @@ def test_expectation_keywords_are_documented_from_the_construct_table(client):
     from agentspec.constructs.expectations import EXPECTATIONS
 
     items = complete(client, in_travel('scenario "s" {\n  expect {\n    ', "\n  }\n}\n"))
-    by_label = {i["label"]: i for i in items if i["kind"] == 14}
+    by_label = {i["label"]: i for i in items if i["kind"] == KEYWORD}
     for entry in EXPECTATIONS.values():
         item = by_label[entry.keyword]
         assert item["detail"] == entry.spellings[0]
@@ -201,7 +173,7 @@ def test_scenario_settings_steps_and_decisions_are_documented_from_the_construct
         ("script s {\n  ", "\n}\n", STEPS.values()),
         ('scenario "s" {\n  on approval book_flight: revise then ', "\n}\n", DECISIONS.values()),
     ]:
-        by_label = {i["label"]: i for i in complete(client, in_travel(before, after)) if i["kind"] == 14}
+        by_label = {i["label"]: i for i in complete(client, in_travel(before, after)) if i["kind"] == KEYWORD}
         for entry in entries:
             assert by_label[entry.keyword]["detail"] == entry.spellings[0]
             assert by_label[entry.keyword]["documentation"]["value"] == entry.hover()

@@ -8,19 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from lsp_support import DATA, LspClient, position_of, uri
+from lsp_support import COMMON, DATA, TRAVEL, lsp_server, position_of, server_fixture, uri
 
 pytestmark = pytest.mark.slow
 
-TRAVEL = DATA / "travel.agentspec"
-COMMON = DATA / "common.agentspec"
 
-
-@pytest.fixture
-def client():
-    c = LspClient(debounce_ms=0)
-    yield c
-    c.shutdown()
+client = server_fixture(scope="function")
 
 
 def _range(text: str, needle: str, occurrence: int = 0) -> dict:
@@ -74,8 +67,7 @@ def test_columns_count_utf16_code_units_after_astral_characters(client):
 
 
 def test_a_client_that_counts_utf8_bytes_gets_byte_columns():
-    client = LspClient(debounce_ms=0, encodings=["utf-8"])
-    try:
+    with lsp_server(debounce_ms=0, encodings=["utf-8"]) as client:
         assert client.initialize_result["capabilities"]["positionEncoding"] == "utf-8"
         text = 'tenant acme\ntool t() { description "é🚀" approval sometimes }\n'
         doc = client.open(DATA / "scratch_utf8.agentspec", text)
@@ -86,8 +78,6 @@ def test_a_client_that_counts_utf8_bytes_gets_byte_columns():
         # completion at a byte position on the same line still finds the context
         items = client.completion(doc, 1, len(line[: line.index("approval")].encode("utf-8")))
         assert "description" in {i["label"] for i in items}
-    finally:
-        client.shutdown()
 
 
 def test_warnings_have_warning_severity(client):
@@ -133,8 +123,7 @@ def test_imports_resolve_relative_to_the_document(tmp_path: Path):
         'tenant t\ntool ping() { returns { ok: true } }\nspecialist s { model "claude-haiku-4-5" tools [ping] }\n'
         'provider anthropic { api_key_env "K" }\n'
     )
-    client = LspClient(debounce_ms=0, root=tmp_path)
-    try:
+    with lsp_server(debounce_ms=0, root=tmp_path) as client:
         good = 'import "lib/tools.agentspec"\nscenario "p" { input "x" agent s run { ping() } expect { no_error } }\n'
         doc = client.open(tmp_path / "main.agentspec", good)
         assert client.wait_diagnostics(doc, version=1) == []
@@ -145,14 +134,11 @@ def test_imports_resolve_relative_to_the_document(tmp_path: Path):
         assert missing, diagnostics
         assert missing[0]["range"] == _range(bad, '"lib/tool.agentspec"')
         assert "did you mean" in missing[0]["message"]
-    finally:
-        client.shutdown()
 
 
 def test_an_imported_file_with_syntax_errors_is_flagged_on_the_import(tmp_path: Path):
     (tmp_path / "lib.agentspec").write_text("tool broken( {\n")
-    client = LspClient(debounce_ms=0, root=tmp_path)
-    try:
+    with lsp_server(debounce_ms=0, root=tmp_path) as client:
         text = 'import "lib.agentspec"\ntenant t\n'
         doc = client.open(tmp_path / "main.agentspec", text)
         diagnostics = client.wait_diagnostics(doc, version=1)
@@ -164,28 +150,22 @@ def test_an_imported_file_with_syntax_errors_is_flagged_on_the_import(tmp_path: 
         assert related["location"]["uri"] == uri(tmp_path / "lib.agentspec")
         assert related["location"]["range"]["start"]["line"] == 0
         assert related["message"].startswith("unexpected")
-    finally:
-        client.shutdown()
 
 
 def test_default_debounce_still_publishes():
     # (that a burst of changes is checked once is tested in process, deterministically:
     # test_lsp_publish.py)
-    client = LspClient(debounce_ms=None)  # the default delay
-    try:
+    with lsp_server(debounce_ms=None) as client:  # the default delay
         doc = client.open(TRAVEL, TRAVEL.read_text().replace("via front_desk", "via nobody"))
         version = client.change(doc, TRAVEL.read_text().replace("via front_desk", "via nobody2"))
         (diag,) = client.wait_diagnostics(doc, version=version)
         assert diag["code"] == "E102"
-    finally:
-        client.shutdown()
 
 
 def test_a_change_on_disk_rechecks_open_importers(tmp_path: Path):
     lib = tmp_path / "lib.agentspec"
     lib.write_text('tenant t\ntool ping() { returns { ok: true } }\n')
-    client = LspClient(debounce_ms=0, root=tmp_path)
-    try:
+    with lsp_server(debounce_ms=0, root=tmp_path) as client:
         text = 'import "lib.agentspec"\nspecialist s { model "m" tools [ping] }\n'
         doc = client.open(tmp_path / "main.agentspec", text)
         before = [d["code"] for d in client.wait_diagnostics(doc, version=1)]
@@ -194,8 +174,6 @@ def test_a_change_on_disk_rechecks_open_importers(tmp_path: Path):
         client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri(lib), "type": 2}]})
         diagnostics = client.wait_diagnostics_where(doc, lambda ds: any(d["code"] == "E101" for d in ds))
         assert "did you mean `pong`?" in next(d for d in diagnostics if d["code"] == "E101")["message"]
-    finally:
-        client.shutdown()
 
 
 def test_untitled_buffers_are_checked(client):
@@ -216,8 +194,7 @@ def test_paths_with_spaces_and_non_ascii(tmp_path: Path):
     folder = tmp_path / "my specs é"
     folder.mkdir()
     (folder / "lib file.agentspec").write_text('tenant t\ntool ping() { returns { ok: true } }\n')
-    client = LspClient(debounce_ms=0, root=folder)
-    try:
+    with lsp_server(debounce_ms=0, root=folder) as client:
         text = 'import "lib file.agentspec"\nspecialist s { model "m" tools [pong] }\n'
         doc = client.open(folder / "main file.agentspec", text)
         assert "%20" in doc
@@ -228,5 +205,3 @@ def test_paths_with_spaces_and_non_ascii(tmp_path: Path):
         seen = len(client.diagnostics_messages(doc))
         client.notify("textDocument/didClose", {"textDocument": {"uri": doc}})
         client.wait_cleared(doc, after=seen)
-    finally:
-        client.shutdown()

@@ -7,20 +7,12 @@ from __future__ import annotations
 import pytest
 
 from agentspec.formatter import format_source
-from lsp_support import DATA, LspClient, position_of, uri
+from lsp_support import COMMON, DATA, INVENTORY, TRAVEL, position_of, server_fixture, uri
 
 pytestmark = pytest.mark.slow
 
-TRAVEL = DATA / "travel.agentspec"
-COMMON = DATA / "common.agentspec"
-INVENTORY = DATA / "inventory.agentspec"
 
-
-@pytest.fixture(scope="module")
-def client():
-    c = LspClient(debounce_ms=0)
-    yield c
-    c.shutdown()
+client = server_fixture()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_support import LspClient, apply_edits, position_of, uri
+from lsp_support import apply_edits, position_of, server_fixture, uri, workspace_fixture
 
 pytestmark = pytest.mark.slow
 
@@ -51,18 +51,8 @@ scenario "books" {
 """
 
 
-@pytest.fixture
-def workspace(tmp_path):
-    (tmp_path / "common.agentspec").write_text(COMMON)
-    (tmp_path / "main.agentspec").write_text(MAIN)
-    return tmp_path
-
-
-@pytest.fixture
-def client(workspace):
-    c = LspClient(debounce_ms=0, root=workspace)
-    yield c
-    c.shutdown()
+workspace = workspace_fixture({"common.agentspec": COMMON, "main.agentspec": MAIN})
+client = server_fixture(scope="function", in_workspace=True)
 
 
 def _open(client, workspace, name: str) -> str:

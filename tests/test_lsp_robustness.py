@@ -9,11 +9,9 @@ import random
 
 import pytest
 
-from lsp_support import DATA, LspClient
+from lsp_support import DATA, TRAVEL, LspClient, server_fixture
 
 pytestmark = pytest.mark.slow
-
-TRAVEL = DATA / "travel.agentspec"
 
 NASTY = [
     "",
@@ -49,11 +47,7 @@ def _random_text(seed: int) -> str:
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 400)))
 
 
-@pytest.fixture(scope="module")
-def client():
-    c = LspClient(debounce_ms=0)
-    yield c
-    c.shutdown()
+client = server_fixture()
 
 
 def _no_exception_logged(client: LspClient) -> None:

@@ -7,20 +7,12 @@ import pytest
 
 from agentspec.lsp.semantic import TOKEN_MODIFIERS, TOKEN_TYPES
 from agentspec.lsp.textscan import grammar_keywords
-from lsp_support import DATA, LspClient, position_of, uri
+from lsp_support import COMMON, INVENTORY, TRAVEL, lsp_server, position_of, server_fixture, uri
 
 pytestmark = pytest.mark.slow
 
-TRAVEL = DATA / "travel.agentspec"
-COMMON = DATA / "common.agentspec"
-INVENTORY = DATA / "inventory.agentspec"
 
-
-@pytest.fixture(scope="module")
-def client():
-    c = LspClient(debounce_ms=0)
-    yield c
-    c.shutdown()
+client = server_fixture()
 
 
 def decode(data: list[int], text: str) -> list[tuple[str, str, list[str]]]:
@@ -103,11 +95,8 @@ def test_folding_ranges_for_blocks_comments_and_long_strings(client):
 
 
 def test_workspace_symbols_search_every_workspace_file():
-    client = LspClient(debounce_ms=0)  # its own: the others leave edited buffers open
-    try:
+    with lsp_server(debounce_ms=0) as client:  # its own: the others leave edited buffers open
         _workspace_symbols(client)
-    finally:
-        client.shutdown()
 
 
 def _workspace_symbols(client):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from agentspec.cli import main
 from agentspec.formatter import format_source
 from agentspec_runtime import create_runtime, define_runtime, define_specialist, define_tenant, define_tool
 from agentspec_runtime.testing import RuntimeAdapter, events_to_trace, say, script, tool_call
-from codegen_support import PREAMBLE, imported, write_spec
+from codegen_support import PREAMBLE, compile_here, imported, write_spec
 
 
 def _runtime():
@@ -130,20 +129,10 @@ scenario "a wrong answer fails at its line" {
 """
 
 
-def _compile(directory: Path, name: str) -> Path:
-    cwd = os.getcwd()
-    os.chdir(directory)
-    try:
-        assert main(["compile", name, "-o", "out"]) == 0
-    finally:
-        os.chdir(cwd)
-    return directory / "out"
-
-
 def test_say_compiles_to_the_runtime_reply_and_output_checks_the_answer(tmp_path: Path) -> None:
     write_spec(tmp_path, "desk.agentspec", DESK)
     assert main(["check", str(tmp_path / "desk.agentspec")]) == 0
-    out = _compile(tmp_path, "desk.agentspec")
+    out = compile_here(tmp_path, "desk.agentspec")
     source = (out / "test_desk.py").read_text(encoding="utf-8")
     assert 'say("Booked NH7 for Tuesday.")' in source and 'say("One moment.")' in source
     assert "from agentspec_runtime.testing.scripts import agent_call, say, script, tool_call" in source
@@ -169,7 +158,7 @@ def test_fmt_keeps_say_as_a_step_of_its_own() -> None:
 
 def test_what_the_model_said_is_recorded_as_say_steps_and_replays_unchanged(tmp_path: Path) -> None:
     write_spec(tmp_path, "desk.agentspec", DESK)
-    out = _compile(tmp_path, "desk.agentspec")
+    out = compile_here(tmp_path, "desk.agentspec")
     with imported(out, "desk_runtime", "test_desk") as (runtime, tests):
         adapter = RuntimeAdapter(
             lambda: runtime.build_runtime(interpreter="scripted"),
@@ -198,18 +187,11 @@ def test_what_the_model_said_is_recorded_as_say_steps_and_replays_unchanged(tmp_
 
 @pytest.mark.slow
 def test_completion_offers_say_among_the_steps_of_a_run() -> None:
-    from lsp_support import DATA, LspClient
+    from lsp_support import TRAVEL, complete_at, in_travel, keywords, lsp_server
 
-    travel = DATA / "travel.agentspec"
-    text = travel.read_text() + '\nscenario "s" {\n  run {\n    '
-    client = LspClient(debounce_ms=0)
-    try:
-        doc = client.open(travel, text)
-        items = client.completion(doc, text.count("\n"), 4)
-        client.close(doc)
-    finally:
-        client.shutdown()
-    assert {"say", "call"} <= {i["label"] for i in items if i["kind"] == 14}
+    with lsp_server(debounce_ms=0) as client:
+        items = complete_at(client, TRAVEL, in_travel('scenario "s" {\n  run {\n    '))
+    assert {"say", "call"} <= keywords(items)
 
 
 def test_the_judge_reads_the_answer_and_fails_when_an_agent_only_echoes_json(tmp_path: Path) -> None:
@@ -221,12 +203,7 @@ def test_the_judge_reads_the_answer_and_fails_when_an_agent_only_echoes_json(tmp
     (tmp_path / "common.agentspec").write_text((REPO / "specs" / "common.agentspec").read_text(encoding="utf-8"))
     for name, text in (("says.agentspec", spec), ("silent.agentspec", silent_buyer)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        assert main(["compile", "says.agentspec", "silent.agentspec", "-o", "out"]) == 0
-    finally:
-        os.chdir(cwd)
+    compile_here(tmp_path, "says.agentspec", "silent.agentspec")
     scenario = "test_a_purchase_plan_is_revised_stored_again_then_approved_and_ordered"
     with imported(tmp_path / "out", "says_runtime", "test_says") as (_, tests):
         getattr(tests, scenario)()  # every agent answers in words: the judge passes
