@@ -530,3 +530,243 @@ def test_guide_tool_context_fields_ids_services_and_predicate_target_and_kind() 
     assert results == [{"id": "scripted-tool-1", "size": 3, "n": 1}, {"id": "scripted-tool-2", "size": 3, "n": 5}]
     assert predicate_saw == [("count", "tool"), ("count", "tool")]
     assert [e["data"]["target"] for e in events if e["type"] == "approval-required"] == ["count"]  # only n > 2
+
+
+# -- plans attached only to agents (docs/guides/approvals.md and docs/quickstart.md of 0.1.0a1) --
+# define_runtime gets no plans=: it collects each planner's and executor's plan, as published.
+
+DEMO_PLAN = define_plan(
+    "DemoPlan",
+    {
+        "type": "object",
+        "required": ["actions"],
+        "properties": {
+            "actions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["kind", "message"],
+                    "properties": {"kind": {"type": "string"}, "message": {"type": "string"}},
+                },
+            },
+        },
+    },
+)
+
+
+def test_guide_approvals_example_plans_only_on_agents_gate_then_dispatch_after_approve() -> None:
+    coordinator = define_coordinator(
+        "coordinator",
+        model="claude-sonnet-4-6",
+        routes=["planner", "executor"],
+        approval={"plans": "always", "tools": "never"},
+        prompt="Route to the planner, then the executor.",
+    )
+    planner = define_planner("planner", model="claude-sonnet-4-6", plan=DEMO_PLAN, prompt="Store a plan.")
+    executor = define_executor("executor", model="claude-sonnet-4-6", plan=DEMO_PLAN, prompt="Execute a plan.")
+    order: list[str] = []
+
+    def dispatch_actions(actions: list[dict[str, Any]], ctx: Any) -> dict[str, Any]:
+        order.append("dispatch")
+        return {"entitiesAffected": len(actions), "summary": "executed approved actions"}
+
+    spec = define_runtime(
+        tenant=define_tenant("acme", "v1"), agents=[coordinator, planner, executor], providers=UNUSED_KEY
+    )
+    runtime = create_runtime(spec, action_dispatcher=dispatch_actions, interpreter="scripted")
+    planner_prompt = json.dumps(
+        {
+            "tool": "storePlan",
+            "args": {
+                "specName": "DemoPlan",
+                "planId": "demo-plan-1",
+                "body": {"actions": [{"kind": "record_counter", "message": "approved"}]},
+            },
+        }
+    )
+    executor_prompt = json.dumps({"tool": "executePlan", "args": {"planId": "demo-plan-1"}})
+    coordinator_prompt = json.dumps(
+        {
+            "script": [
+                {"tool": "call_agent", "args": {"agent": "planner", "prompt": planner_prompt}},
+                {"tool": "call_agent", "args": {"agent": "executor", "prompt": executor_prompt}},
+            ]
+        }
+    )
+
+    async def main() -> list[dict[str, Any]]:
+        events = []
+        async for event in runtime.query(coordinator_prompt, thread_id="thread-1"):
+            events.append(event)
+            order.append(event["type"])
+            if event["type"] == "approval-required":
+                await runtime.respond_to_approval(event["data"]["id"], "approve")
+        return events
+
+    events = run(main())
+
+    assert [plan.name for plan in spec.plans] == ["DemoPlan"]  # collected from the agents, once
+    gate = [step for step in order if step in ("approval-required", "approval-decision", "dispatch")]
+    assert gate == ["approval-required", "approval-decision", "dispatch"]
+    (executed,) = [e["result"] for e in events if e["type"] == "tool-invocation" and e["state"] == "result" and e["toolName"] == "executePlan"]
+    assert (executed["entitiesAffected"], executed["summary"]) == (1, "executed approved actions")
+    assert types(events)[-3:] == ["finish", *SUMMARIES]
+
+
+def test_guide_quickstart_plans_only_on_agents_with_a_tagged_union_plan_and_a_reference() -> None:
+    from pydantic import BaseModel, Field
+
+    from agentspec_runtime import TaggedUnion, glimpse, layered_prompt
+
+    class ItemSetPayload(BaseModel):
+        item_ids: list[str]
+
+    item_set = define_reference(
+        name="ItemSet",
+        schema=ItemSetPayload,
+        ttl_ms=60 * 60 * 1000,
+        glimpse=lambda value: {"itemCount": len(value.item_ids), "preview": value.item_ids[:3]},
+    )
+
+    class StatusUpdate(BaseModel):
+        kind: str = "status_update"
+        item_id: str
+        status: str
+        references: list[dict[str, str]] = Field(default_factory=list)
+
+    class OwnerAssignment(BaseModel):
+        kind: str = "owner_assignment"
+        item_ids: list[str]
+        owner: str
+        references: list[dict[str, str]] = Field(default_factory=list)
+
+    class ChangePlanPayload(BaseModel):
+        target_ref: str
+        rationale: str
+        actions: list[TaggedUnion(StatusUpdate, OwnerAssignment)]  # type: ignore[valid-type]
+
+    change_plan = define_plan(name="ChangePlan", schema=ChangePlanPayload)
+
+    class ItemDirectory:
+        items = [
+            {"id": "item-onboarding-checklist", "name": "Onboarding checklist", "category": "operations"},
+            {"id": "item-support-handoff", "name": "Support handoff", "category": "operations"},
+            {"id": "item-renewal-review", "name": "Renewal review", "category": "customer"},
+        ]
+
+        async def search(self, query: str, *, limit: int) -> list[dict[str, str]]:
+            terms = query.lower().split()
+            hits = [i for i in self.items if any(t in i["id"] or t in i["name"].lower() or t in i["category"] for t in terms)]
+            return hits[:limit]
+
+    @define_tool(
+        name="search_items",
+        description="Search demo items by query.",
+        input_schema={"query": str, "limit": int},
+        approval="never",
+    )
+    async def search_items(args: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        items = await ctx.directory.search(args["query"], limit=args["limit"])
+        return {"items": items, "glimpse": glimpse({"resultCount": len(items), "preview": [i["id"] for i in items]})}
+
+    coordinator = define_coordinator(
+        name="change_coordinator",
+        model="claude-sonnet-4-6",
+        routes=["change_planner", "change_executor"],
+        approval={"plans": "always", "tools": "never"},
+        prompt=layered_prompt(identity="You coordinate structured change requests."),
+    )
+    planner = define_planner(
+        name="change_planner",
+        model="claude-sonnet-4-6",
+        plan=change_plan,
+        tools=[search_items],
+        prompt=layered_prompt(identity="You turn requests into typed change plans.", tools=[search_items]),
+    )
+    executor = define_executor(
+        name="change_executor",
+        model="claude-sonnet-4-6",
+        plan=change_plan,
+        prompt=layered_prompt(identity="You execute approved ChangePlan actions."),
+    )
+    dispatched: list[Any] = []
+
+    def dispatch_actions(actions: list[dict[str, Any]], ctx: Any) -> dict[str, Any]:
+        resolved_sets = ctx["resolved_refs"].get("ItemSet", {})
+        affected = sum(len(value["item_ids"]) for value in resolved_sets.values()) or len(actions)
+        dispatched.append((actions, affected))
+        return {"entitiesAffected": affected, "summary": f"Queued {len(actions)} approved change action(s)."}
+
+    runtime = create_runtime(
+        define_runtime(
+            tenant=define_tenant("demo", "v1"),
+            agents=[coordinator, planner, executor],
+            references=[item_set],
+            providers=UNUSED_KEY,
+        ),
+        services={"directory": ItemDirectory()},
+        action_dispatcher=dispatch_actions,
+        interpreter="scripted",
+    )
+
+    def build_script(item_ref: dict[str, Any]) -> str:
+        handle = {"kind": item_ref["kind"], "id": item_ref["id"]}
+        action = {"kind": "owner_assignment", "item_ids": ["item-onboarding-checklist", "item-support-handoff"], "owner": "ops-review", "references": [handle]}
+        body = {"target_ref": item_ref["id"], "rationale": "Apply a small reviewed change.", "actions": [action]}
+        planner_prompt = json.dumps(
+            {
+                "script": [
+                    {"tool": "search_items", "args": {"query": "operations handoff", "limit": 3}},
+                    {"tool": "storePlan", "args": {"specName": "ChangePlan", "planId": "change-plan-1", "body": body}},
+                ]
+            }
+        )
+        executor_prompt = json.dumps({"tool": "executePlan", "args": {"planId": "change-plan-1"}})
+        return json.dumps(
+            {
+                "script": [
+                    {"tool": "call_agent", "args": {"agent": "change_planner", "prompt": planner_prompt}},
+                    {"tool": "call_agent", "args": {"agent": "change_executor", "prompt": executor_prompt}},
+                ]
+            }
+        )
+
+    async def main() -> tuple[dict[str, Any], list[str]]:
+        item_ref = await runtime.create_reference(
+            item_set,
+            ItemSetPayload(item_ids=["item-onboarding-checklist", "item-support-handoff", "item-renewal-review"]),
+        )
+        summary: list[str] = []
+        async for event in runtime.query(build_script(item_ref), thread_id="quickstart-thread"):
+            if event["type"] == "tool-agent" and event["state"] == "call":
+                summary.append(f"agent call: {event['agentName']}")
+            if event["type"] == "tool-invocation" and event["state"] == "result" and event["toolName"] != "call_agent":
+                summary.append(f"tool result: {event['toolName']}")
+            if event["type"] == "approval-required":
+                summary.append(f"approval required: {event['data']['kind']} {event['data']['target']}")
+                await runtime.respond_to_approval(event["data"]["id"], "approve", feedback="approved in quickstart")
+            if event["type"] == "approval-decision":
+                summary.append(f"approval decision: {event['data']['outcome']}")
+        return item_ref, summary
+
+    item_ref, summary = run(main())
+
+    # the quickstart's "Expected output", but for where the dispatcher's print falls (our stream
+    # yields approval-decision as the engine emits it: before dispatch)
+    assert item_ref["glimpse"] == {
+        "itemCount": 3,
+        "preview": ["item-onboarding-checklist", "item-support-handoff", "item-renewal-review"],
+    }
+    assert summary == [
+        "agent call: change_coordinator",
+        "agent call: change_planner",
+        "tool result: search_items",
+        "tool result: storePlan",
+        "agent call: change_executor",
+        "approval required: plan change-plan-1",
+        "approval decision: {'outcome': 'approve'}",
+        "tool result: executePlan",
+    ]
+    ((actions, affected),) = dispatched
+    assert affected == 3  # the ItemSet the action names, resolved for the dispatcher
+    assert [action["kind"] for action in actions] == ["owner_assignment"]
