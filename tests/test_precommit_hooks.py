@@ -48,3 +48,35 @@ def test_the_fmt_hook_rewrites_an_unformatted_file(tmp_path: Path, monkeypatch) 
     spec = write_spec(tmp_path, "a.agentspec", CLEAN.replace("front {", "front   {"))
     assert main([*shlex.split(fmt["entry"])[1:], "a.agentspec"]) == 0
     assert spec.read_text() == CLEAN  # pre-commit then fails the hook because a file changed
+
+
+@pytest.mark.slow
+def test_pre_commit_can_install_the_hooks(tmp_path: Path) -> None:
+    """pre-commit installs a python hook with `pip install . ADDITIONAL_DEPENDENCIES` in its
+    clone of this repository. agentspec depends on agentspec-runtime, which no index has but
+    runtime/ in the same clone: that is what the hooks' additional_dependencies give pip.
+    Resolved here as pip would (a dry run that builds both projects' metadata)."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    clone = tmp_path / "clone"
+    ignore = shutil.ignore_patterns("build", "dist", "*.egg-info", "__pycache__", ".venv", "node_modules")
+    clone.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in"):
+        shutil.copy2(REPO / name, clone / name)
+    for name in ("compiler", "grammar", "runtime"):
+        shutil.copytree(REPO / name, clone / name, symlinks=True, ignore=ignore)
+    installs = {tuple(hook.get("additional_dependencies", [])) for hook in HOOKS}
+    assert installs == {("./runtime",)}
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report),
+         ".", *installs.pop()],
+        cwd=clone, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    resolved = {item["metadata"]["name"]: item for item in json.loads(report.read_text())["install"]}
+    assert {"agentspec", "agentspec-runtime", "agentgate-eval", "pytest"} <= set(resolved)
+    assert resolved["agentspec-runtime"]["download_info"]["url"] == (clone / "runtime").as_uri()
