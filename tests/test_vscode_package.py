@@ -4,14 +4,15 @@ In a temporary copy of editors/vscode: `npm ci` (exactly the lockfile's
 versions, from the npm registry), `npm run bundle` (esbuild), then
 `vsce package` (the @vscode/vsce the lockfile pins). The .vsix must hold the
 bundled entry point, the grammar and the manifest, and none of the sources,
-tests or node_modules. CI runs this (slow tests included); without npm on
-PATH it is skipped, saying so.
+tests or node_modules. CI runs this (slow tests included); without npm, or with a Node.js older
+than the build tools need, it is skipped, saying so.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -22,7 +23,7 @@ from highlight_support import VSCODE
 
 pytestmark = pytest.mark.slow
 
-NPM = shutil.which("npm")
+NPM, NODE = shutil.which("npm"), shutil.which("node")
 LEFT_BEHIND = ("node_modules", "dist", "*.vsix")  # local build output, if any
 
 
@@ -33,10 +34,40 @@ def _run(args: list[str], cwd) -> str:
     return proc.stdout
 
 
+def _required_node_major() -> int:
+    """The oldest Node.js major version the lockfile's build tools accept (vsce's `engines`)."""
+    lock = json.loads((VSCODE / "package-lock.json").read_text(encoding="utf-8"))
+    majors = [0]
+    for entry in lock["packages"].values():
+        engine = entry.get("engines", {}).get("node", "") if entry.get("dev") else ""
+        if match := re.fullmatch(r">=\s*(\d+)(?:\.\d+)*", engine.strip()):
+            majors.append(int(match.group(1)))
+    return max(majors)
+
+
+def why_not_buildable(npm: str | None, node_version: str | None, required: int) -> str | None:
+    """Why the .vsix cannot be built here (the skip reason), or None."""
+    if npm is None or node_version is None:
+        return f"Node.js >= {required} and npm are needed to build the .vsix (npm ci, esbuild, vsce); not found on PATH"
+    major = re.match(r"v?(\d+)", node_version)
+    if major is None or int(major.group(1)) < required:
+        return f"the .vsix build tools need Node.js >= {required}; found {node_version.strip() or 'an unknown version'}"
+    return None
+
+
+def test_the_skip_reasons_say_what_is_missing() -> None:
+    assert "not found on PATH" in why_not_buildable(None, "v20.1.0", 20)
+    assert "need Node.js >= 20; found v18.20.4" in why_not_buildable("/usr/bin/npm", "v18.20.4\n", 20)
+    assert why_not_buildable("/usr/bin/npm", "v20.20.2", 20) is None
+    assert _required_node_major() >= 18  # esbuild's and vsce's engines, read from the lockfile
+
+
 @pytest.fixture(scope="module")
 def vsix(tmp_path_factory):
-    if NPM is None:
-        pytest.skip("npm is needed to build the .vsix (npm ci, esbuild, vsce); not found on PATH")
+    node_version = subprocess.run([NODE, "--version"], capture_output=True, text=True).stdout if NODE else None
+    reason = why_not_buildable(NPM, node_version, _required_node_major())
+    if reason is not None:
+        pytest.skip(reason)
     work = tmp_path_factory.mktemp("vscode") / "vscode"
     shutil.copytree(VSCODE, work, ignore=shutil.ignore_patterns(*LEFT_BEHIND))
     _run([NPM, "ci"], work)
