@@ -68,3 +68,23 @@ def test_tutorial_diagnostics_are_what_agentspec_check_prints(tmp_path, monkeypa
     assert main(["check", "specs/"]) == 1
     out = capsys.readouterr()
     assert (out.out + out.err).strip() == printed.strip()
+
+
+def test_your_own_code_section_makes_a_project_s_modules_importable_as_printed(tmp_path, monkeypatch, capsys):
+    from agentspec.cli import main
+
+    table = next(b for b in blocks("toml") if "[tool.agentspec]" in b and "pythonpath" in b)  # "Your own code"
+    assert "--pythonpath" in README  # and says how to add a folder for one run
+    (tmp_path / "pyproject.toml").write_text(table, encoding="utf-8")
+    package = tmp_path / "src" / "readme_app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "tools.py").write_text("async def lookup(args, ctx):\n    return {}\n")
+    spec = 'tenant acme\ntool lookup(q: str) { handler "readme_app.tools:HANDLER" }\n'
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "desk.agentspec").write_text(spec.replace("HANDLER", "lookup"), encoding="utf-8")
+    assert main(["check", "desk.agentspec"]) == 0, capsys.readouterr().out
+    (tmp_path / "desk.agentspec").write_text(spec.replace("HANDLER", "lookpu"), encoding="utf-8")
+    assert main(["check", "desk.agentspec"]) == 1
+    out = capsys.readouterr().out
+    assert "error[E110]" in out and "lookup" in out  # found on the README's path, with a did-you-mean
