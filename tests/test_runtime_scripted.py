@@ -386,7 +386,7 @@ def test_respond_to_approval_rejects_bad_calls() -> None:
         async for event in stream:
             if event["type"] == "approval-required":
                 approval_id = event["data"]["id"]
-                with pytest.raises(ValueError, match="decision must be one of approve, reject, revise"):
+                with pytest.raises(ValueError, match="outcome must be one of approve, reject, revise"):
                     await runtime.respond_to_approval(approval_id, "yes")
                 with pytest.raises(ValueError, match="no pending approval 'approval-99'"):
                     await runtime.respond_to_approval("approval-99", "approve")

@@ -216,16 +216,29 @@ class Runtime:
 
     # -- streams ---------------------------------------------------------------
 
-    def query(self, prompt: str, *, thread_id: str | None = None) -> AsyncIterator[dict[str, Any]]:
-        """Run the coordinator on ``prompt``; returns an async iterator of events."""
+    def query(
+        self, prompt: str, thread_id: str | None = None, resume: str | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Run the coordinator on ``prompt``; returns an async iterator of events.
+
+        ``resume`` is the published engine's token for continuing an interrupted
+        run; this runtime issues none, so any value but ``None`` is refused.
+        """
+        if resume is not None:
+            raise ValueError(
+                "resume tokens continue an interrupted run of the native harness engine; this runtime issues none"
+                " (pass resume=None; an approval pauses the stream until respond_to_approval instead)"
+            )
         coordinator = self.spec.coordinator
         if coordinator is None:
             raise ValueError("query runs the coordinator, and this runtime has none; use run_specialist(name, ...)")
         return self._stream(coordinator, prompt, thread_id)
 
-    def run_specialist(self, name: str, prompt: str, *, thread_id: str | None = None) -> AsyncIterator[dict[str, Any]]:
+    def run_specialist(
+        self, specialist: str, prompt: str, thread_id: str | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
         """Run one agent (of any role) on ``prompt``; returns an async iterator of events."""
-        return self._stream(self.spec.agent(name), prompt, thread_id)
+        return self._stream(self.spec.agent(specialist), prompt, thread_id)
 
     def _stream(self, agent: AgentSpec, prompt: str, thread_id: str | None) -> AsyncIterator[dict[str, Any]]:
         if not isinstance(prompt, str):
@@ -280,33 +293,33 @@ class Runtime:
 
     # -- evals -------------------------------------------------------------------
 
-    async def run_eval(self, request: Any) -> dict[str, Any]:
-        """Run an eval (``EvalRequest`` or its mapping) and return the raw artifact dict.
+    async def run_eval(self, eval_request: Any) -> dict[str, Any]:
+        """Run an eval (``EvalRequest``, its mapping or its JSON) and return the raw artifact dict.
 
         Validate it with ``EvalArtifact.model_validate``. A request that does not
         fit this runtime (unknown agent, conflicting preset) raises ``ValueError``.
         """
-        return await eval_runner.run(self, eval_runner.prepare(self, request))
+        return await eval_runner.run(self, eval_runner.prepare(self, eval_request))
 
-    def stream_eval(self, request: Any) -> AsyncIterator[dict[str, Any]]:
+    def stream_eval(self, eval_request: Any) -> AsyncIterator[dict[str, Any]]:
         """Run an eval, yielding progress envelopes ``{runId, sequence, type, data}``.
 
         The request is checked now (``ValueError`` at the call); the run starts
         when iteration does, and stops when the consumer stops iterating.
         """
-        return eval_runner.stream(self, eval_runner.prepare(self, request))
+        return eval_runner.stream(self, eval_runner.prepare(self, eval_request))
 
     # -- approvals -------------------------------------------------------------
 
     async def respond_to_approval(
-        self, approval_id: str, decision: str, feedback: str | None = None, partial: Any = None
+        self, approval_id: str, outcome: str, feedback: str | None = None, partial: Any = None
     ) -> None:
-        """Decide a pending approval; the paused stream resumes with that decision."""
-        if decision not in DECISIONS:
-            raise ValueError(f"decision must be one of {', '.join(DECISIONS)}, got {decision!r}")
+        """Decide a pending approval (``outcome``: approve, reject or revise); the paused stream resumes with it."""
+        if outcome not in DECISIONS:
+            raise ValueError(f"outcome must be one of {', '.join(DECISIONS)}, got {outcome!r}")
         if feedback is not None and not isinstance(feedback, str):
             raise TypeError(f"feedback must be a str or None, got {type(feedback).__name__}")
-        self._engine.approvals.decide(approval_id, Decision(decision, feedback, partial))
+        self._engine.approvals.decide(approval_id, Decision(outcome, feedback, partial))
 
     def pending_approvals(self, thread_id: str | None = None) -> list[dict[str, str]]:
         """Approvals waiting for a decision (optionally of one thread), oldest first."""

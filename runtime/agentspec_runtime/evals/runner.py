@@ -98,9 +98,10 @@ def _selected(request: EvalRequest) -> list[EvalTestCase]:
     return cases
 
 
-def prepare(runtime: "Runtime", request: EvalRequest | Mapping[str, Any]) -> Plan:
-    """Validate a request against the runtime; every configuration mistake raises here."""
-    request = EvalRequest.model_validate(request)
+def prepare(runtime: "Runtime", request: EvalRequest | Mapping[str, Any] | str) -> Plan:
+    """Validate a request (a model, its mapping or its JSON) against the runtime; every
+    configuration mistake raises here (pydantic's ``ValidationError`` is a ``ValueError``)."""
+    request = EvalRequest.model_validate_json(request) if isinstance(request, str) else EvalRequest.model_validate(request)
     mode, preset = request.config.mode, request.scorer_preset
     if preset == "trajectory_only":
         raise ValueError("scorer_preset 'trajectory_only' is only supported by score_sample")
