@@ -117,6 +117,10 @@ def caret_line(source: str, needle: str) -> tuple[str, str]:
         ('tool t { description "東京" }\n', "東京", len('tool t { description "'), 4),
         ('agent "😀😀" tools [zzz]\n', "zzz", len('agent "') + 4 + len('" tools ['), 3),
         ('x "e\u0301" zzz\n', "zzz", len('x "e" '), 3),  # a combining accent takes no cell
+        # emoji sequences are one picture of two cells: joined by ZWJ, with VS16, a flag
+        ('x "\U0001F468\u200d\U0001F469\u200d\U0001F467" zzz\n', "zzz", len('x "" ') + 2, 3),
+        ('x "\u2764\ufe0f" zzz\n', "zzz", len('x "" ') + 2, 3),
+        ('x "\U0001F1EF\U0001F1F5" zzz\n', "zzz", len('x "" ') + 2, 3),
     ],
 )
 def test_carets_stay_under_the_span_after_wide_characters(source, needle, cells_before, cells) -> None:

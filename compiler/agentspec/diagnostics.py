@@ -191,14 +191,19 @@ def _source_line(source: str, line: int) -> str | None:
 
 
 def display_width(text: str) -> int:
-    """How many terminal cells ``text`` takes (``wcwidth``; characters it cannot
-    measure count as one, combining marks as none)."""
-    from wcwidth import wcwidth  # only when a diagnostic is shown
+    """How many terminal cells ``text`` takes (``wcwidth``: a CJK character or an
+    emoji two, a combining mark none, an emoji sequence joined by ZWJ, with a
+    variation selector or a flag as the one picture a terminal draws; if
+    ``wcswidth`` cannot measure the text, character by character, what it cannot
+    measure counting as one)."""
+    from wcwidth import wcswidth, wcwidth  # only when a diagnostic is shown
 
     if text.isascii():
         return len(text)
-    widths = (wcwidth(ch) for ch in text)
-    return sum(1 if width < 0 else width for width in widths)
+    width = wcswidth(text)
+    if width >= 0:
+        return width
+    return sum(1 if w < 0 else w for w in map(wcwidth, text))
 
 
 def render(diagnostic: Diagnostic, source: str | None) -> str:
