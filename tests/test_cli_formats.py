@@ -37,6 +37,7 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     write_spec(tmp_path, "specs/warn.agentspec", WARNING)
     write_spec(tmp_path, "specs/ok.agentspec", PREAMBLE + OK)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)  # set when these tests run in GitHub Actions
     return tmp_path
 
 
@@ -115,6 +116,31 @@ def test_github_annotations(project: Path, capsys) -> None:
         "::warning file=specs/warn.agentspec,line=5,col=10,endLine=5,endColumn=23,title=W102::"
         'scenario "nothing yet" is empty%0Ahint: give it a `run { ... }` (or `mock_response`) and an `expect { ... }`',
     ]
+
+
+def test_github_files_are_relative_to_the_checkout_from_any_directory(project: Path, capsys, monkeypatch) -> None:
+    # GitHub resolves `file=` against the checkout: a path relative to the working directory,
+    # or an absolute one, would put no annotation on the pull request
+    from_root = run(["check", "specs", "--format", "github"], capsys)[1]
+    assert "file=specs/bad.agentspec" in from_root
+    monkeypatch.chdir(project / "specs")
+    assert run(["check", ".", "--format", "github"], capsys)[1] == from_root
+    assert run(["check", str(project / "specs"), "--format", "github"], capsys)[1] == from_root
+    code, out, _ = run(["compile", ".", "-o", "../out", "--format", "github"], capsys)
+    assert code == 1 and out.startswith("::error file=specs/bad.agentspec,")
+    # a project in a subdirectory of the repository: relative to the checkout, GITHUB_WORKSPACE
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(project.parent))
+    assert f"file={project.name}/specs/bad.agentspec," in run(["check", ".", "--format", "github"], capsys)[1]
+
+
+def test_a_spec_from_stdin_keeps_its_name_in_github_and_sarif(project: Path, capsys, monkeypatch) -> None:
+    import io
+
+    monkeypatch.chdir(project / "specs")
+    for output_format in ("github", "sarif"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(ERRORS))
+        out = run(["check", "-", "--format", output_format], capsys)[1]
+        assert ("file=<stdin>," in out) if output_format == "github" else ('"uri": "%3Cstdin%3E"' in out)
 
 
 def test_github_escapes_what_would_end_a_command() -> None:

@@ -10,12 +10,16 @@ per diagnostic with its region in Unicode code points (agentspec's columns),
 artifact URIs relative to the project root (``%SRCROOT%``, which code
 scanning resolves to the repository's root; no absolute path, so the log is
 the same on every machine). GitHub: one ``::error``/``::warning`` line per
-diagnostic, which an Actions run shows as an annotation on the line.
+diagnostic, which an Actions run shows as an annotation on the line; its
+``file`` is relative to the checkout (``GITHUB_WORKSPACE``, else the project
+root), since that is what GitHub resolves it against, so the annotation lands
+from any working directory and with absolute paths too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from agentspec import __version__
@@ -104,17 +108,27 @@ def to_sarif(items: list[dict], root: Path) -> str:
 def _uri(path: str, root: Path) -> str:
     from urllib.parse import quote
 
-    return quote(relative_to_root(path, root))
+    return quote(_located(path, root))
 
 
-def to_github(items: list[dict]) -> str:
+def _located(path: str, base: Path | None) -> str:
+    """``path`` relative to ``base``; a spec read from stdin keeps its name, ``<stdin>``."""
+    if base is None or (path.startswith("<") and path.endswith(">")):
+        return path
+    return relative_to_root(path, base)
+
+
+def to_github(items: list[dict], root: Path | None = None) -> str:
     """GitHub Actions workflow commands, one annotation per diagnostic."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    base = Path(workspace) if workspace and os.path.isabs(workspace) else root
     lines = []
     for item in items:
         message = item["message"] + (f"\nhint: {item['hint']}" if item.get("hint") else "")
+        path = _located(item["path"], base)
         properties = ",".join(
             [
-                f"file={_property(item['path'])}",
+                f"file={_property(path)}",
                 f"line={item['line']}",
                 f"col={item['column']}",
                 f"endLine={item['end_line']}",

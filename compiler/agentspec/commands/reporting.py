@@ -61,7 +61,7 @@ def formatted(report: Report, output_format: str, root: Path) -> str:
     if output_format == "sarif":
         return formats.to_sarif(report.items, root)
     if output_format == "github":
-        return formats.to_github(report.items)
+        return formats.to_github(report.items, root)
     raise ValueError(output_format)
 
 
