@@ -89,3 +89,15 @@ def test_the_recorded_public_names_include_these_helpers() -> None:
     assert "0.1.0a1" in lines[2] and "f5feaa79" in lines[3]
     assert {"TaggedUnion", "glimpse", "layered_prompt", "LayeredPrompt"} <= names
     assert {"TaggedUnion", "glimpse", "layered_prompt", "LayeredPrompt"} <= set(agentspec_runtime.__all__)
+
+
+def test_augment_prompt_tools_is_importable_by_its_published_name_and_existing_rows_win() -> None:
+    from agentspec_runtime.prompts import augment_prompt_tools
+
+    base = layered_prompt(identity="You help.", tools=[{"name": "find", "description": "Ours", "approval": "never"}])
+    merged = augment_prompt_tools(base.text, [{"name": "find", "description": "Theirs"}, {"name": "add", "description": "Adds"}])
+
+    assert isinstance(merged, LayeredPrompt)
+    assert "| find | Ours | never |" in merged.text and "Theirs" not in merged.text
+    assert merged.text.index("| add |") < merged.text.index("| find |")  # rows sorted by name
+    assert merged.cache_key == hashlib.sha256(merged.text.encode()).hexdigest()

@@ -248,3 +248,7 @@ def with_tool_rows(text: str, tools: Iterable[Any]) -> LayeredPrompt:
             after = [i for i, heading in enumerate(headings) if heading in _BEFORE_TOOLS]
             sections.insert(after[-1] + 1 if after else 0, table)
     return _prompt("\n\n".join(sections))
+
+
+#: the published ``flowai_harness.prompts`` name of :func:`with_tool_rows`
+augment_prompt_tools = with_tool_rows
