@@ -26,55 +26,6 @@ from typing import Any
 
 from .action_dispatcher import normalize_actions
 from .errors import ScriptError, StreamError, StreamTimeout, ToolFailure
-from .evals import (
-    ActionPayloadMatchMode,
-    ArtifactMetadata,
-    CostAgentBreakdown,
-    EvalArtifact,
-    EvalArtifactSummary,
-    EvalConfig,
-    EvalRequest,
-    EvalTestCase,
-    ExpectedAction,
-    FinalResponseEval,
-    FinalResponseScorerConfig,
-    GroundTruth,
-    HarnessEvalEventEnvelope,
-    JudgeVerdict,
-    ModelInvocation,
-    PassAtKResult,
-    RawSampleOutput,
-    ResolvedAction,
-    ResponseScorer,
-    SampleArtifact,
-    SampleCost,
-    SampleLatency,
-    ScoreWeights,
-    ScoredSample,
-    ScorerName,
-    ScorerPreset,
-    ScorerResult,
-    SummaryCost,
-    SummaryLatency,
-    TestCaseArtifact,
-    TokenUsageSummary,
-    TrajectoryScorerConfig,
-    define_action_ground_truth,
-    define_eval_config,
-    define_eval_request,
-    define_expected_action,
-    define_expected_actions,
-    define_final_response_eval,
-    define_final_response_scorer_config,
-    define_ground_truth,
-    define_resolved_action,
-    define_scorer_preset,
-    define_test_case,
-    define_trajectory_scorer_config,
-    final_response_judge_verdicts_extra,
-    run_eval_sync,
-    score_sample,
-)
 from .interpreters import Interpreter
 from .outcomes import ToolOutcome
 from .runtime import Runtime, create_runtime
@@ -216,11 +167,70 @@ __all__ = [
 ]
 
 
+#: The eval surface (:mod:`agentspec_runtime.evals`), resolved on first use: its
+#: models cost more to import than a generated test module's whole runtime, and
+#: only evals and score blocks need them.
+_EVAL_NAMES = frozenset(
+    {
+        "ActionPayloadMatchMode",
+        "ArtifactMetadata",
+        "CostAgentBreakdown",
+        "EvalArtifact",
+        "EvalArtifactSummary",
+        "EvalConfig",
+        "EvalRequest",
+        "EvalTestCase",
+        "ExpectedAction",
+        "FinalResponseEval",
+        "FinalResponseScorerConfig",
+        "GroundTruth",
+        "HarnessEvalEventEnvelope",
+        "JudgeVerdict",
+        "ModelInvocation",
+        "PassAtKResult",
+        "RawSampleOutput",
+        "ResolvedAction",
+        "ResponseScorer",
+        "SampleArtifact",
+        "SampleCost",
+        "SampleLatency",
+        "ScoreWeights",
+        "ScoredSample",
+        "ScorerName",
+        "ScorerPreset",
+        "ScorerResult",
+        "SummaryCost",
+        "SummaryLatency",
+        "TestCaseArtifact",
+        "TokenUsageSummary",
+        "TrajectoryScorerConfig",
+        "define_action_ground_truth",
+        "define_eval_config",
+        "define_eval_request",
+        "define_expected_action",
+        "define_expected_actions",
+        "define_final_response_eval",
+        "define_final_response_scorer_config",
+        "define_ground_truth",
+        "define_resolved_action",
+        "define_scorer_preset",
+        "define_test_case",
+        "define_trajectory_scorer_config",
+        "final_response_judge_verdicts_extra",
+        "run_eval_sync",
+        "score_sample",
+    }
+)
+
+
 def __getattr__(name: str) -> Any:
-    """The testing names this package used to export, now in :mod:`agentspec_runtime.testing`.
+    """The eval names (see ``_EVAL_NAMES``), and the testing names this package
+    used to export, now in :mod:`agentspec_runtime.testing`.
 
     Resolved on first use, so ``import agentspec_runtime`` stays free of agentgate.
     """
+    if name in _EVAL_NAMES:
+        return getattr(importlib.import_module(f"{__name__}.evals"), name)
     testing = importlib.import_module(f"{__name__}.testing")  # not `from . import`: that would call back here
     if name in testing.EXPORTS:
         return getattr(testing, name)

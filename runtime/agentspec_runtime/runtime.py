@@ -26,7 +26,6 @@ from . import events
 from .approvals import DECISIONS
 from .engine import Engine
 from .errors import StreamError
-from .evals import runner as eval_runner
 from .execution import Execution
 from .handlers import DEFAULT_TOOL_TIMEOUT, check_timeout
 from .interpreters import INTERPRETER_NAMES, Interpreter, TestingInterpreter, interpreter_by_name
@@ -299,6 +298,8 @@ class Runtime:
         Validate it with ``EvalArtifact.model_validate``. A request that does not
         fit this runtime (unknown agent, conflicting preset) raises ``ValueError``.
         """
+        from .evals import runner as eval_runner  # on first use: see _EVAL_NAMES in __init__
+
         return await eval_runner.run(self, eval_runner.prepare(self, eval_request))
 
     def stream_eval(self, eval_request: Any) -> AsyncIterator[dict[str, Any]]:
@@ -307,6 +308,8 @@ class Runtime:
         The request is checked now (``ValueError`` at the call); the run starts
         when iteration does, and stops when the consumer stops iterating.
         """
+        from .evals import runner as eval_runner  # on first use: see _EVAL_NAMES in __init__
+
         return eval_runner.stream(self, eval_runner.prepare(self, eval_request))
 
     # -- approvals -------------------------------------------------------------

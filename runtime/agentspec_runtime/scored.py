@@ -18,9 +18,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .evals import EvalArtifact, EvalConfig, EvalTestCase, define_eval_request, run_eval_sync
+if TYPE_CHECKING:  # the eval surface is imported on first use (see _EVAL_NAMES in __init__)
+    from .evals import EvalArtifact, EvalConfig, EvalTestCase
 
 RESULTS_DIR_ENV = "AGENTSPEC_RESULTS_DIR"
 DEFAULT_RESULTS_DIR = "agentspec-results"
@@ -135,6 +136,8 @@ def score_scenario(
     pass_at: int | None = None,
 ) -> ScoreOutcome:
     """Run ``case`` as an eval on a fresh runtime and save the artifact (see module docstring)."""
+    from .evals import define_eval_request, run_eval_sync
+
     runtime = runtime_factory()
     request = define_eval_request(runtime, workspace_id=spec, config=config, test_cases=[case])
     artifact = run_eval_sync(runtime, request)
