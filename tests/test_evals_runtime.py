@@ -228,7 +228,7 @@ def test_the_eval_modules_need_only_pydantic_and_the_runtime_core() -> None:
     import agentspec_runtime.evals as evals
 
     allowed_relative = {"", "_base", "cases", "config", "artifacts", "trajectory", "actions", "responses",
-                        "scoring", "aggregate", "capture", "runner", "action_dispatcher", "validation", "runtime", "specs", "live_summary"}
+                        "scoring", "aggregate", "capture", "runner", "traces", "action_dispatcher", "validation", "runtime", "specs", "live_summary"}
     for path in sorted(Path(evals.__file__).parent.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

@@ -198,6 +198,7 @@ class Runtime:
         self._event_hooks = list(event_hooks or ())
         self._engine = Engine(spec, interpreter, services, dispatcher, policies, tool_timeout)
         self._thread_ids = itertools.count(1)
+        self._trace_book: Any = None  # an evals.traces.TraceBook once an eval run records a trace
 
     @property
     def interpreter(self) -> str:
@@ -311,6 +312,27 @@ class Runtime:
         from .evals import runner as eval_runner  # on first use: see _EVAL_NAMES in __init__
 
         return eval_runner.stream(self, eval_runner.prepare(self, eval_request))
+
+    @property
+    def _traces(self) -> Any:
+        """The traces eval runs recorded (made on first use, so the eval surface loads only with evals)."""
+        if self._trace_book is None:
+            from .evals.traces import TraceBook  # on first use: see _EVAL_NAMES in __init__
+
+            self._trace_book = TraceBook()
+        return self._trace_book
+
+    def get_trace(self, trace_id: str) -> dict[str, Any] | None:
+        """One trace an eval run recorded (its id is in each sample's ``trace``), or ``None``."""
+        return None if self._trace_book is None else self._trace_book.get(trace_id)
+
+    def list_traces(
+        self, eval_run_id: str | None = None, test_case_id: str | None = None, thread_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The recorded traces matching every filter given, in trace-id order."""
+        if self._trace_book is None:
+            return []
+        return self._trace_book.list(eval_run_id=eval_run_id, test_case_id=test_case_id, thread_id=thread_id)
 
     # -- approvals -------------------------------------------------------------
 

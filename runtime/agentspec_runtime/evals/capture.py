@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 class SampleFailed(Exception):
     """The run ended with an error event or timed out; ``capture`` holds what was seen until then."""
 
-    def __init__(self, message: str, capture: "Capture") -> None:
+    def __init__(self, message: str, capture: "Capture", *, timed_out: bool = False) -> None:
         super().__init__(message)
         self.capture = capture
+        self.timed_out = timed_out
 
 
 @dataclass
@@ -50,6 +51,9 @@ class Capture:
     output_tokens: int = 0
     duration_ms: int = 0
     error: str | None = None
+    #: every tool call in order, sub-agents included: ``{"toolName", "toolCallId", "args"}``, plus
+    #: ``"result"`` once it came (the steps of the sample's trace, ``traces.py``)
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _as_actions(dispatched: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -63,6 +67,7 @@ class _Reader:
         self.capture = Capture()
         self.stack: list[tuple[str, str]] = [(root.name, "root")]  # (agent name, invocation id)
         self.seen_calls: set[str] = set()
+        self.open_calls: dict[str, dict[str, Any]] = {}  # scoped call id -> its entry in capture.tool_calls
         self.plan_args: dict[str, Any] = {}
         self.turn_text: list[str] = []
         self.latency_ms: int | None = None
@@ -91,11 +96,13 @@ class _Reader:
 
     def _tool(self, event: dict[str, Any]) -> None:
         call_id, name = event.get("toolInvocationId", ""), event.get("toolName", "")
+        scoped = "/".join(frame_id for _, frame_id in self.stack) + "::" + call_id
         if event.get("state") == "call":
-            scoped = "/".join(frame_id for _, frame_id in self.stack) + "::" + call_id
             if scoped in self.seen_calls:
                 return
             self.seen_calls.add(scoped)
+            self.open_calls[scoped] = {"toolName": name, "toolCallId": call_id, "args": event.get("args")}
+            self.capture.tool_calls.append(self.open_calls[scoped])
             self.capture.actual_trajectory.append(name)
             self.capture.trajectory_events.append(
                 {"kind": "tool", "name": name, "agent": self.stack[-1][0], "invocationId": call_id, "depth": len(self.stack)}
@@ -104,6 +111,8 @@ class _Reader:
                 self.plan_args[call_id] = event.get("args")
             return
         result = event.get("result")
+        if scoped in self.open_calls:
+            self.open_calls.pop(scoped)["result"] = result
         if not isinstance(result, dict):
             return
         if name == "storePlan" and result.get("status") == "draft":
@@ -157,7 +166,7 @@ async def run_sample(
             await consume()
     except TimeoutError:
         reader.capture.duration_ms = round((time.perf_counter() - started) * 1000)
-        raise SampleFailed(f"sample timed out after {timeout_s} s", reader.capture) from None
+        raise SampleFailed(f"sample timed out after {timeout_s} s", reader.capture, timed_out=True) from None
     capture = reader.capture
     measured = round((time.perf_counter() - started) * 1000)
     capture.duration_ms = reader.latency_ms if reader.latency_ms is not None else measured

@@ -31,6 +31,7 @@ from .artifacts import (
     CostAgentBreakdown,
     EvalArtifact,
     EvalArtifactSummary,
+    EvalTraceRef,
     ModelInvocation,
     SampleArtifact,
     SampleCost,
@@ -40,6 +41,7 @@ from .artifacts import (
     TokenUsageSummary,
 )
 from .capture import Capture, SampleFailed, run_sample
+from .traces import sample_trace
 from .cases import FINAL_RESPONSE_JUDGE_VERDICTS_EXTRA_KEY, EvalTestCase, RawSampleOutput, ResolvedAction
 from .config import EvalRequest, ScorerConfig
 from .scoring import PRESET_FOR_MODE, case_weights, resolve_weights, score_with_weights
@@ -196,12 +198,21 @@ def _sample_artifact(
 async def _sample(runtime: "Runtime", plan: Plan, run_id: str, case: EvalTestCase, index: int, gate: asyncio.Semaphore) -> SampleArtifact:
     async with gate:
         thread_id = f"{run_id}-{case.id}-{index}"
+        timed_out = False
         try:
             capture, error = await run_sample(runtime, plan.agent, case.input, thread_id, plan.request.config.timeout_per_sample_secs), None
         except SampleFailed as failed:
-            capture, error = failed.capture, str(failed)
+            capture, error, timed_out = failed.capture, str(failed), failed.timed_out
         verdicts = _judge_unavailable(plan, case) if error is None else {}
-        return _sample_artifact(plan, run_id, case, index, capture, verdicts, error)
+        trace = sample_trace(
+            workspace_id=plan.request.workspace_id, run_id=run_id, case_id=case.id, index=index,
+            thread_id=thread_id, capture=capture, error=error, timed_out=timed_out,
+        )
+        runtime._traces.record(trace)
+        artifact = _sample_artifact(plan, run_id, case, index, capture, verdicts, error)
+        return artifact.model_copy(
+            update={"trace": EvalTraceRef(trace_id=trace["traceId"], thread_id=trace["scope"].get("threadId"))}
+        )
 
 
 def _case_artifact(plan: Plan, case: EvalTestCase, samples: list[SampleArtifact]) -> TestCaseArtifact:
