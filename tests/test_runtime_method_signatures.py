@@ -107,3 +107,17 @@ def test_an_eval_request_may_be_given_as_json() -> None:
     assert from_json["testCases"][0]["samples"][0]["aggregateScore"] == from_model["testCases"][0]["samples"][0]["aggregateScore"]
     with pytest.raises(ValueError):
         run(rt.run_eval("{not json"))
+
+
+def test_create_runtime_takes_the_published_keywords_and_refuses_a_data_environment() -> None:
+    parameters = inspect.signature(create_runtime).parameters
+    assert list(parameters)[:10] == [
+        "spec", "tool_bindings", "services", "approval_predicates", "action_dispatcher", "event_hooks",
+        "data_environment", "target_database_url", "testing", "interpreter",
+    ]
+    spec = define_runtime(define_tenant("acme", "v1"), agents=[define_specialist("worker", model="claude-sonnet-4-6")])
+    assert create_runtime(spec, data_environment=None, target_database_url=None) is not None
+    with pytest.raises(ValueError, match=r"create_runtime\(target_database_url=\.\.\.\) .* needs its native engine"):
+        create_runtime(spec, target_database_url="postgres://db")
+    with pytest.raises(ValueError, match=r"create_runtime\(data_environment=\.\.\.\)"):
+        create_runtime(spec, data_environment={"tenant_id": "acme"})

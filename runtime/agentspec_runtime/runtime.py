@@ -133,6 +133,8 @@ def create_runtime(
     approval_predicates: Mapping[str, Callable[..., Any]] | None = None,
     action_dispatcher: Callable[..., Any] | None = None,
     event_hooks: list[Callable[..., Any]] | None = None,
+    data_environment: Any = None,
+    target_database_url: str | None = None,
     testing: TestingConfig | None = None,
     interpreter: str | Interpreter | None = "noop",
     tool_timeout: float | None = DEFAULT_TOOL_TIMEOUT,
@@ -154,7 +156,15 @@ def create_runtime(
     and cannot be combined with another interpreter.
     ``tool_timeout`` (an extension) is how many seconds a tool call may run
     unless its tool says otherwise (``define_tool(..., timeout=)``); None: no limit.
+    ``data_environment`` and ``target_database_url`` are the published
+    signature's; data environments need its native engine, so both must be None.
     """
+    for name, value in (("data_environment", data_environment), ("target_database_url", target_database_url)):
+        if value is not None:
+            raise ValueError(
+                f"create_runtime({name}=...) configures the published harness's data environment (catalog and"
+                " target database), which needs its native engine; agentspec_runtime has none: leave it None"
+            )
     if isinstance(spec, Mapping):
         spec = RuntimeSpec.model_validate(dict(spec))
     if not isinstance(spec, RuntimeSpec):
