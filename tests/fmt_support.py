@@ -9,14 +9,15 @@ and comments, so the formatter sees every layout an author could write.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
 from lark import Token
 
+from agentspec.syntax import nodes
 from agentspec.syntax.parser import grammar_text, lark_parser
 
 KEYWORDS = frozenset(re.findall(r'"([A-Za-z_]+)"', grammar_text())) | {"true", "false", "null"}
@@ -31,9 +32,9 @@ def strip_positions(node: Any) -> Any:
     ``*_span``, ``*_parts`` (where a literal's parts were written), the spans
     of ``settings`` and ``*_spans`` (keeping which ones appeared), ``path``
     and ``comments``. User data (fixture values) is kept verbatim."""
-    if isinstance(node, BaseModel):
+    if isinstance(node, nodes.Node):
         data = {"__type__": type(node).__name__}
-        for name in type(node).model_fields:
+        for name in (f.name for f in dataclasses.fields(node)):
             if name in ("span", "path", "comments") or name.endswith(("_span", "_parts")):
                 continue
             value = getattr(node, name)

@@ -20,7 +20,7 @@ are imported when ``generate`` runs, so that a no-op recompile
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
@@ -144,7 +144,7 @@ def relocated(program: Program, root: str | os.PathLike) -> tuple[Program, dict[
     new = {path: relative_to_root(path, root) for path in paths}
     moved = Program(
         roots=[new[p] for p in program.roots],
-        files={new[p]: spec.model_copy(update={"path": new[p]}) for p, spec in program.files.items()},
+        files={new[p]: replace(spec, path=new[p]) for p, spec in program.files.items()},
         sources={new[p]: text for p, text in program.sources.items()},
         imports={new[p]: [new[t] for t in targets] for p, targets in program.imports.items()},
         diagnostics=list(program.diagnostics),

@@ -66,7 +66,7 @@ def _spans(result: ParseResult) -> list[dict]:
             stack.extend(item)
         elif kind is dict:
             stack.extend(item.values())
-        elif isinstance(item, BaseModel):
+        elif isinstance(item, (nodes.Node, BaseModel)):  # syntax-tree nodes, diagnostics and their parts
             stack.extend(item.__dict__.values())
     return list(found.values())
 
@@ -145,7 +145,7 @@ class IncrementalParser:
 
     @staticmethod
     def _assemble(path: str, pieces: list[_Piece]) -> ParseResult:
-        spec = nodes.SpecFile.model_construct(
+        spec = nodes.SpecFile(
             path=path,
             declarations=[d for p in pieces for d in p.result.spec.declarations],
             comments=[c for p in pieces for c in p.result.spec.comments],

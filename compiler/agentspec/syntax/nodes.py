@@ -19,15 +19,21 @@ reads the source text again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+
+class Node:
+    """Every node: a dataclass of keyword-only fields (``@dataclass(kw_only=True)``).
+
+    Plain dataclasses rather than validating models: the tree builder is the
+    only producer and builds each node from values of the right type, and a
+    parse builds tens of thousands of them (validation, and a model's class
+    set-up on import, cost more than the parse itself).
+    """
 
 
-class Node(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
+@dataclass(kw_only=True)
 class Span(Node):
     """Where a node came from. Lines and columns are 1-based (as editors show
     them); ``start``/``end`` are 0-based character offsets, end exclusive."""
@@ -43,6 +49,7 @@ class Span(Node):
         return self.start <= offset <= self.end
 
 
+@dataclass(kw_only=True)
 class Ident(Node):
     """A name as written at one place in the source."""
 
@@ -50,6 +57,7 @@ class Ident(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class Comment(Node):
     text: str  # including the leading '#'
     span: Span
@@ -58,6 +66,7 @@ class Comment(Node):
 # ---- types and fields ---------------------------------------------------------
 
 
+@dataclass(kw_only=True)
 class TypeRef(Node):
     """``str``, ``int?``, ``list[str]``: ``name`` is checked by the checker."""
 
@@ -67,6 +76,7 @@ class TypeRef(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class Param(Node):
     name: Ident
     type: TypeRef
@@ -76,26 +86,30 @@ class Param(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class Field_(Node):
     name: Ident
     type: TypeRef
     span: Span
 
 
+@dataclass(kw_only=True)
 class LiteralParts(Node):
     """Where a literal value and each of its parts were written, so a caret can
     sit under ``quantity: "5"`` deep inside a plan body, not under all of it."""
 
     span: Span
-    items: list[LiteralParts] = []  # a list's items, in order
-    entries: dict[str, LiteralEntry] = {}  # an object's entries by key (the first, if a key repeats)
+    items: list[LiteralParts] = field(default_factory=list)  # a list's items, in order
+    entries: dict[str, LiteralEntry] = field(default_factory=dict)  # an object's entries by key (the first, if a key repeats)
 
 
+@dataclass(kw_only=True)
 class LiteralEntry(Node):
     key: Span
     value: LiteralParts
 
 
+@dataclass(kw_only=True)
 class Arg(Node):
     """``name: value`` in a tool call; ``value_span`` points at the value, ``value_parts`` into it."""
 
@@ -111,6 +125,7 @@ class Arg(Node):
 ApprovalMode = Literal["never", "always", "default"]
 
 
+@dataclass(kw_only=True)
 class ImportDecl(Node):
     kind: Literal["import"] = "import"
     path: str
@@ -118,6 +133,7 @@ class ImportDecl(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class TenantDecl(Node):
     kind: Literal["tenant"] = "tenant"
     name: str
@@ -125,6 +141,7 @@ class TenantDecl(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ProviderDecl(Node):
     kind: Literal["provider"] = "provider"
     name: Ident
@@ -133,11 +150,12 @@ class ProviderDecl(Node):
     base_url: str | None = None
     timeout_ms: float | None = None
     retries: int | None = None
-    settings: dict[str, Span] = {}
-    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
+    settings: dict[str, Span] = field(default_factory=dict)
+    value_spans: dict[str, Span] = field(default_factory=dict)  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
+@dataclass(kw_only=True)
 class ImportPath(Node):
     """A ``"package.module:attribute"`` reference to user Python code."""
 
@@ -145,6 +163,7 @@ class ImportPath(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ServiceDecl(Node):
     kind: Literal["service"] = "service"
     name: Ident
@@ -152,6 +171,7 @@ class ServiceDecl(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ToolApproval(Node):
     """``approval never | always | when "mod:predicate"``."""
 
@@ -160,10 +180,11 @@ class ToolApproval(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ToolDecl(Node):
     kind: Literal["tool"] = "tool"
     name: Ident
-    params: list[Param] = []
+    params: list[Param] = field(default_factory=list)
     description: str | None = None
     approval: ToolApproval | None = None
     handler: ImportPath | None = None
@@ -171,40 +192,45 @@ class ToolDecl(Node):
     returns: Any = None
     fails: str | None = None
     timeout_ms: float | None = None  # how long a call may run (the runtime's default when absent)
-    settings: dict[str, Span] = {}
-    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
+    settings: dict[str, Span] = field(default_factory=dict)
+    value_spans: dict[str, Span] = field(default_factory=dict)  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
+@dataclass(kw_only=True)
 class ActionDecl(Node):
     name: Ident
-    fields: list[Field_] = []
+    fields: list[Field_] = field(default_factory=list)
     span: Span
 
 
+@dataclass(kw_only=True)
 class PlanDecl(Node):
     kind: Literal["plan"] = "plan"
     name: Ident
-    fields: list[Field_] = []
-    actions: list[ActionDecl] = []
+    fields: list[Field_] = field(default_factory=list)
+    actions: list[ActionDecl] = field(default_factory=list)
     span: Span
 
 
+@dataclass(kw_only=True)
 class ReferenceDecl(Node):
     kind: Literal["reference"] = "reference"
     name: Ident
-    fields: list[Field_] = []
+    fields: list[Field_] = field(default_factory=list)
     ttl_ms: float | None = None
     ttl_span: Span | None = None
     span: Span
 
 
+@dataclass(kw_only=True)
 class DispatcherDecl(Node):
     kind: Literal["dispatcher"] = "dispatcher"
     target: ImportPath
     span: Span
 
 
+@dataclass(kw_only=True)
 class ApprovalRule(Node):
     """``plans always`` / ``tools never`` inside an ``approval { }`` block."""
 
@@ -213,17 +239,19 @@ class ApprovalRule(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ApprovalDecl(Node):
     """The runtime-wide approval floor."""
 
     kind: Literal["approval"] = "approval"
-    rules: list[ApprovalRule] = []
+    rules: list[ApprovalRule] = field(default_factory=list)
     span: Span
 
 
 AgentRole = Literal["coordinator", "planner", "executor", "specialist"]
 
 
+@dataclass(kw_only=True)
 class AgentDecl(Node):
     kind: Literal["agent"] = "agent"
     role: AgentRole
@@ -232,28 +260,30 @@ class AgentDecl(Node):
     model_span: Span | None = None
     provider: Ident | None = None
     prompt: str | None = None
-    routes: list[Ident] = []
-    tools: list[Ident] = []
+    routes: list[Ident] = field(default_factory=list)
+    tools: list[Ident] = field(default_factory=list)
     plan: Ident | None = None
     approval: list[ApprovalRule] | None = None
     stateful: bool | None = None
-    settings: dict[str, Span] = {}
-    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
+    settings: dict[str, Span] = field(default_factory=dict)
+    value_spans: dict[str, Span] = field(default_factory=dict)  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
 # ---- scripts --------------------------------------------------------------------
 
 
+@dataclass(kw_only=True)
 class ToolStep(Node):
     """``search_flights(origin: "SFO")``: one scripted tool call."""
 
     kind: Literal["tool"] = "tool"
     tool: Ident
-    args: list[Arg] = []
+    args: list[Arg] = field(default_factory=list)
     span: Span
 
 
+@dataclass(kw_only=True)
 class AgentStep(Node):
     """``call booker book_cheapest`` or ``call booker { ... }``: route to an
     agent, which replays either the named script or the nested steps."""
@@ -261,10 +291,11 @@ class AgentStep(Node):
     kind: Literal["call"] = "call"
     agent: Ident
     script: Ident | None = None
-    steps: list[Step] = []
+    steps: list[Step] = field(default_factory=list)
     span: Span
 
 
+@dataclass(kw_only=True)
 class SayStep(Node):
     """``say "Booked NH7."``: what the agent says, its reply (text, not a tool call)."""
 
@@ -273,19 +304,21 @@ class SayStep(Node):
     span: Span
 
 
-Step = Annotated[Union[ToolStep, AgentStep, SayStep], Field(discriminator="kind")]
+Step = Annotated[Union[ToolStep, AgentStep, SayStep], "kind"]
 
 
+@dataclass(kw_only=True)
 class ScriptDecl(Node):
     kind: Literal["script"] = "script"
     name: Ident
-    steps: list[Step] = []
+    steps: list[Step] = field(default_factory=list)
     span: Span
 
 
 # ---- scenarios ------------------------------------------------------------------
 
 
+@dataclass(kw_only=True)
 class Given(Node):
     """A per-scenario implementation of a tool: ``given tool returns {...}`` / ``fails "..."`` /
     ``handler "mod:function"``."""
@@ -298,6 +331,7 @@ class Given(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ApprovalTarget(Node):
     """A tool by name, or a plan by id (``plan "p1"``; no id = any plan)."""
 
@@ -307,6 +341,7 @@ class ApprovalTarget(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class Decision(Node):
     outcome: Literal["approve", "reject", "revise"]
     feedback: str | None = None
@@ -316,6 +351,7 @@ class Decision(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class OnApproval(Node):
     """``on approval TARGET: DECISION then DECISION ...``: the decisions for the target's
     approval requests, in order; the last one answers every request after it."""
@@ -325,44 +361,49 @@ class OnApproval(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class Run(Node):
     """A scenario's ``run { ... }`` block, or ``run script_name``."""
 
     script: Ident | None = None
-    steps: list[Step] = []
+    steps: list[Step] = field(default_factory=list)
     span: Span
 
 
 # Expectations: one class per spelling, discriminated by ``kind``.
 
 
+@dataclass(kw_only=True)
 class ExpectToolCall(Node):
     kind: Literal["tool_call"] = "tool_call"
     tool: Ident
     has_args: bool = False
-    args: list[Arg] = []
+    args: list[Arg] = field(default_factory=list)
     before: Ident | None = None
     after: Ident | None = None
     times: int | None = None
     min_times: int | None = None
     max_times: int | None = None
     order: int | None = None
-    option_spans: dict[str, Span] = {}  # the value of each count given (``2`` of ``times 2``)
+    option_spans: dict[str, Span] = field(default_factory=dict)  # the value of each count given (``2`` of ``times 2``)
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectNoToolCall(Node):
     kind: Literal["no_tool_call"] = "no_tool_call"
     tool: Ident
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectToolOrder(Node):
     kind: Literal["tool_order"] = "tool_order"
     tools: list[Ident]
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectState(Node):
     kind: Literal["state"] = "state"
     key: str
@@ -374,11 +415,13 @@ class ExpectState(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectNoError(Node):
     kind: Literal["no_error"] = "no_error"
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectError(Node):
     """``error contains "timeout" code tool_timeout tool search``: an error occurred (matching every filter given)."""
 
@@ -389,6 +432,7 @@ class ExpectError(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectOutput(Node):
     kind: Literal["output"] = "output"
     test: Literal["contains", "not_contains", "matches"]
@@ -396,6 +440,7 @@ class ExpectOutput(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectMaxSteps(Node):
     kind: Literal["max_steps"] = "max_steps"
     limit: int
@@ -403,6 +448,7 @@ class ExpectMaxSteps(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectMaxDuration(Node):
     kind: Literal["max_duration"] = "max_duration"
     limit_ms: float
@@ -410,6 +456,7 @@ class ExpectMaxDuration(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectMaxTokens(Node):
     kind: Literal["max_tokens"] = "max_tokens"
     limit: int
@@ -417,6 +464,7 @@ class ExpectMaxTokens(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectNoSideEffects(Node):
     kind: Literal["no_side_effects"] = "no_side_effects"
     allowed: list[Ident]
@@ -424,6 +472,7 @@ class ExpectNoSideEffects(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectNoRepetition(Node):
     kind: Literal["no_repetition"] = "no_repetition"
     max_rate: float = 0.0
@@ -431,6 +480,7 @@ class ExpectNoRepetition(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectMilestone(Node):
     kind: Literal["milestone"] = "milestone"
     name: str
@@ -442,6 +492,7 @@ class ExpectMilestone(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectJudge(Node):
     kind: Literal["judge"] = "judge"
     criteria: str
@@ -449,15 +500,17 @@ class ExpectJudge(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectPolicy(Node):
     kind: Literal["policy"] = "policy"
     name: str
-    forbidden_tools: list[Ident] = []
-    forbidden_outputs: list[str] = []
-    required_tools: list[Ident] = []
+    forbidden_tools: list[Ident] = field(default_factory=list)
+    forbidden_outputs: list[str] = field(default_factory=list)
+    required_tools: list[Ident] = field(default_factory=list)
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectOnToolFailure(Node):
     kind: Literal["on_tool_failure"] = "on_tool_failure"
     tool: Ident
@@ -465,15 +518,17 @@ class ExpectOnToolFailure(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectDispatched(Node):
     """``dispatched [...]`` (exactly these actions) or ``dispatched none``."""
 
     kind: Literal["dispatched"] = "dispatched"
-    actions: list[Any] = []
+    actions: list[Any] = field(default_factory=list)
     actions_parts: LiteralParts | None = None  # None for ``dispatched none``
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectPlanStatus(Node):
     kind: Literal["plan_status"] = "plan_status"
     plan_id: str
@@ -481,6 +536,7 @@ class ExpectPlanStatus(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectApproval(Node):
     """``approval book_flight approved``: a decision seen during the run; ``approval plan "p1"
     requested times 2``: approvals asked for (``outcome == "requested"``, ``times`` optional)."""
@@ -489,12 +545,13 @@ class ExpectApproval(Node):
     target: ApprovalTarget
     outcome: Literal["approve", "reject", "revise", "requested"]
     #: ``revised then approved``: the target's decisions, exactly these, in this order
-    sequence: list[Literal["approve", "reject", "revise"]] = []
+    sequence: list[Literal["approve", "reject", "revise"]] = field(default_factory=list)
     times: int | None = None
     times_span: Span | None = None
     span: Span
 
 
+@dataclass(kw_only=True)
 class ExpectNoApproval(Node):
     """``no_approval`` (none at all), ``no_approval for book_flight``, ``no_approval for plan "p1"``."""
 
@@ -526,21 +583,23 @@ Expectation = Annotated[
         ExpectApproval,
         ExpectNoApproval,
     ],
-    Field(discriminator="kind"),
+    "kind",
 ]
 
 
+@dataclass(kw_only=True)
 class ScoreOptions(Node):
     """The trailing options of a score line; ``settings`` keeps where each was written."""
 
-    ignore: list[Ident] = []
+    ignore: list[Ident] = field(default_factory=list)
     sub_agents: bool = False
     weight: float | None = None
     required: bool = False
     ignore_case: bool = False
-    settings: dict[str, Span] = {}
+    settings: dict[str, Span] = field(default_factory=dict)
 
 
+@dataclass(kw_only=True)
 class ScoreTrajectory(Node):
     """``trajectory MODE [tools] ...``: the trajectory scorer."""
 
@@ -550,14 +609,16 @@ class ScoreTrajectory(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ScoreAction(Node):
     """One expected action: its type and (optional) payload."""
 
     type: str
-    payload: dict[str, Any] = {}
+    payload: dict[str, Any] = field(default_factory=dict)
     span: Span
 
 
+@dataclass(kw_only=True)
 class ScoreActions(Node):
     """``actions BUCKET [MATCH] [actions] ...``: planned or executed actions."""
 
@@ -568,6 +629,7 @@ class ScoreActions(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ScoreResponse(Node):
     """``response contains|equals|matches VALUE ...``: one final-response scorer."""
 
@@ -577,23 +639,25 @@ class ScoreResponse(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ScoreBlock(Node):
     """``score { ... }``: how a scenario is scored as an eval."""
 
     trajectory: ScoreTrajectory | None = None
-    actions: list[ScoreActions] = []
-    responses: list[ScoreResponse] = []
+    actions: list[ScoreActions] = field(default_factory=list)
+    responses: list[ScoreResponse] = field(default_factory=list)
     response_threshold: float | None = None
     response_weight: float | None = None
     threshold: float | None = None
     runs: int | None = None
     pass_at: int | None = None
     aggregate: Ident | None = None
-    settings: dict[str, Span] = {}
-    value_spans: dict[str, Span] = {}  # the value of each one-value setting
+    settings: dict[str, Span] = field(default_factory=dict)
+    value_spans: dict[str, Span] = field(default_factory=dict)  # the value of each one-value setting
     span: Span
 
 
+@dataclass(kw_only=True)
 class Statement(Node):
     """One line of a block as written: its setting's key (``given``, ``on approval``) and span.
     The language server finds the keyword under the cursor from these."""
@@ -602,6 +666,7 @@ class Statement(Node):
     span: Span
 
 
+@dataclass(kw_only=True)
 class ScenarioDecl(Node):
     kind: Literal["scenario"] = "scenario"
     name: str
@@ -613,29 +678,30 @@ class ScenarioDecl(Node):
     max_steps: int | None = None
     max_llm_calls: int | None = None
     mock_response: str | None = None
-    givens: list[Given] = []
-    services: list[ServiceDecl] = []  # this scenario's factories for services the unit declares
+    givens: list[Given] = field(default_factory=list)
+    services: list[ServiceDecl] = field(default_factory=list)  # this scenario's factories for services the unit declares
     dispatcher: ImportPath | None = None  # this scenario's action dispatcher, instead of the unit's
     runs: int | None = None  # agentgate's runs and min_pass_rate for this scenario, instead of the suite's
     min_pass_rate: float | None = None
     run: Run | None = None
-    approvals: list[OnApproval] = []
-    expectations: list[Expectation] = []
+    approvals: list[OnApproval] = field(default_factory=list)
+    expectations: list[Expectation] = field(default_factory=list)
     score: ScoreBlock | None = None
-    settings: dict[str, Span] = {}
-    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
-    statements: list[Statement] = []  # every setting in order, repeatable ones too
+    settings: dict[str, Span] = field(default_factory=dict)
+    value_spans: dict[str, Span] = field(default_factory=dict)  # the value of each one-value setting (``30s`` of ``timeout 30s``)
+    statements: list[Statement] = field(default_factory=list)  # every setting in order, repeatable ones too
     span: Span
 
 
+@dataclass(kw_only=True)
 class SuiteDecl(Node):
     kind: Literal["suite"] = "suite"
     runs: int | None = None
     min_pass_rate: float | None = None
     timeout_ms: float | None = None
     scenario_timeout_ms: float | None = None
-    settings: dict[str, Span] = {}
-    value_spans: dict[str, Span] = {}  # the value of each one-value setting (``30s`` of ``timeout 30s``)
+    settings: dict[str, Span] = field(default_factory=dict)
+    value_spans: dict[str, Span] = field(default_factory=dict)  # the value of each one-value setting (``30s`` of ``timeout 30s``)
     span: Span
 
 
@@ -655,26 +721,19 @@ Declaration = Annotated[
         ScenarioDecl,
         SuiteDecl,
     ],
-    Field(discriminator="kind"),
+    "kind",
 ]
 
 
+@dataclass(kw_only=True)
 class SpecFile(Node):
     """One parsed .agentspec file. ``path`` is as given to the parser (the CLI
     passes paths relative to the working directory, so diagnostics and the
     spec locations in generated tests read ``specs/travel.agentspec:42``)."""
 
     path: str
-    declarations: list[Declaration] = []
-    comments: list[Comment] = []
+    declarations: list[Declaration] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Any]:
         return [d for d in self.declarations if d.kind == kind]
-
-
-AgentStep.model_rebuild()
-ScriptDecl.model_rebuild()
-Run.model_rebuild()
-
-
-LiteralParts.model_rebuild()

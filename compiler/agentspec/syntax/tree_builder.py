@@ -178,8 +178,7 @@ class TreeBuilder:
 
     def _duration_ms(self, token: Token) -> float:
         number, unit = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m|h)", str(token)).groups()
-        ms = float(number) * DURATION_UNITS_MS[unit]
-        return int(ms) if ms.is_integer() else ms
+        return float(number) * DURATION_UNITS_MS[unit]  # every duration field is a float
 
     def null(self, meta, children):
         return _Value(None, span_of(meta))
@@ -677,13 +676,13 @@ class TreeBuilder:
         return self._setting("response", meta, node)
 
     def score_response_threshold(self, meta, children):
-        return self._setting("response_threshold", meta, self._literal(_values(children)[0]).data, _values(children)[0])
+        return self._setting("response_threshold", meta, float(self._literal(_values(children)[0]).data), _values(children)[0])
 
     def score_response_weight(self, meta, children):
-        return self._setting("response_weight", meta, self._literal(_values(children)[0]).data, _values(children)[0])
+        return self._setting("response_weight", meta, float(self._literal(_values(children)[0]).data), _values(children)[0])
 
     def score_threshold(self, meta, children):
-        return self._setting("threshold", meta, self._literal(_values(children)[0]).data, _values(children)[0])
+        return self._setting("threshold", meta, float(self._literal(_values(children)[0]).data), _values(children)[0])
 
     def score_runs(self, meta, children):
         return self._setting("runs", meta, int(_values(children)[0]), _values(children)[0])
