@@ -13,6 +13,7 @@ from agentspec_runtime import (
     ToolkitSpec,
     create_runtime,
     define_executor,
+    define_planner,
     define_plan,
     define_reference,
     define_runtime,
@@ -166,3 +167,32 @@ def test_the_context_is_a_read_only_mapping_with_references_and_as_dict() -> Non
     assert plain["shop"] == "the-shop" and plain["tool_use_id"] == ctx.tool_use_id
     assert plain["references"] is ctx.references is ctx["references"]
     assert "references" in ctx
+
+
+def test_a_reference_a_tool_created_reaches_the_action_dispatcher_when_a_plan_names_it() -> None:
+    plan = define_plan(
+        "Restock",
+        {"type": "object", "properties": {"actions": {"type": "array"}}, "required": ["actions"]},
+    )
+    received: list[Any] = []
+
+    def dispatcher(actions: list[dict[str, Any]], ctx: Any) -> dict[str, Any]:
+        received.append(ctx["resolved_refs"])
+        return {"entitiesAffected": len(actions)}
+
+    agents = [
+        define_planner("planner", model="claude-sonnet-4-6", plan=plan, tools=[fill]),
+        define_executor("executor", model="claude-sonnet-4-6", plan=plan),
+    ]
+    rt = create_runtime(
+        define_runtime(TENANT, agents=agents, references=[BASKET]), interpreter="scripted", action_dispatcher=dispatcher
+    )
+    action = {"kind": "restock", "sku": "a", "references": [{"kind": "Basket", "id": "Basket-1"}]}
+    store = tool_call("storePlan", {"specName": "Restock", "planId": "p1", "body": {"actions": [action]}})
+
+    stream(rt, "planner", tool_call("fill", {"skus": ["a", "b"]}), store)
+    calls = script(tool_call("glimpseRef", {"kind": "Basket", "id": "Basket-1"}), tool_call("executePlan", {"planId": "p1"}))
+    events = run(collect(rt.run_specialist("executor", calls, thread_id="t-1"), rt, lambda data: "approve"))
+
+    assert results(events, "glimpseRef") == [{"kind": "Basket", "glimpse": {"size": 2}}]
+    assert received == [{"Basket": {"Basket-1": {"skus": ["a", "b"]}}}]

@@ -241,7 +241,7 @@ class Runtime:
             )
         coordinator = self.spec.coordinator
         if coordinator is None:
-            raise ValueError("query runs the coordinator, and this runtime has none; use run_specialist(name, ...)")
+            raise ValueError("query runs the coordinator, and this runtime has none; use run_specialist(specialist, ...)")
         return self._stream(coordinator, prompt, thread_id)
 
     def run_specialist(
