@@ -29,9 +29,8 @@ import difflib
 import json
 import re
 from collections.abc import Iterable
-from typing import Literal
-
-from pydantic import BaseModel
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 from agentspec.syntax.nodes import Span
 from agentspec.syntax.strings import literal
@@ -39,7 +38,8 @@ from agentspec.syntax.strings import literal
 Severity = Literal["error", "warning"]
 
 
-class TextEdit(BaseModel):
+@dataclass(kw_only=True)
+class TextEdit:
     """Replace ``span`` of the file ``path`` with ``new_text`` (an empty span inserts)."""
 
     path: str
@@ -47,14 +47,16 @@ class TextEdit(BaseModel):
     new_text: str
 
 
-class Fix(BaseModel):
+@dataclass(kw_only=True)
+class Fix:
     """One way to resolve a diagnostic: a title for the editor's menu and the edits it makes."""
 
     title: str
     edits: list[TextEdit]
 
 
-class Related(BaseModel):
+@dataclass(kw_only=True)
+class Related:
     """Another place that explains a diagnostic (``where `booker` is declared``)."""
 
     message: str
@@ -62,15 +64,50 @@ class Related(BaseModel):
     span: Span
 
 
-class Diagnostic(BaseModel):
+@dataclass(kw_only=True)
+class Diagnostic:
+    """One problem (plain dataclasses, like the syntax tree: importing a
+    validation library would cost a compile more than the diagnostics do)."""
+
     code: str
     severity: Severity = "error"
     message: str
     path: str
     span: Span
     hint: str | None = None
-    fixes: list[Fix] = []
-    related: list[Related] = []
+    fixes: list[Fix] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON data (what the compile cache keeps); :meth:`from_data` reads it back."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Diagnostic:
+        """The diagnostic :meth:`to_data` gave; raises KeyError, TypeError or
+        AttributeError for data of another shape."""
+        return cls(
+            code=data["code"],
+            severity=data["severity"],
+            message=data["message"],
+            path=data["path"],
+            span=Span(**data["span"]),
+            hint=data["hint"],
+            fixes=[
+                Fix(
+                    title=fix["title"],
+                    edits=[
+                        TextEdit(path=edit["path"], span=Span(**edit["span"]), new_text=edit["new_text"])
+                        for edit in fix["edits"]
+                    ],
+                )
+                for fix in data["fixes"]
+            ],
+            related=[
+                Related(message=item["message"], path=item["path"], span=Span(**item["span"]))
+                for item in data["related"]
+            ],
+        )
 
     @property
     def is_error(self) -> bool:

@@ -83,8 +83,8 @@ def to_record(compiled: Compiled, fingerprint: str, roots: list[str]) -> cache.U
             path: {
                 "hash": unit.hash,
                 "imports": unit.imports,
-                "checked": [d.model_dump(mode="json") for d in unit.checked],
-                "candidates": [[name, d.model_dump(mode="json")] for name, d in unit.candidates],
+                "checked": [d.to_data() for d in unit.checked],
+                "candidates": [[name, d.to_data()] for name, d in unit.candidates],
                 "uses": {
                     "agents": sorted(unit.uses.agents),
                     "bodies": unit.uses.bodies,
@@ -266,8 +266,8 @@ def _recorded_units(record: cache.UnitRecord) -> dict[str, Unit] | None:
             path: Unit(
                 hash=entry["hash"],
                 imports=list(entry["imports"]),
-                checked=[Diagnostic.model_validate(d) for d in entry["checked"]],
-                candidates=[(name, Diagnostic.model_validate(d)) for name, d in entry["candidates"]],
+                checked=[Diagnostic.from_data(d) for d in entry["checked"]],
+                candidates=[(name, Diagnostic.from_data(d)) for name, d in entry["candidates"]],
                 uses=FileUses(
                     agents=set(entry["uses"]["agents"]),
                     bodies={name: [list(c) for c in calls] for name, calls in entry["uses"]["bodies"].items()},
@@ -277,7 +277,7 @@ def _recorded_units(record: cache.UnitRecord) -> dict[str, Unit] | None:
             )
             for path, entry in record.files.items()
         }
-    except (ValueError, TypeError):  # pydantic's ValidationError is a ValueError
+    except (KeyError, TypeError, AttributeError, ValueError):  # a record of another shape: compile cold
         return None
 
 

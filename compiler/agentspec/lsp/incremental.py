@@ -35,9 +35,8 @@ still hands out, ``latest`` for completion, is read for names only.
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
 
-from pydantic import BaseModel
 
 from agentspec.syntax import nodes
 from agentspec.lsp import textscan
@@ -66,7 +65,7 @@ def _spans(result: ParseResult) -> list[dict]:
             stack.extend(item)
         elif kind is dict:
             stack.extend(item.values())
-        elif isinstance(item, (nodes.Node, BaseModel)):  # syntax-tree nodes, diagnostics and their parts
+        elif is_dataclass(item):  # syntax-tree nodes, diagnostics and their parts
             stack.extend(item.__dict__.values())
     return list(found.values())
 
