@@ -78,12 +78,13 @@ def imported(
     for group in lines:
         for line in group:
             module = provided.get(line.module)
-            if module is None:
-                module = vars(importlib.import_module(line.module))
+            # a real module is read with getattr, as ``from m import name`` does: a module
+            # __getattr__ (agentspec_runtime's lazily imported eval names) answers too
+            real = importlib.import_module(line.module) if module is None else None
             for name, alias in line.names:
                 try:
-                    names[alias] = module[name]
-                except KeyError:
+                    names[alias] = module[name] if module is not None else getattr(real, name)
+                except (KeyError, AttributeError):
                     raise ImportError(f"cannot import name {name!r} from {line.module!r}") from None
     return names
 
