@@ -13,6 +13,7 @@ import json
 
 import pytest
 
+from agentspec_runtime import create_runtime
 from agentspec_runtime.testing.bridge import events_to_trace
 from fake_providers import Fault, FakeProvider, Replies, ToolUse, Turn, always
 from live_support import drain, live_runtime, of_type, text_of
@@ -249,3 +250,18 @@ def test_a_reported_latency_is_the_turns_duration_and_the_live_loop_reports_one(
         request = StepRequest(agent=clerk, provider=runtime.spec.providers["anthropic"], system="s", messages=[UserMessage("u")], tools=())
         usage = next(p for p in asyncio.run(parts(runtime.interpreter_instance, request)) if isinstance(p, ModelUsage))
     assert usage.latency_ms is not None and usage.latency_ms > 0
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_an_agents_own_max_turns_limits_its_run_before_the_interpreters(wire: str) -> None:
+    with FakeProvider(wire, always(Turn(tool_calls=(ToolUse("lookup", {"sku": "A"}),)))) as fake:
+        runtime = live_runtime(wire, fake, max_turns=25)
+        spec = runtime.spec
+        agents = [a.model_copy(update={"max_turns": 2}) if a.name == "clerk" else a for a in spec.agents]
+        limited = create_runtime(spec.model_copy(update={"agents": agents}), interpreter=runtime.interpreter_instance)
+        events = drain(limited, "Loop forever", agent="clerk")
+    assert events[-1]["error"] == {
+        "message": "agent 'clerk' was still calling tools after 2 model turns (its max_turns)",
+        "code": "turn_limit",
+    }
+    assert len(fake.requests) == 2

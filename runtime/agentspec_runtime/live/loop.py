@@ -10,7 +10,8 @@ for the scripted interpreter (schema check, approvals, handlers, fixtures,
 plans, the action dispatcher; a routed agent runs its own loop on the prompt
 the model wrote). The engine asks for the next step while the model keeps
 calling tools; the run ends when the model ends its turn, or with a
-``turn_limit`` error after :attr:`LiveInterpreter.max_turns` steps.
+``turn_limit`` error after the agent's ``max_turns`` steps (as published: the
+agent's own, else :attr:`LiveInterpreter.max_turns`).
 
 Failures never raise out of a stream and never hang it: a rate limit (429),
 an overloaded or failing server (5xx), a timeout or a refused connection is
@@ -34,8 +35,9 @@ from .reply import ModelReply
 from .retry import RetryPolicy
 from .settings import ProviderConfigError, ProviderSettings, resolve_settings
 
-#: Model turns one agent run may take before it is stopped (a model that never stops calling tools).
-DEFAULT_MAX_TURNS = 25
+#: Model turns one agent run may take before it is stopped (a model that never stops calling tools),
+#: unless the agent sets ``max_turns``: the published harness's live interpreters default to 16.
+DEFAULT_MAX_TURNS = 16
 #: ``max_tokens`` of every model call.
 DEFAULT_MAX_TOKENS = 4096
 
@@ -97,10 +99,12 @@ class LiveInterpreter(Interpreter):
             raise StreamError(str(exc), code="provider_config") from None
 
     async def next_step(self, request: StepRequest) -> AsyncIterator[StepPart]:
-        if request.step > self.max_turns:
+        own = request.agent.max_turns
+        limit = own or self.max_turns
+        if request.step > limit:
+            source = "its max_turns" if own else "the live interpreter's turn limit"
             raise StreamError(
-                f"agent {request.agent.name!r} was still calling tools after {self.max_turns} model turns "
-                f"(the live interpreter's turn limit)",
+                f"agent {request.agent.name!r} was still calling tools after {limit} model turns ({source})",
                 code="turn_limit",
             )
         settings = self.settings(request)
