@@ -197,6 +197,21 @@ def test_builtins_by_role(tmp_path):
     assert codes(tmp_path, call_agent) == ["E317"]
 
 
+@pytest.mark.parametrize("name", ["storePlan", "getPlan", "resolveRef", "glimpseRef"])
+def test_a_tool_cannot_take_a_name_the_runtime_keeps_for_its_own_tools(tmp_path, name):
+    assert found(tmp_path, f"tool {name}() {{ handler \"h:x\" }}\n") == [
+        ("E317", "main.agentspec:2:6", f"`{name}` is a built-in tool and cannot be redefined")
+    ]
+
+
+def test_the_reserved_tool_names_are_the_runtimes_built_in_tools():
+    from agentspec_runtime.specs import BUILTIN_TOOLS as RUNTIME_BUILTIN_TOOLS
+
+    from agentspec.symbols import RESERVED_TOOL_NAMES
+
+    assert sorted(RESERVED_TOOL_NAMES) == sorted(RUNTIME_BUILTIN_TOOLS)
+
+
 # ---- scenario shape ------------------------------------------------------------------------
 
 

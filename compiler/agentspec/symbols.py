@@ -37,6 +37,12 @@ NAMED_DECLARATIONS: dict[str, SymbolKind] = {
 #: Tools every runtime provides. Scripts spell ``call_agent`` as ``call AGENT ...``.
 BUILTIN_TOOLS: tuple[str, ...] = ("call_agent", "storePlan", "executePlan")
 
+#: Every name the runtime keeps for its own tools (agentspec_runtime.specs.BUILTIN_TOOLS): the ones
+#: above plus the plans toolkit's ``getPlan`` and the references toolkit's ``resolveRef`` and
+#: ``glimpseRef``. A spec tool cannot take one of them (create_runtime would refuse it). Kept here,
+#: not imported, so that a compile does not load the runtime; a test keeps the two lists equal.
+RESERVED_TOOL_NAMES: tuple[str, ...] = (*BUILTIN_TOOLS, "getPlan", "resolveRef", "glimpseRef")
+
 
 @dataclass(frozen=True)
 class Symbol:

@@ -18,7 +18,7 @@ from agentspec.checker.file_context import FileContext, role_phrase
 from agentspec.checker.fixes import add_setting, declare_provider, remove_from_list
 from agentspec.diagnostics import Related
 from agentspec.checker.shared_rules import positive_duration
-from agentspec.symbols import BUILTIN_TOOLS
+from agentspec.symbols import BUILTIN_TOOLS, RESERVED_TOOL_NAMES
 
 IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
@@ -109,7 +109,7 @@ def check_fields(ctx: FileContext, fields: list[nodes.Field_], owner: str, reser
 
 def check_tool(ctx: FileContext, tool: nodes.ToolDecl) -> None:
     name = tool.name.name
-    if name in BUILTIN_TOOLS:
+    if name in RESERVED_TOOL_NAMES:
         ctx.error("E317", f"`{name}` is a built-in tool and cannot be redefined", tool.name.span, "choose another name")
     check_member_names(ctx, tool.params, "parameter", f"tool `{name}`")
     for param in tool.params:
