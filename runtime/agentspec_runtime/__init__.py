@@ -67,51 +67,11 @@ from .validation import infer_provider
 
 __version__ = "0.1.0"
 
-__all__ = [
-    # authoring API
-    "AgentSpec",
-    "ApprovalOverrides",
-    "ApprovalPolicies",
-    "ApprovalPolicyPatch",
-    "ModelSpec",
-    "PlanDisplayAlias",
-    "PlanSpec",
-    "ProviderSpec",
-    "ReferenceSpec",
-    "RuntimeSpec",
-    "StorageFactories",
-    "StorageFactorySpec",
-    "TenantIdentity",
-    "TestingConfig",
-    "ToolSpec",
-    "ToolkitSpec",
-    "define_coordinator",
-    "define_executor",
-    "define_plan",
-    "define_planner",
-    "define_provider",
-    "define_reference",
-    "define_runtime",
-    "define_specialist",
-    "define_tenant",
-    "define_tool",
-    "infer_provider",
-    "normalize_schema",
-    "LayeredPrompt",
-    "TaggedUnion",
-    "glimpse",
-    "layered_prompt",
-    # running
-    "Interpreter",
-    "Runtime",
-    "ScriptError",
-    "StreamError",
-    "ToolContext",
-    "ToolFailure",
-    "ToolOutcome",
-    "create_runtime",
-    "normalize_actions",
-    # evals
+
+#: The eval surface (:mod:`agentspec_runtime.evals`), resolved on first use: its
+#: models cost more to import than a generated test module's whole runtime, and
+#: only evals and score blocks need them.
+_EVAL_NAMES = (
     "ActionPayloadMatchMode",
     "ArtifactMetadata",
     "CostAgentBreakdown",
@@ -159,68 +119,60 @@ __all__ = [
     "final_response_judge_verdicts_extra",
     "run_eval_sync",
     "score_sample",
+)
+
+__all__ = [
+    # authoring API
+    "AgentSpec",
+    "ApprovalOverrides",
+    "ApprovalPolicies",
+    "ApprovalPolicyPatch",
+    "ModelSpec",
+    "PlanDisplayAlias",
+    "PlanSpec",
+    "ProviderSpec",
+    "ReferenceSpec",
+    "RuntimeSpec",
+    "StorageFactories",
+    "StorageFactorySpec",
+    "TenantIdentity",
+    "TestingConfig",
+    "ToolSpec",
+    "ToolkitSpec",
+    "define_coordinator",
+    "define_executor",
+    "define_plan",
+    "define_planner",
+    "define_provider",
+    "define_reference",
+    "define_runtime",
+    "define_specialist",
+    "define_tenant",
+    "define_tool",
+    "infer_provider",
+    "normalize_schema",
+    "LayeredPrompt",
+    "TaggedUnion",
+    "glimpse",
+    "layered_prompt",
+    # running
+    "Interpreter",
+    "Runtime",
+    "ScriptError",
+    "StreamError",
+    "ToolContext",
+    "ToolFailure",
+    "ToolOutcome",
+    "create_runtime",
+    "normalize_actions",
+    # evals (resolved on first use: _EVAL_NAMES below)
+    *_EVAL_NAMES,
     "StreamTimeout",
     # generated tests' score blocks
     "ScoreOutcome",
     "score_report",
     "score_scenario",
 ]
-
-
-#: The eval surface (:mod:`agentspec_runtime.evals`), resolved on first use: its
-#: models cost more to import than a generated test module's whole runtime, and
-#: only evals and score blocks need them.
-_EVAL_NAMES = frozenset(
-    {
-        "ActionPayloadMatchMode",
-        "ArtifactMetadata",
-        "CostAgentBreakdown",
-        "EvalArtifact",
-        "EvalArtifactSummary",
-        "EvalConfig",
-        "EvalRequest",
-        "EvalTestCase",
-        "ExpectedAction",
-        "FinalResponseEval",
-        "FinalResponseScorerConfig",
-        "GroundTruth",
-        "HarnessEvalEventEnvelope",
-        "JudgeVerdict",
-        "ModelInvocation",
-        "PassAtKResult",
-        "RawSampleOutput",
-        "ResolvedAction",
-        "ResponseScorer",
-        "SampleArtifact",
-        "SampleCost",
-        "SampleLatency",
-        "ScoreWeights",
-        "ScoredSample",
-        "ScorerName",
-        "ScorerPreset",
-        "ScorerResult",
-        "SummaryCost",
-        "SummaryLatency",
-        "TestCaseArtifact",
-        "TokenUsageSummary",
-        "TrajectoryScorerConfig",
-        "define_action_ground_truth",
-        "define_eval_config",
-        "define_eval_request",
-        "define_expected_action",
-        "define_expected_actions",
-        "define_final_response_eval",
-        "define_final_response_scorer_config",
-        "define_ground_truth",
-        "define_resolved_action",
-        "define_scorer_preset",
-        "define_test_case",
-        "define_trajectory_scorer_config",
-        "final_response_judge_verdicts_extra",
-        "run_eval_sync",
-        "score_sample",
-    }
-)
 
 
 def __getattr__(name: str) -> Any:
