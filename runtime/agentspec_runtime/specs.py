@@ -335,6 +335,21 @@ def _display_status(status: Any) -> None:
         )
 
 
+def _with_normalized_schema(value: Any, what: str) -> Any:
+    """A plan's or reference's fields with ``schema`` as a JSON schema: a pydantic
+    model given as the schema is kept as ``schema_model`` too (bodies are validated by it)."""
+    if not isinstance(value, Mapping):
+        return value
+    data = dict(value)
+    key = "schema" if "schema" in data else "schema_"
+    raw = data.get(key)
+    if is_pydantic_model(raw) and data.get("schema_model", data.get("schemaModel")) is None:
+        data["schema_model"] = raw
+    if raw is not None:
+        data[key] = normalize_schema(raw, where=f"{what} {data.get('name')!r} schema")
+    return data
+
+
 class PlanSpec(_SpecModel):
     """A plan kind: the JSON schema of a plan body (whose ``actions`` are dispatched)."""
 
@@ -349,16 +364,7 @@ class PlanSpec(_SpecModel):
     @model_validator(mode="before")
     @classmethod
     def _normalize(cls, value: Any) -> Any:
-        if not isinstance(value, Mapping):
-            return value
-        data = dict(value)
-        key = "schema" if "schema" in data else "schema_"
-        raw = data.get(key)
-        if is_pydantic_model(raw) and data.get("schema_model", data.get("schemaModel")) is None:
-            data["schema_model"] = raw
-        if raw is not None:
-            data[key] = normalize_schema(raw, where=f"plan {data.get('name')!r} schema")
-        return data
+        return _with_normalized_schema(value, "plan")
 
     @field_validator("display_aliases", mode="before")
     @classmethod
@@ -400,16 +406,7 @@ class ReferenceSpec(_SpecModel):
     @model_validator(mode="before")
     @classmethod
     def _normalize(cls, value: Any) -> Any:
-        if not isinstance(value, Mapping):
-            return value
-        data = dict(value)
-        key = "schema" if "schema" in data else "schema_"
-        raw = data.get(key)
-        if is_pydantic_model(raw) and data.get("schema_model", data.get("schemaModel")) is None:
-            data["schema_model"] = raw
-        if raw is not None:
-            data[key] = normalize_schema(raw, where=f"reference {data.get('name')!r} schema")
-        return data
+        return _with_normalized_schema(value, "reference")
 
     @property
     def kind(self) -> str:
