@@ -156,10 +156,18 @@ suite { runs 3  min_pass_rate 1.0 }
         return subprocess.run([sys.executable, "-m", "pytest", "out", "-q", "-p", "no:cacheprovider", *extra],
                               cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
 
-    quiet = pytest_run()
+    # a probe: how many scenario results the session still keeps when it ends
+    (tmp_path / "out" / "conftest.py").write_text(
+        "from agentspec_runtime import live_summary\n\n"
+        "def pytest_sessionfinish(session):\n"
+        "    print('KEPT', len(live_summary._collected) if live_summary.collecting() else None)\n"
+    )
+    quiet = pytest_run("-s")
     assert quiet.returncode == 0 and "agentspec live summary" not in quiet.stdout
-    asked = pytest_run("--agentspec-summary", "summary.json", "--agentspec-event-log", "logs")
+    assert "KEPT None" in quiet.stdout  # nothing to show, so no result (and its events) is kept
+    asked = pytest_run("-s", "--agentspec-summary", "summary.json", "--agentspec-event-log", "logs")
     assert asked.returncode == 0, asked.stdout + asked.stderr
+    assert "KEPT 1" in asked.stdout
     assert "agentspec live summary" in asked.stdout
     assert "looks up: 3/3 passed (100%, min 100%, ok); tokens" in asked.stdout
     data = json.loads((tmp_path / "summary.json").read_text())

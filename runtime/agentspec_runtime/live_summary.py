@@ -230,6 +230,17 @@ def start() -> None:
     _collected = []
 
 
+def stop() -> None:
+    """Stop collecting and forget what was collected (a session that will show no summary).
+
+    Each kept result holds its runs' whole event lists and its adapter: kept
+    for every scenario of a large scripted suite, they would grow the heap the
+    garbage collector walks, and the memory, with the suite.
+    """
+    global _collected
+    _collected = None
+
+
 def collecting() -> bool:
     return _collected is not None
 

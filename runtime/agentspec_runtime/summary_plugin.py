@@ -54,11 +54,22 @@ def pytest_configure(config) -> None:
     directory = config.getoption("agentspec_event_log")
     if directory:
         os.environ[eventlog.ENV_VAR] = str(Path(directory).resolve())
-    live_summary.start()  # cheap; whether to show it is decided at the end, when every option is known
+    live_summary.start()  # cheap; whether the summary is wanted is known once every plugin is configured
+
+
+def _wanted(config) -> bool:
+    return _live() or bool(_summary_path(config))
+
+
+def pytest_collection_finish(session) -> None:
+    # every option and conftest is known now: a session that will show no summary (a scripted run
+    # that did not ask for one) keeps no results, instead of every scenario's events until the end
+    if not _wanted(session.config):
+        live_summary.stop()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if not (_live() or _summary_path(config)):
+    if not _wanted(config):
         return
     figures = live_summary.collected()
     if not figures:
