@@ -17,7 +17,12 @@ round after round, what a user waits for after editing one scenario:
   result, as the scripted interpreter does. promptfoo is installed from npm
   into ``--promptfoo-dir`` (default: ``~/.cache/agentspec-bench``) on first
   use; without Node/npm, or if the install fails, the script prints our
-  figures and says why the peer is missing.
+  figures and says why the peer is missing;
+- **the pytest floor**, for reference: ``python -m pytest`` over 1,000
+  trivial tests (``assert True``) in as many files, edited and run the same
+  way. Any path that gives each scenario a pytest item (one item per scenario
+  is what users rely on) pays at least this much; promptfoo / floor is the
+  best ratio such a path could reach in this environment.
 
 Each round edits one scenario (its input text; the promptfoo case's variable)
 in every tool's tree, then runs each tool once, in turn, so a change in the
@@ -26,8 +31,10 @@ compile records, promptfoo's first start). Child processes run with bytecode
 caching on, as users have it, whatever this process's environment says.
 Prints min and median wall time over the rounds, the median CPU time (user +
 system, of the processes themselves: less sensitive to a busy machine), the
-median of the per-round wall-time ratios promptfoo / agentspec, and the
-machine's load average before and after.
+median of the per-round wall-time ratios promptfoo / agentspec and the ratio
+of median CPU times (promptfoo uses more than one core: on an idle machine its
+wall time gains from that, on a busy one it does not), and the machine's load
+average before and after.
 
 Figures only; nothing is asserted.
 """
@@ -162,6 +169,23 @@ def edit_promptfoo(root: Path, back: bool) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def write_trivial(root: Path, files: int, tests: int) -> None:
+    """The pytest floor's tree: ``files`` modules of ``tests`` trivial tests each."""
+    root.mkdir(parents=True, exist_ok=True)
+    for n in range(files):
+        body = "\n\n".join(f"def test_{i}() -> None:\n    assert True\n" for i in range(tests))
+        (root / f"test_trivial_{n:03d}.py").write_text(body)
+
+
+def edit_trivial(root: Path, back: bool) -> None:
+    """The floor's edit: one test's body changes, as a scenario's input does."""
+    path = root / "test_trivial_000.py"
+    old, new = ("    assert 1\n", "    assert True\n") if back else ("    assert True\n", "    assert 1\n")
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
 def has_spec_plugin() -> bool:
     try:
         import agentspec.pytest_plugin  # noqa: F401
@@ -199,6 +223,9 @@ def main() -> None:
             paths["agentspec pytest plugin"] = ([[*pytest, "specs"]], ours)
         else:
             print("the pytest plugin is not in this agentspec: only the compile + pytest path is measured")
+        floor_name = f"pytest floor ({count} trivial tests)"
+        write_trivial(root / "floor", options.files, options.scenarios)
+        paths[floor_name] = ([[*pytest, "."]], root / "floor")
         if promptfoo is not None:
             peer = root / "promptfoo"
             write_promptfoo(peer, count)
@@ -213,6 +240,7 @@ def main() -> None:
         for round_ in range(options.rounds + 1):
             back = round_ % 2 == 1
             edit_one(ours / "specs", back=back)
+            edit_trivial(root / "floor", back=back)
             if promptfoo is not None:
                 edit_promptfoo(root / "promptfoo", back=back)
             for name, (commands, cwd) in paths.items():
@@ -229,9 +257,10 @@ def main() -> None:
         for name, values in figures.items():
             if name != peer_name:
                 ratios = [p / o for p, o in zip(figures[peer_name], values)]
+                cpu_ratio = statistics.median(cpu[peer_name]) / statistics.median(cpu[name])
                 print(
-                    f"  promptfoo / {name}: median {statistics.median(ratios):.2f}x "
-                    f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
+                    f"  promptfoo / {name}: median {statistics.median(ratios):.2f}x wall "
+                    f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}), {cpu_ratio:.2f}x CPU"
                 )
     print(f"load average at the end {load()}")
 
