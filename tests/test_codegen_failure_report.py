@@ -62,6 +62,8 @@ def test_wrong_expectation_fails_with_agentgate_summary_and_spec_line(tmp_path: 
     # the spec location, in the assertion message and the test's docstring
     assert f"at specs/flights.agentspec:{wrong_line}" in output
     assert "test_search_finds_nh8" in output
+    # the module is not assertion-rewritten (PYTEST_DONT_REWRITE): no repr of the whole result after the report
+    assert "where False" not in output and "ScenarioResult(" not in output, output
 
 
 TWO_FAILURES = PREAMBLE + """
