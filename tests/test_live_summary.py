@@ -93,6 +93,34 @@ def test_a_single_run_result_and_unknown_models() -> None:
     assert "(no price for unknown)" in ls.render(ls.summary([ls.scenario_figures(result, {})], {}))[0]
 
 
+def test_collecting_keeps_figures_and_builds_a_runtime_only_for_a_turn_without_its_model(monkeypatch) -> None:
+    class Adapter:
+        def __init__(self) -> None:
+            self.built = 0
+
+        def runtime_factory(self):
+            self.built += 1
+            agent = type("Agent", (), {"name": "booker", "model_id": "claude-haiku-4-5"})()
+            return type("Runtime", (), {"spec": type("Spec", (), {"agents": [agent]})()})()
+
+    def result(model: str | None) -> ScenarioResult:
+        trace = AgentTrace(input="x", total_duration_ms=5.0, metadata={"events": [turns((model, "booker", 10, 2, 4.0))]})
+        return ScenarioResult(scenario_name="s", input="x", passed=True, expectations=[], trace=trace)
+
+    monkeypatch.setattr(ls, "_collected", None)
+    named, unnamed = Adapter(), Adapter()
+    ls.collect(result("gpt-4o"), named)  # not collecting: nothing kept
+    assert ls.collected() == [] and not ls.collecting()
+    ls.start()
+    ls.collect(result("gpt-4o"), named)
+    ls.collect(result(None), unnamed)
+    first, second = ls.collected()
+    assert isinstance(first, ls.ScenarioFigures) and named.built == 0  # the turn named its model
+    assert unnamed.built == 1
+    assert first.runs[0].usage_by_model == {"gpt-4o": (10, 2)}
+    assert second.runs[0].usage_by_model == {"claude-haiku-4-5": (10, 2)}
+
+
 def test_prices_are_overridden_by_pyproject_then_by_a_file(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv(ls.PRICES_ENV, raising=False)
     (tmp_path / "pyproject.toml").write_text(

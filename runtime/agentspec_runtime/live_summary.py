@@ -220,8 +220,10 @@ def scenario_figures(result: Any, models: Mapping[str, str]) -> ScenarioFigures:
 
 # ---- collecting during a pytest session -------------------------------------------------
 
-# (result, adapter) per scenario run; figures are computed only if the summary is shown
-_collected: list[tuple[Any, Any]] | None = None
+# the figures of each scenario result, computed as it is collected: keeping the results
+# themselves (traces, events, adapters) would keep every run's objects alive for the whole
+# session, for pytest's cycle collector to walk again and again
+_collected: list[ScenarioFigures] | None = None
 
 
 def start() -> None:
@@ -247,7 +249,7 @@ def collecting() -> bool:
 
 def collected() -> list[ScenarioFigures]:
     """The figures of every scenario result collected so far."""
-    return [scenario_figures(result, agent_models(adapter)) for result, adapter in _collected or []]
+    return list(_collected or [])
 
 
 def agent_models(adapter: Any) -> dict[str, str]:
@@ -260,10 +262,24 @@ def agent_models(adapter: Any) -> dict[str, str]:
     return {agent.name: agent.model_id for agent in getattr(spec, "agents", [])}
 
 
+class _AgentModels:
+    """``agent_models(adapter)``, built on the first lookup: turns name their model, so a
+    fresh runtime is built only for one that does not."""
+
+    def __init__(self, adapter: Any) -> None:
+        self._adapter = adapter
+        self._models: dict[str, str] | None = None
+
+    def get(self, agent: str, default: str) -> str:
+        if self._models is None:
+            self._models = agent_models(self._adapter)
+        return self._models.get(agent, default)
+
+
 def collect(result: Any, adapter: Any) -> None:
-    """Keep a scenario result for the summary, when collecting."""
+    """Keep a scenario result's figures for the summary, when collecting."""
     if _collected is not None:
-        _collected.append((result, adapter))
+        _collected.append(scenario_figures(result, _AgentModels(adapter)))  # type: ignore[arg-type]
 
 
 def summary(figures: list[ScenarioFigures], prices: Mapping[str, Mapping[str, float]]) -> dict[str, Any]:
