@@ -1,0 +1,70 @@
+"""The runtime's pytest plugin freezes the cycle collector's heap after collection,
+only in sessions that run agentspec scenarios, and unfreezes it when the session ends."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # each test runs pytest in a subprocess
+
+#: a plugin module printing the freeze count while each test runs and after the session
+PROBE = """\
+import gc
+
+def pytest_runtest_call(item):
+    print("during test:", gc.get_freeze_count())
+
+def pytest_unconfigure(config):
+    print("after session:", gc.get_freeze_count())
+"""
+
+SPEC = """\
+tenant acme version "v1"
+provider anthropic
+tool lookup(q: str) { returns { hit: true } }
+specialist helper {
+  model "claude-haiku-4-5"
+  prompt "Look it up."
+  tools [lookup]
+}
+scenario "looks up" {
+  agent helper
+  run { lookup(q: "x") }
+  expect { tool_call lookup }
+}
+"""
+
+
+def _freeze_counts(tmp_path: Path, name: str, text: str) -> tuple[int, int]:
+    (tmp_path / "gcprobe.py").write_text(PROBE)
+    (tmp_path / name).write_text(text)
+    env = {k: v for k, v in os.environ.items() if k != "AGENTSPEC_INTERPRETER"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-p", "gcprobe", name],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    during = int(done.stdout.split("during test:")[1].split()[0])
+    after = int(done.stdout.split("after session:")[1].split()[0])
+    return during, after
+
+
+def test_a_generated_test_module_has_the_collected_heap_frozen_until_the_session_ends(tmp_path: Path) -> None:
+    text = "from agentspec_runtime.testing.runner import run_scenario\n\n\ndef test_probe():\n    pass\n"
+    during, after = _freeze_counts(tmp_path, "test_probe.py", text)
+    assert during > 0 and after == 0
+
+
+def test_scenarios_the_compilers_plugin_collects_have_it_frozen_too(tmp_path: Path) -> None:
+    during, after = _freeze_counts(tmp_path, "probe.agentspec", SPEC)
+    assert during > 0 and after == 0
+
+
+def test_a_session_without_scenarios_is_left_alone(tmp_path: Path) -> None:
+    assert _freeze_counts(tmp_path, "test_probe.py", "def test_probe():\n    pass\n") == (0, 0)
