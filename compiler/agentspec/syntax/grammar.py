@@ -1,7 +1,7 @@
 """The one Lark parser for .agentspec, shared by the compiler, the formatter and the language server.
 
 ``lark_parser()`` builds it once from grammar/agentspec.lark (LALR, contextual
-lexer, every token kept so the tree builder can give each node its full span), and
+lexer (``syntax.lexer``: Lark's, faster), every token kept so the tree builder can give each node its full span), and
 ``parse_tree(text)`` returns Lark's concrete tree together with the comments,
 which the lexer hands to a callback as it skips them: they are collected in
 that one pass, never by scanning the text again.
@@ -16,16 +16,31 @@ from importlib import resources
 from lark import Lark, Token, Tree
 
 from agentspec.cache import parser_tables
+from agentspec.syntax.lexer import ContextualLexer
 
 # Terminals that carry meaning; every other token is a keyword or punctuation.
 VALUE_TERMINALS = frozenset(
-    {"NAME", "STRING", "TRIPLE_STRING", "INT", "FLOAT", "DURATION", "REGEX", "BOOL", "OPTIONAL"}
+    {
+        "NAME",
+        "STRING",
+        "TRIPLE_STRING",
+        "INT",
+        "FLOAT",
+        "DURATION",
+        "REGEX",
+        "BOOL",
+        "OPTIONAL",
+    }
 )
 
 
 def grammar_text() -> str:
     """The grammar, as shipped inside the package (a link to grammar/agentspec.lark)."""
-    return resources.files("agentspec").joinpath("agentspec.lark").read_text(encoding="utf-8")
+    return (
+        resources.files("agentspec")
+        .joinpath("agentspec.lark")
+        .read_text(encoding="utf-8")
+    )
 
 
 # Lark calls lexer callbacks without telling whose parse they belong to; the
@@ -45,9 +60,10 @@ def lark_parser() -> Lark:
     grammar = grammar_text()
     return Lark(
         grammar,
-        cache=parser_tables(grammar) or False,  # the LALR tables, kept between processes
+        cache=parser_tables(grammar)
+        or False,  # the LALR tables, kept between processes
         parser="lalr",
-        lexer="contextual",
+        lexer=ContextualLexer,  # Lark's contextual lexing, one match per token (syntax/lexer.py)
         keep_all_tokens=True,  # keyword tokens stay in the tree, so every node has its full span
         maybe_placeholders=False,
         lexer_callbacks={"COMMENT": _collect_comment},
