@@ -1,7 +1,8 @@
 """The one Lark parser for .agentspec, shared by the compiler, the formatter and the language server.
 
-``lark_parser()`` builds it once from grammar/agentspec.lark (LALR, contextual
-lexer (``syntax.lexer``: Lark's, faster), every token kept so the tree builder can give each node its full span), and
+``lark_parser()`` builds it once from grammar/agentspec.lark (LALR, Lark's
+contextual lexing done by ``syntax.lexer``, every token kept so the tree builder
+can give each node its full span), and
 ``parse_tree(text)`` returns Lark's concrete tree together with the comments,
 which the lexer hands to a callback as it skips them: they are collected in
 that one pass, never by scanning the text again.
@@ -20,27 +21,13 @@ from agentspec.syntax.lexer import ContextualLexer
 
 # Terminals that carry meaning; every other token is a keyword or punctuation.
 VALUE_TERMINALS = frozenset(
-    {
-        "NAME",
-        "STRING",
-        "TRIPLE_STRING",
-        "INT",
-        "FLOAT",
-        "DURATION",
-        "REGEX",
-        "BOOL",
-        "OPTIONAL",
-    }
+    {"NAME", "STRING", "TRIPLE_STRING", "INT", "FLOAT", "DURATION", "REGEX", "BOOL", "OPTIONAL"}
 )
 
 
 def grammar_text() -> str:
     """The grammar, as shipped inside the package (a link to grammar/agentspec.lark)."""
-    return (
-        resources.files("agentspec")
-        .joinpath("agentspec.lark")
-        .read_text(encoding="utf-8")
-    )
+    return resources.files("agentspec").joinpath("agentspec.lark").read_text(encoding="utf-8")
 
 
 # Lark calls lexer callbacks without telling whose parse they belong to; the
@@ -60,8 +47,7 @@ def lark_parser() -> Lark:
     grammar = grammar_text()
     return Lark(
         grammar,
-        cache=parser_tables(grammar)
-        or False,  # the LALR tables, kept between processes
+        cache=parser_tables(grammar) or False,  # the LALR tables, kept between processes
         parser="lalr",
         lexer=ContextualLexer,  # Lark's contextual lexing, one match per token (syntax/lexer.py)
         keep_all_tokens=True,  # keyword tokens stay in the tree, so every node has its full span

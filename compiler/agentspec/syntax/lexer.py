@@ -36,12 +36,8 @@ class _StateScan(NamedTuple):
     """One parser state's lexer: a match function and what to do with what it matched."""
 
     match: Callable[..., Any]
-    keywords: dict[
-        str, dict[str, str]
-    ]  # a terminal (NAME) -> {a keyword's text: the keyword's terminal}
-    callbacks: dict[
-        str, Callable[[Token], Token]
-    ]  # the user's lexer callbacks (COMMENT)
+    keywords: dict[str, dict[str, str]]  # a terminal (NAME) -> {a keyword's text: the keyword's terminal}
+    callbacks: dict[str, Callable[[Token], Token]]  # the user's lexer callbacks (COMMENT)
 
 
 class ContextualLexer(Lexer):
@@ -60,10 +56,7 @@ class ContextualLexer(Lexer):
         """Lark's own contextual lexer for ``parse_table`` (a custom lexer is not given the table up front)."""
         with self._lock:
             if self._table is not parse_table:
-                states = {
-                    index: list(actions)
-                    for index, actions in parse_table.states.items()
-                }
+                states = {index: list(actions) for index, actions in parse_table.states.items()}
                 self._lark = LarkContextualLexer(self._conf, states)
                 self._scans = {}
                 self._table = parse_table
@@ -74,24 +67,15 @@ class ContextualLexer(Lexer):
         """The one-pattern lexer of parser state ``state``, or None where Lark's must do it."""
         assert self._lark is not None
         basic = self._lark.lexers[state]
-        scanner = (
-            basic.scanner
-        )  # Lark's terminals for this state, keywords already folded into NAME
-        skipped = [
-            t
-            for t in scanner.terminals
-            if t.name in basic.ignore_types and t.name not in basic.callback
-        ]
+        scanner = basic.scanner  # Lark's terminals for this state, keywords already folded into NAME
+        skipped = [t for t in scanner.terminals if t.name in basic.ignore_types and t.name not in basic.callback]
         kept = [t for t in scanner.terminals if t not in skipped]
         keywords: dict[str, dict[str, str]] = {}
         callbacks: dict[str, Callable[[Token], Token]] = {}
         for name, callback in basic.callback.items():
             if isinstance(callback, UnlessCallback):
                 words = callback.scanner.terminals
-                if not all(
-                    isinstance(w.pattern, PatternStr) and not w.pattern.flags
-                    for w in words
-                ):
+                if not all(isinstance(w.pattern, PatternStr) and not w.pattern.flags for w in words):
                     return None  # a keyword Lark matches by pattern, not by its text
                 keywords[name] = {w.pattern.value: w.name for w in words}
             elif callback is self._conf.callbacks.get(name) and name not in keywords:
@@ -120,9 +104,7 @@ class ContextualLexer(Lexer):
         end = lexer_state.text.end
         counter = lexer_state.line_ctr
         ignore = lark.root_lexer.ignore_types
-        newline_types = (
-            lark.root_lexer.newline_types
-        )  # Lark counts lines only in these terminals
+        newline_types = lark.root_lexer.newline_types  # Lark counts lines only in these terminals
         new = str.__new__
         while True:
             # the counter is read afresh for every token, as Lark's lexer does (the LSP moves it)
@@ -136,9 +118,7 @@ class ContextualLexer(Lexer):
                 scan = scans[state]
             except KeyError:
                 scan = scans[state] = self._scan(state)
-            found = (
-                scan.match(text, pos, end) if scan is not None and pos < end else None
-            )
+            found = scan.match(text, pos, end) if scan is not None and pos < end else None
             if found is None:
                 break
             while True:  # ignored tokens (comments) do not change the parser's state
@@ -178,9 +158,7 @@ class ContextualLexer(Lexer):
             counter.line = line
             counter.line_start_pos = line_start
             counter.column = pos - line_start + 1
-            if (
-                found is None
-            ):  # only ignored tokens up to here: Lark's lexer takes over below
+            if found is None:  # only ignored tokens up to here: Lark's lexer takes over below
                 break
             lexer_state.last_token = token
             yield token
