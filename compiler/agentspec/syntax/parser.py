@@ -60,17 +60,23 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
             ],
         )
     with _cycle_collection_paused():
-        try:
-            tree, comments = parse_tree(text)
-        except UnexpectedInput as exc:
-            return ParseResult(None, [syntax_error(exc, text, path, lark_parser())])
-        builder = TreeBuilder(path, text)
-        declarations = builder.build(tree)
-        spec = nodes.SpecFile(
-            path=path,
-            declarations=declarations,
-            comments=[nodes.Comment(text=str(c).rstrip(), span=span_of(c)) for c in comments],
-        )
+        # Lark's tree is built, read and dropped in there: freed while the collector is off,
+        # the collector's next pass never walks it
+        return _parse(text, path)
+
+
+def _parse(text: str, path: str) -> ParseResult:
+    try:
+        tree, comments = parse_tree(text)
+    except UnexpectedInput as exc:
+        return ParseResult(None, [syntax_error(exc, text, path, lark_parser())])
+    builder = TreeBuilder(path, text)
+    declarations = builder.build(tree)
+    spec = nodes.SpecFile(
+        path=path,
+        declarations=declarations,
+        comments=[nodes.Comment(text=str(c).rstrip(), span=span_of(c)) for c in comments],
+    )
     return ParseResult(spec, builder.diagnostics)
 
 
