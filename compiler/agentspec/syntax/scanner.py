@@ -64,9 +64,36 @@ def lexemes(text: str, tolerant: bool = False) -> list[Lexeme]:
     return [Lexeme(m.lastgroup, m.start(), m.end(), m.group()) for m in _pattern(tolerant).finditer(text)]
 
 
+@lru_cache(maxsize=1)
+def _literals() -> re.Pattern[str]:
+    """Strings, regexes and comments alone, in ``_pattern``'s order. None of them starts with a
+    bracket, a word character or a newline, so they are found exactly where ``_pattern`` finds them."""
+    return re.compile("|".join(f"(?:{_terminal(terminal)})" for _, terminal in _TERMINALS), re.M)
+
+
+_BRACKETS = re.compile(r"[{\[()\]}]")
+
+
+def _deepest(text: str) -> int:
+    """How deep the brackets of ``text`` nest, strings, regexes and comments aside."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_literals().sub("", text)):
+        if bracket in "{[(":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
+    return deepest
+
+
 def nesting_too_deep(text: str) -> int | None:
     """Offset of the first bracket nested deeper than MAX_NESTING (strings, regexes and comments aside)."""
     if text.count("[") + text.count("{") + text.count("(") <= MAX_NESTING:
+        return None
+    # every parse asks this of the whole file: a pass in C answers it for every file nested
+    # no deeper than allowed, the walk below finds the offset for the rest
+    if _deepest(text) <= MAX_NESTING:
         return None
     depth = 0
     # the matches themselves, not Lexeme objects: every parse runs this over the whole file
