@@ -106,6 +106,7 @@ class ContextualLexer(Lexer):
         ignore = lark.root_lexer.ignore_types
         newline_types = lark.root_lexer.newline_types  # Lark counts lines only in these terminals
         new = str.__new__
+        stack = parser_state.state_stack  # the parser pushes and pops this list in place
         while True:
             # the counter is read afresh for every token, as Lark's lexer does (the LSP moves it)
             pos, line, line_start = (
@@ -113,7 +114,7 @@ class ContextualLexer(Lexer):
                 counter.line,
                 counter.line_start_pos,
             )
-            state = parser_state.position
+            state = stack[-1]  # parser_state.position, without a property call per token
             try:
                 scan = scans[state]
             except KeyError:
