@@ -96,8 +96,12 @@ def lark_own(text: str) -> tuple:
     return "tree", [_token(t) for t in tree.scan_values(lambda _: True)], [_token(c) for c in comments]
 
 
-def test_the_compiler_parser_uses_this_lexer():
+def test_the_compiler_parser_uses_this_lexer_and_its_fast_path():
     assert lark_parser().options.lexer is ContextualLexer
+    parse_tree((ROOT / "specs" / "common.agentspec").read_text(encoding="utf-8"))
+    scans = lark_parser().parser.lexer._scans
+    # every parser state the spec went through had its one-pattern lexer (none left to Lark's)
+    assert scans and all(scan is not None for scan in scans.values())
 
 
 SPECS = subprocess.run(

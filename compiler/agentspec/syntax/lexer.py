@@ -17,7 +17,10 @@ end of the text) is handed, with the lexer state brought up to date, to Lark's
 own ``ContextualLexer``, which finishes the text or raises exactly the error
 it always raises. Plugged in through Lark's custom-lexer option (``lexer=``),
 so the parser, the interactive parser and the cached tables are Lark's.
-``tests/test_lexer.py`` holds its token stream equal to Lark's.
+``tests/test_lexer.py`` holds its token stream equal to Lark's (and would show
+a terminal added to the grammar that starts with whitespace). It reads Lark's
+lexers as Lark 1.1.9 to 1.3 build them; a Lark whose lexers look otherwise is
+left to lex everything itself.
 """
 
 from __future__ import annotations
@@ -67,7 +70,10 @@ class ContextualLexer(Lexer):
         """The one-pattern lexer of parser state ``state``, or None where Lark's must do it."""
         assert self._lark is not None
         basic = self._lark.lexers[state]
-        scanner = basic.scanner  # Lark's terminals for this state, keywords already folded into NAME
+        try:
+            scanner = basic.scanner  # Lark's terminals for this state, keywords already folded into NAME
+        except AttributeError:  # a Lark whose lexers are built otherwise: its own lexer is still right
+            return None
         skipped = [t for t in scanner.terminals if t.name in basic.ignore_types and t.name not in basic.callback]
         kept = [t for t in scanner.terminals if t not in skipped]
         keywords: dict[str, dict[str, str]] = {}
@@ -100,8 +106,8 @@ class ContextualLexer(Lexer):
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
         lark = self._lark_lexer(parser_state.parse_conf.parse_table)
         scans = self._scans
-        text = lexer_state.text.text
-        end = lexer_state.text.end
+        text = lexer_state.text  # a str before Lark 1.3, a TextSlice since
+        text, end = (text, len(text)) if isinstance(text, str) else (text.text, text.end)
         counter = lexer_state.line_ctr
         ignore = lark.root_lexer.ignore_types
         newline_types = lark.root_lexer.newline_types  # Lark counts lines only in these terminals
