@@ -196,6 +196,49 @@ def test_a_handler_that_ignores_cancellation_still_times_out() -> None:
     assert results(events, "stubborn") == [{"error": "tool 'stubborn' timed out after 0.05 s"}]
 
 
+def test_fixtures_answer_within_the_callers_task_and_a_wrapped_fixture_still_times_out() -> None:
+    # returns()/fails() are answered by their synchronous twins (no task of their own); a user's
+    # handler wrapping one (functools.wraps copies its attributes) gets the usual task and timeout
+    import functools
+
+    from agentspec_runtime.testing.fixtures import fails, returns
+
+    fixture = returns({"tier": "gold"})
+
+    @functools.wraps(fixture)
+    async def slow(args, ctx):
+        await asyncio.Event().wait()
+        return await fixture(args, ctx)
+
+    gold = define_tool("gold", {})(fixture)
+    broken = define_tool("broken", {})(fails("no such customer"))
+    wrapped = define_tool("wrapped", {}, timeout=0.05)(slow)
+    made: list[str] = []  # the tasks created while the stream runs, by the handler they run
+
+    async def scenario() -> list[dict]:
+        loop = asyncio.get_running_loop()
+
+        def counting(loop, coro, **kwargs):
+            made.append(getattr(coro, "__qualname__", "?"))
+            return asyncio.Task(coro, loop=loop, **kwargs)
+
+        loop.set_task_factory(counting)
+        try:
+            return await collect(
+                _runtime(gold, broken, wrapped).run_specialist(
+                    "worker", '{"script": [{"tool": "gold"}, {"tool": "broken"}, {"tool": "wrapped"}]}'
+                )
+            )
+        finally:
+            loop.set_task_factory(None)
+
+    events = run(scenario())
+    assert results(events, "gold") == [{"tier": "gold"}]
+    assert results(events, "broken") == [{"error": "no such customer"}]
+    assert results(events, "wrapped") == [{"error": "tool 'wrapped' timed out after 0.05 s"}]
+    assert made == ["_contained"]  # one task, the wrapped handler's: the fixtures' calls made none
+
+
 def test_the_runtime_default_applies_unless_the_tool_sets_its_own() -> None:
     @define_tool("slow_default", {})
     async def slow_default(args, ctx):

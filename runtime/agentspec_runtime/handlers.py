@@ -9,6 +9,13 @@ times out, and must not keep the process (or ``asyncio.run``) from exiting.
 An asynchronous handler runs as a task of its own; on timeout it is cancelled
 and abandoned, so the call ends on time even if the handler ignores the
 cancellation.
+
+The fixtures the runtime makes itself (``testing.fixtures``: ``returns``,
+``fails``) await nothing and return at once; each is registered with
+:func:`register_immediate` together with a synchronous twin, which
+:func:`call_handler` calls directly — no task, thread or timer for a call
+that cannot block. Only those exact function objects are registered: a user's
+handler, even one wrapping a fixture, takes the usual path.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import asyncio
 import contextvars
 import inspect
 import threading
+import weakref
 from typing import Any, Callable
 
 #: How long a handler may run when neither its tool nor ``create_runtime`` says otherwise.
@@ -42,12 +50,25 @@ def check_timeout(value: Any, where: str) -> float | None:
     return float(value)
 
 
+#: handler -> its synchronous twin (see the module docstring); weak, so a dropped fixture is forgotten
+_IMMEDIATE: "weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]]" = weakref.WeakKeyDictionary()
+
+
+def register_immediate(handler: Callable[..., Any], twin: Callable[..., Any]) -> None:
+    """Let :func:`call_handler` call ``twin(args, ctx)`` instead of ``handler``: for a handler
+    that awaits nothing, whose twin returns (or raises) what it would, at once."""
+    _IMMEDIATE[handler] = twin
+
+
 def is_async(handler: Callable[..., Any]) -> bool:
     return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(getattr(handler, "__call__", None))
 
 
 async def call_handler(handler: Callable[..., Any], args: Any, ctx: Any, timeout: float | None) -> Any:
     """``handler(args, ctx)``'s result; raises what it raises, or ``HandlerTimeout``."""
+    twin = _IMMEDIATE.get(handler)
+    if twin is not None:
+        return twin(args, ctx)
     loop = asyncio.get_running_loop()
     deadline = None if timeout is None else loop.time() + timeout
     if is_async(handler):

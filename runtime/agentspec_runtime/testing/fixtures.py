@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any, Callable
 
 from ..errors import ToolFailure
+from ..handlers import register_immediate
 from ..jsonable import copy_value
 from ..specs import RuntimeSpec, ToolSpec
 
@@ -24,10 +25,14 @@ def returns(result: Any) -> Handler:
     """An async handler returning a deep copy of ``result`` on every call."""
     frozen = copy.deepcopy(result)
 
-    async def fixture_returns(args: Any, ctx: Any) -> Any:
+    def answer(args: Any, ctx: Any) -> Any:
         return copy_value(frozen)
 
+    async def fixture_returns(args: Any, ctx: Any) -> Any:
+        return answer(args, ctx)
+
     fixture_returns.__doc__ = f"Fixture: returns {result!r}"
+    register_immediate(fixture_returns, answer)  # it awaits nothing: the runtime calls answer directly
     return fixture_returns
 
 
@@ -36,10 +41,14 @@ def fails(message: str) -> Handler:
     if not isinstance(message, str):
         raise TypeError(f"fails(message) needs a str, got {type(message).__name__}")
 
-    async def fixture_fails(args: Any, ctx: Any) -> Any:
+    def answer(args: Any, ctx: Any) -> Any:
         raise ToolFailure(message)
 
+    async def fixture_fails(args: Any, ctx: Any) -> Any:
+        answer(args, ctx)
+
     fixture_fails.__doc__ = f"Fixture: fails with {message!r}"
+    register_immediate(fixture_fails, answer)  # it awaits nothing: the runtime calls answer directly
     return fixture_fails
 
 
