@@ -34,7 +34,10 @@ tool call and did not yield :class:`EndTurn`; otherwise the agent's run is over.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Union
+
+from .usage import json_text
 
 if TYPE_CHECKING:
     from .specs import AgentSpec, ProviderSpec
@@ -130,6 +133,12 @@ class ToolResult:
     result: Any
     is_error: bool
     role: ClassVar[str] = "tool"
+
+    @cached_property
+    def json(self) -> str:
+        """The result's canonical JSON text (``usage.json_text``), made once: the engine counts
+        its tokens and the scripted interpreter echoes it."""
+        return json_text(self.result)
 
 
 Message = Union[UserMessage, AssistantMessage, ToolResult]

@@ -346,7 +346,7 @@ class _Transcript:
 
     def result(self, result: ToolResult) -> None:
         self.run.request.messages.append(result)
-        self.run.context_tokens += estimate_tokens(json_text(result.result))
+        self.run.context_tokens += estimate_tokens(result.json)
         self.after_result = True
 
 

@@ -41,7 +41,6 @@ from typing import Any, AsyncIterator
 from ..conversation import EndTurn, StepPart, StepRequest, TextChunk, ToolCall, ToolResult
 from ..errors import ScriptError
 from ..jsonable import copy_value
-from ..usage import json_text
 from .base import Interpreter
 
 _CALL_KEYS = ("tool", "args")
@@ -124,7 +123,9 @@ def parse_script(prompt: str) -> list[ScriptedCall | ScriptedReply] | None:
         raise ScriptError(f"malformed script: nested more than {MAX_SCRIPT_DEPTH} levels deep") from None
     except ValueError as exc:  # an integer past Python's digit limit (sys.get_int_max_str_digits)
         raise ScriptError(f"malformed script: a number cannot be read ({exc})") from None
-    if _depth(value) > MAX_SCRIPT_DEPTH:
+    # each level of nesting opens a bracket, so text with few brackets need not be walked
+    brackets = stripped.count("{") + stripped.count("[")
+    if brackets > MAX_SCRIPT_DEPTH and _depth(value) > MAX_SCRIPT_DEPTH:
         raise ScriptError(f"malformed script: nested more than {MAX_SCRIPT_DEPTH} levels deep")
     if not isinstance(value, dict):
         raise ScriptError(
@@ -209,6 +210,6 @@ class ScriptedInterpreter(Interpreter):
             yield ToolCall(turn.call.tool, copy_value(turn.call.args))
             result = request.messages[-1]
             if plan.echo and isinstance(result, ToolResult) and not result.is_error:
-                yield TextChunk(json_text(result.result))
+                yield TextChunk(result.json)
         if made + 1 == len(plan.turns):
             yield EndTurn()
