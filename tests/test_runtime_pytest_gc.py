@@ -68,3 +68,20 @@ def test_scenarios_the_compilers_plugin_collects_have_it_frozen_too(tmp_path: Pa
 
 def test_a_session_without_scenarios_is_left_alone(tmp_path: Path) -> None:
     assert _freeze_counts(tmp_path, "test_probe.py", "def test_probe():\n    pass\n") == (0, 0)
+
+
+def test_a_session_run_inside_another_leaves_the_outer_freeze_alone(tmp_path: Path) -> None:
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "test_inner.py").write_text(
+        "from agentspec_runtime.testing.runner import run_scenario\n\n\ndef test_inner():\n    pass\n"
+    )
+    text = (
+        "import gc\n\nimport pytest\n\nfrom agentspec_runtime.testing.runner import run_scenario\n\n\n"
+        "def test_outer():\n"
+        "    frozen = gc.get_freeze_count()\n"
+        "    assert pytest.main(['-q', '-p', 'no:cacheprovider', 'inner']) == 0\n"
+        "    assert frozen > 0 and gc.get_freeze_count() > 0  # still frozen (frozen objects may be freed)\n"
+    )
+    during, after = _freeze_counts(tmp_path, "test_probe.py", text)
+    assert during > 0 and after == 0

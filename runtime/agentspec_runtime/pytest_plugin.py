@@ -82,8 +82,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         items[:] = kept
 
 
-#: set while this plugin holds the collector's heap frozen (see pytest_collection_finish)
-_froze_heap = False
+#: the session for which this plugin holds the collector's heap frozen (see pytest_collection_finish);
+#: a session run inside another (pytester's inline runs) neither freezes nor unfreezes it
+_frozen_for: Any = None
 
 
 def pytest_collection_finish(session: Any) -> None:
@@ -92,18 +93,19 @@ def pytest_collection_finish(session: Any) -> None:
 
     What is alive now — pytest's collected tree, the imported modules, the spec
     models — stays alive until the session ends, and a scenario allocates many
-    objects that refcounting frees but the collector still counts. Each of
-    its full collections walked that whole heap again (about 4 a thousand
-    scenarios, some 50 ms each, and the tests' own garbage seen less often
-    too); frozen, it is left out of every collection until the session ends.
-    Sessions without scenarios are left alone, as is a heap someone else froze.
-    The heap is unfrozen when the session finishes, so pytest's final
-    collections (unraisable exceptions) see everything, as without the freeze.
+    objects that refcounting frees but the collector still counts: each full
+    collection they triggered walked that whole heap again (about 4 per
+    thousand scenarios, some 50 ms each). Frozen, it is left out of every
+    collection while the tests run. Sessions without scenarios are left alone,
+    as is a heap someone else froze. The heap is unfrozen when the session
+    finishes, so pytest's final collections (which report exceptions raised in
+    finalizers) see every object, as without the freeze, and a process that
+    runs pytest again in process gets its collector back as it was.
     """
-    global _froze_heap
-    if gc.get_freeze_count() == 0 and _runs_scenarios(session.items):
+    global _frozen_for
+    if _frozen_for is None and gc.get_freeze_count() == 0 and _runs_scenarios(session.items):
         gc.freeze()
-        _froze_heap = True
+        _frozen_for = session
 
 
 def _runs_scenarios(items: list[Any]) -> bool:
@@ -114,10 +116,10 @@ def _runs_scenarios(items: list[Any]) -> bool:
 
 
 def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
-    global _froze_heap
-    if _froze_heap:
+    global _frozen_for
+    if _frozen_for is session:
         gc.unfreeze()
-        _froze_heap = False
+        _frozen_for = None
 
 
 def pytest_unconfigure(config: Any) -> None:
