@@ -233,12 +233,8 @@ def start() -> None:
 
 
 def stop() -> None:
-    """Stop collecting and forget what was collected (a session that will show no summary).
-
-    Each kept result holds its runs' whole event lists and its adapter: kept
-    for every scenario of a large scripted suite, they would grow the heap the
-    garbage collector walks, and the memory, with the suite.
-    """
+    """Stop collecting and forget what was collected (a session that will show no summary):
+    no scenario's figures are worked out, and none are kept for a summary nobody reads."""
     global _collected
     _collected = None
 
