@@ -11,13 +11,11 @@ The syntax is grammar/agentspec.lark, parsed by the one shared Lark parser
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from lark.exceptions import UnexpectedInput
 
+from agentspec import cycle_collector
 from agentspec.diagnostics import Diagnostic, error, span_at
 from agentspec.syntax import nodes
 from agentspec.syntax.errors import span_of, syntax_error
@@ -59,7 +57,7 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
                 )
             ],
         )
-    with _cycle_collection_paused():
+    with cycle_collector.paused():  # see agentspec.cycle_collector
         # Lark's tree is built, read and dropped in there: freed while the collector is off,
         # the collector's next pass never walks it
         return _parse(text, path)
@@ -78,23 +76,3 @@ def _parse(text: str, path: str) -> ParseResult:
         comments=[nodes.Comment(text=str(c).rstrip(), span=span_of(c)) for c in comments],
     )
     return ParseResult(spec, builder.diagnostics)
-
-
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector off for one file's parse, as it was before afterwards.
-
-    A parse allocates tens of thousands of objects (tokens, Lark's trees, the
-    nodes) that all live on; with the collector on, every 700 allocations
-    start a collection that walks them again, and the older generations
-    (every file parsed before) now and then with them: about a third of a
-    load's time. Paused, they are walked once, by the first collection after.
-    Reference counting still frees everything else as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
