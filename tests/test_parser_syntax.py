@@ -234,6 +234,14 @@ def test_a_regex_python_cannot_compile_is_E004_not_a_crash(regex):
     assert (diagnostic.span.line, diagnostic.span.column) == (2, 27)
 
 
+@pytest.mark.parametrize("regex", ["/NH[[0-9]/", "/[+--]/", "/[a&&b]/"])
+def test_a_regex_python_reserves_a_set_operator_in_parses_without_a_warning(regex, recwarn):
+    # `re` warns (FutureWarning) about these when it compiles them; checking the pattern must not
+    result = parse(_scenario_expecting(f"output matches {regex}"), "t.agentspec")
+    assert result.spec is not None and result.diagnostics == []
+    assert [str(w.message) for w in recwarn.list if issubclass(w.category, FutureWarning)] == []
+
+
 def test_quote_inside_a_regex_does_not_hide_deep_nesting_after_it():
     deep = "[" * 3000 + '"x"' + "]" * 3000
     (diagnostic,) = parse(_scenario_expecting(f"output matches /\"/ dispatched {deep}"), "t.agentspec").diagnostics

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -589,7 +590,12 @@ class TreeBuilder:
         if flags:
             pattern = f"(?{flags}){pattern}"
         try:
-            re.compile(pattern)
+            with warnings.catch_warnings():
+                # `re` warns (FutureWarning) about `[[`, `--`, `&&` in a set, whose meaning a future Python
+                # may change; that is Python's to say when the pattern is used, not noise on our stderr
+                # (and `re` caches patterns, so it would say it once per process, not once per check)
+                warnings.simplefilter("ignore", FutureWarning)
+                re.compile(pattern)
         except (re.error, OverflowError, RecursionError) as exc:
             # `re` reports a repeat count beyond its limit as OverflowError, and
             # parses nested groups recursively (the E009 scan skips regexes).
