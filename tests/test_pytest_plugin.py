@@ -148,6 +148,48 @@ def test_a_spec_with_warnings_runs_and_pytest_shows_them(project: Path) -> None:
     assert "ERROR collecting specs/smoke.agentspec" in strict.stdout and "warning[W104]" in strict.stdout
 
 
+LIBRARY = """\
+tenant lib version "v1"
+provider anthropic
+tool lookup(q: str) { returns { hit: true } }
+specialist finder {
+  model "claude-haiku-4-5"
+  prompt "Look it up."
+  tools [lookup]
+}
+"""
+
+USER = """\
+import "lib.agentspec"
+
+scenario "finds" {
+  agent finder
+  run { lookup(q: "x") }
+  expect { tool_call lookup }
+}
+"""
+
+
+def test_unreachable_agents_are_judged_over_the_files_the_run_collects(tmp_path: Path) -> None:
+    # a library file's specialist is started by a scenario in another file: used, as `agentspec check specs` says
+    (tmp_path / "specs/ignored").mkdir(parents=True)
+    (tmp_path / "specs/lib.agentspec").write_text(LIBRARY)
+    (tmp_path / "specs/use.agentspec").write_text(USER)
+    whole = pytest_in(tmp_path, "specs", "-q")
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+    assert "1 passed" in whole.stdout and "W101" not in whole.stdout, whole.stdout
+    # the library alone: nothing starts its specialist, as `agentspec check specs/lib.agentspec` says
+    alone = pytest_in(tmp_path, "specs/lib.agentspec", "-q")
+    assert "warning[W101]: specialist `finder` is unreachable" in alone.stdout, alone.stdout
+    # a file pytest's own rules leave out (collect_ignore) does not count as using it
+    (tmp_path / "specs/use.agentspec").rename(tmp_path / "specs/ignored/use.agentspec")
+    (tmp_path / "specs/ignored/use.agentspec").write_text(USER.replace('"lib.agentspec"', '"../lib.agentspec"'))
+    (tmp_path / "specs/conftest.py").write_text('collect_ignore = ["ignored"]\n')
+    ignored = pytest_in(tmp_path, "specs", "-q")
+    assert "warning[W101]: specialist `finder` is unreachable" in ignored.stdout, ignored.stdout
+    assert "finds" not in ignored.stdout
+
+
 def test_k_x_and_last_failed_select_scenarios_as_usual(project: Path) -> None:
     everything = collected(project, "specs")
     rejected = [i for i in everything if "rejected" in i.lower()]

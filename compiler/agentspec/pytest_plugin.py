@@ -77,6 +77,58 @@ def _spec_path(file_path: Path) -> str:
     return relative if not relative.startswith(os.pardir) else str(file_path)
 
 
+_UNITS = pytest.StashKey[dict[str, Any]]()
+_USED = pytest.StashKey[Any]()
+
+
+def _unit(config: pytest.Config, file_path: Path) -> Any:
+    """The file's ``SpecUnit``, made once per session (``spec_units.unit_for``)."""
+    from agentspec.spec_units import unit_for
+
+    units = config.stash.setdefault(_UNITS, {})
+    path = _spec_path(file_path)
+    if path not in units:
+        units[path] = unit_for(path)
+    return units[path]
+
+
+def _used_in_run(session: pytest.Session) -> Any:
+    """The agents and scripts that the run's spec files use, together: W101/W104 are judged
+    over them, as ``agentspec check specs`` judges them over the files it is given.
+
+    The run's spec files are known only once collection is over, but a file's
+    warnings are shown (or, with ``strict``, fail it) as it is collected; so
+    they are found here as pytest will find them: under the collection roots,
+    less what its ignore rules (``collect_ignore``, ``--ignore``,
+    ``norecursedirs``) leave out.
+    """
+    config = session.config
+    if _USED not in config.stash:
+        from agentspec.paths import PathNotFound, discover
+        from agentspec.spec_units import used_across
+
+        files: list[Path] = []
+        for root in map(Path, config.stash[_ROOTS]):
+            try:
+                found = discover([str(root)])
+            except PathNotFound:  # pytest reports a missing path itself
+                continue
+            files += [Path(file) for file in found if _reached(session, Path(file), root)]
+        config.stash[_USED] = used_across([_unit(config, file) for file in sorted(set(files))])
+    return config.stash[_USED]
+
+
+def _reached(session: pytest.Session, file: Path, root: Path) -> bool:
+    """Whether pytest's collection from ``root`` reaches ``file`` (no ignore rule stops it on the way)."""
+    if file == root:
+        return True
+    way = [file, *file.parents[: len(file.relative_to(root).parts) - 1]]
+    return not any(
+        session.gethookproxy(path).pytest_ignore_collect(collection_path=path, config=session.config)
+        for path in reversed(way)
+    )
+
+
 class SpecFile(pytest.File):
     """A ``.agentspec`` file: one item per scenario, or a collection error showing its diagnostics."""
 
@@ -84,15 +136,14 @@ class SpecFile(pytest.File):
     _namespace_error: BaseException | None = None
 
     def collect(self):
-        from agentspec.spec_units import unit_for
-
-        self.unit = unit_for(_spec_path(self.path))
+        self.unit = _unit(self.config, self.path)
         if self.unit.errors is not None:
             raise self.CollectError(self.unit.errors)
-        if self.unit.warnings is not None:
+        warnings = self.unit.warnings(_used_in_run(self.session))
+        if warnings is not None:
             if _strict(self.path):  # as `agentspec check` with [tool.agentspec] strict = true: warnings fail
-                raise self.CollectError(f"{self.unit.warnings}\n(strict = true in [tool.agentspec]: warnings fail)")
-            self.warn(SpecWarning(self.unit.warnings))
+                raise self.CollectError(f"{warnings}\n(strict = true in [tool.agentspec]: warnings fail)")
+            self.warn(SpecWarning(warnings))
         tests = self.unit.lowered.tests
         if tests is None:
             return

@@ -22,6 +22,7 @@ caches the result at two levels:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -31,21 +32,62 @@ from pathlib import Path
 from typing import Any
 
 from agentspec import cycle_collector
+from agentspec.checker.usage import FileUses
 from agentspec.codegen import Lowered
+from agentspec.diagnostics import Diagnostic
 from agentspec.interpreter_mode import live_interpreter
 
 #: Bumped when what an entry holds changes shape.
-FORMAT = 1
+FORMAT = 2
+
+#: (agents, scripts) used across a set of spec files (``checker.usage.combined_uses``)
+Used = tuple[set[str], set[str]]
 
 
 @dataclass(frozen=True)
 class SpecUnit:
-    """What the plugin needs of one spec file."""
+    """What the plugin needs of one spec file.
+
+    Whether an agent or a script is used at all (W101, W104) is judged across
+    every spec file of the run, as ``agentspec check specs`` judges it — a
+    library file's specialist counts as used when another file's scenario
+    starts at it — so a unit keeps, for each file it read, the candidates for
+    those two warnings and what the file uses, and :meth:`warnings` decides
+    them from what the caller says the run uses.
+    """
 
     path: str
     errors: str | None  # the diagnostics as `agentspec check` prints them, when any is an error
-    warnings: str | None  # the same, when there are only warnings
     lowered: Lowered | None  # None when there are errors
+    findings: tuple[Diagnostic, ...] = ()  # the warnings, W101/W104 aside
+    candidates: tuple[tuple[str, Diagnostic], ...] = ()  # W101/W104 candidates of every file read
+    uses: tuple[FileUses, ...] = ()  # what each file read uses
+    sources: tuple[tuple[str, str], ...] = ()  # (path, text) of every file read, to show the warnings
+
+    def used(self) -> Used:
+        """What the files this unit read use (its imports included)."""
+        from agentspec.checker.usage import combined_uses
+
+        return combined_uses(self.uses)
+
+    def warnings(self, used: Used | None = None) -> str | None:
+        """The warnings as `agentspec check` prints them, None if there are none; W101/W104
+        judged from ``used`` (the run's files: ``used_across``), else from this unit's own files."""
+        from agentspec.checker.usage import unreachable
+        from agentspec.diagnostics import render_all, sort_diagnostics, summary_line
+
+        found = sort_diagnostics(list(self.findings) + unreachable(list(self.candidates), *(used or self.used())))
+        if not found:
+            return None
+        sources = dict(self.sources)
+        return f"{render_all(found, sources)}\n\n{summary_line(found, len(sources))}"
+
+
+def used_across(units: list[SpecUnit]) -> Used:
+    """What the files of ``units`` use, together (units with errors read nothing usable)."""
+    from agentspec.checker.usage import combined_uses
+
+    return combined_uses(uses for unit in units if unit.errors is None for uses in unit.uses)
 
 
 def unit_for(path: str) -> SpecUnit:
@@ -69,25 +111,41 @@ _units: dict[tuple[str, str, str], SpecUnit] = {}
 
 
 def _check_and_lower(path: str, program) -> SpecUnit:
-    from agentspec.checker import check
+    from agentspec.checker import check_files
+    from agentspec.checker.file_context import Reporter
+    from agentspec.checker.usage import file_uses, reachability_candidates, unreachable
     from agentspec.checker.user_code import check_user_code
     from agentspec.codegen import CodegenError, lower
     from agentspec.commands.reporting import make_report
     from agentspec.diagnostics import has_errors, sort_diagnostics
     from agentspec.suppressions import without_suppressed
 
-    diagnostics = sort_diagnostics(
-        without_suppressed(list(program.diagnostics) + list(check(program)) + check_user_code(program), program)
+    merged = Reporter()  # every file's findings, W101/W104 aside (`used` None), deduplicated as `check` does
+    for found in check_files(program, None).values():
+        for diagnostic in found:
+            merged.add(diagnostic)
+    findings = without_suppressed(list(program.diagnostics) + merged.diagnostics + check_user_code(program), program)
+    files = sorted(program.files)
+    candidates = [(name, d) for file in files for name, d in reachability_candidates(file, program.files[file])]
+    kept = {id(d) for d in without_suppressed([d for _, d in candidates], program)}
+    unit = SpecUnit(
+        path,
+        None,
+        None,
+        tuple(findings),
+        tuple((name, d) for name, d in candidates if id(d) in kept),
+        tuple(file_uses(program.files[file]) for file in files),
+        tuple(sorted(program.sources.items())),
     )
-    report = make_report(program, diagnostics)
-    shown = f"{report.text}\n\n{report.summary}" if report.text else None
-    if has_errors(diagnostics):
-        return SpecUnit(path, shown, None, None)
+    if has_errors(findings):  # shown as `agentspec check FILE` shows them: W101/W104 within the file's program
+        diagnostics = sort_diagnostics(findings + unreachable(list(unit.candidates), *unit.used()))
+        report = make_report(program, diagnostics)
+        return SpecUnit(path, f"{report.text}\n\n{report.summary}", None)
     try:
         (lowered,) = lower(program)
     except CodegenError as exc:  # the checker should have said: a compiler bug, shown as one
-        return SpecUnit(path, f"agentspec: cannot generate code: {exc}", None, None)
-    return SpecUnit(path, None, shown, lowered)
+        return SpecUnit(path, f"agentspec: cannot generate code: {exc}", None)
+    return dataclasses.replace(unit, lowered=lowered)
 
 
 @lru_cache(maxsize=None)
