@@ -15,7 +15,10 @@ Tools reach the engine only through an ``Execution``'s public members (see
 
 Everything here is an async generator of events, delegating with
 ``contextlib.aclosing`` so that a consumer who stops iterating closes every
-nested generator and releases its pending approvals.
+nested generator and releases its pending approvals. ``run_agent`` drives its
+steps and their tool calls itself (their bookkeeping is in :class:`_Step`), and
+awaits a tool that adds no events (:meth:`Tool.quiet`) instead of iterating
+it: every event passes through as few generators as possible.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from .references import ReferenceClient
 from .specs import AgentSpec, RuntimeSpec
 from .state import StoredReference
 from .tool_context import ToolContext
+from .tools import Tool
 from .usage import AgentUsages, TurnRecord, Usage, estimate_tokens, json_text
 from .validation import agent_provider
 
@@ -125,10 +129,49 @@ class Execution:
         """
         yield events.tool_agent(agent.name, "call", invocation_id)
         run = AgentRun(self, agent, prompt)
+        interpreter = self.engine.interpreter
         while not run.finished:
-            async with aclosing(self._step(run)) as stream:
-                async for event in stream:
-                    yield event
+            # one model call: the interpreter's parts become events, tool calls run, usage is recorded.
+            # The step and its tool calls are driven here, not by nested generators: each event would
+            # otherwise pass through one more async generator on its way out.
+            step = _Step(self, run)
+            async with aclosing(interpreter.next_step(run.request)) as parts:
+                async for part in parts:
+                    if step.turn is None:  # the step said something: a model turn began
+                        yield step.begin()
+                    if isinstance(part, TextChunk):
+                        yield step.text(part)
+                    elif isinstance(part, ToolCall):
+                        step.tool_call(part)
+                        tool_id = self.next_tool_id()
+                        outcome = ToolOutcome()
+                        # the tool works on its own copy of the args: the consumer may do what it likes with
+                        # the events (which carry ``args``), but must not change a tool's input or a stored
+                        # plan that way
+                        own_args = copy_value(part.args)
+                        yield events.tool_call(tool_id, part.name, part.args)
+                        started = time.perf_counter()
+                        tool = self._tool(agent, part.name, outcome)
+                        if tool is None:
+                            pass
+                        elif tool.quiet(self, agent):
+                            await tool.call(self, agent, tool_id, own_args, outcome)
+                        else:
+                            async with aclosing(tool.run(self, agent, tool_id, own_args, outcome)) as stream:
+                                async for event in stream:
+                                    yield event
+                        yield self._tool_result(tool_id, part.name, part.args, outcome, started)
+                        step.tool_result(ToolResult(part, tool_id, outcome.result, not outcome.ok))
+                    elif isinstance(part, ModelUsage):
+                        step.reported = _merged(step.reported, part)
+                    elif isinstance(part, EndTurn):
+                        run.finished = True
+                    else:
+                        raise TypeError(
+                            f"interpreter {interpreter.name!r} yielded {part!r}; "
+                            "a step yields TextChunk, ToolCall, ModelUsage or EndTurn"
+                        )
+            step.finish()
         if texts is not None:
             texts.extend(run.texts)
         if agent.stateful:
@@ -137,85 +180,21 @@ class Execution:
             yield events.data_tool_agent(agent.name, run.model, run.usage.as_event())
         yield events.tool_agent(agent.name, "result", invocation_id)
 
-    async def _step(self, run: "AgentRun") -> AsyncIterator[dict[str, Any]]:
-        """One model call: the interpreter's parts become events, tool calls run, usage is recorded."""
-        interpreter = self.engine.interpreter
-        started = time.perf_counter()
-        prompt_tokens = run.context_tokens  # what the model has seen when the step starts
-        completion_tokens = 0
-        reported = ModelUsage()
-        turn: TurnRecord | None = None
-        transcript = _Transcript(run)
-        made_calls = False
-        async with aclosing(interpreter.next_step(run.request)) as parts:
-            async for part in parts:
-                if turn is None:  # the step said something: a model turn began
-                    turn = TurnRecord(run.agent.name, run.agent.model_id)
-                    self.turns.append(turn)  # now, so turns keep step-start order when agents nest
-                    self.agent_usages.add(run.agent.name, run.model, Usage())  # agents, too, in step-start order
-                    yield events.step_start()
-                if isinstance(part, TextChunk):
-                    if not isinstance(part.text, str):
-                        raise TypeError(f"TextChunk.text must be a str, got {type(part.text).__name__}")
-                    transcript.said(part)
-                    completion_tokens += estimate_tokens(part.text)
-                    yield events.text(part.text)
-                elif isinstance(part, ToolCall):
-                    transcript.said(part)
-                    completion_tokens += estimate_tokens(json_text({"tool": part.name, "args": part.args}))
-                    tool_id = self.next_tool_id()
-                    outcome = ToolOutcome()
-                    async with aclosing(self.call_tool(run.agent, tool_id, part.name, part.args, outcome)) as stream:
-                        async for event in stream:
-                            yield event
-                    transcript.result(ToolResult(part, tool_id, outcome.result, not outcome.ok))
-                    made_calls = True
-                elif isinstance(part, ModelUsage):
-                    reported = _merged(reported, part)
-                elif isinstance(part, EndTurn):
-                    run.finished = True
-                else:
-                    raise TypeError(
-                        f"interpreter {interpreter.name!r} yielded {part!r}; "
-                        "a step yields TextChunk, ToolCall, ModelUsage or EndTurn"
-                    )
-        if turn is None:  # a step that says nothing is no model turn, and the run is over
-            run.finished = True
-            return
-        usage = Usage(
-            prompt_tokens if reported.input_tokens is None else reported.input_tokens,
-            completion_tokens if reported.output_tokens is None else reported.output_tokens,
-        )
-        self.usage.add(usage)
-        run.usage.add(usage)
-        if reported.model:
-            run.model = reported.model
-        self.agent_usages.add(run.agent.name, run.model, usage)
-        duration = _ms_since(started) if reported.latency_ms is None else round(reported.latency_ms, 3)
-        turn.finish(usage, duration, reported.model)
-        if not made_calls:
-            run.finished = True
-        run.request.step += 1
-
     # -- tool calls ----------------------------------------------------------
 
-    async def call_tool(
-        self, agent: AgentSpec, tool_id: str, name: str, args: dict[str, Any], outcome: ToolOutcome
-    ) -> AsyncIterator[dict[str, Any]]:
-        # the tool works on its own copy of the args: the consumer may do what it likes with the
-        # events (which carry ``args``), but must not change a tool's input or a stored plan that way
-        own_args = copy_value(args)
-        yield events.tool_call(tool_id, name, args)
-        started = time.perf_counter()
+    def _tool(self, agent: AgentSpec, name: str, outcome: ToolOutcome) -> Tool | None:
+        """``agent``'s tool ``name``; if it has none, that is the call's error result."""
         toolbox = self.engine.toolboxes[agent.name]
         tool = toolbox.get(name)
         if tool is None:
             available = ", ".join(toolbox) or "none"
             outcome.fail(f"agent {agent.name!r} has no tool {name!r} (its tools: {available})")
-        else:
-            async with aclosing(tool.run(self, agent, tool_id, own_args, outcome)) as stream:
-                async for event in stream:
-                    yield event
+        return tool
+
+    def _tool_result(
+        self, tool_id: str, name: str, args: dict[str, Any], outcome: ToolOutcome, started: float
+    ) -> dict[str, Any]:
+        """The call's ``tool-invocation`` ``result`` event, once its result is checked and its timing kept."""
         try:
             result = jsonable(outcome.result)
         except NotJSONError as exc:
@@ -230,7 +209,7 @@ class Execution:
                 "status": "completed" if outcome.ok else "error",
             }
         )
-        yield events.tool_result(tool_id, name, args, result)
+        return events.tool_result(tool_id, name, args, result)
 
     # -- approvals -------------------------------------------------------------
 
@@ -316,6 +295,67 @@ class AgentRun:
         self.usage = Usage()
         self.model = agent.model_id
         self.finished = False
+
+
+class _Step:
+    """The bookkeeping of one model call (``run_agent`` drives it): its turn, token counts and transcript."""
+
+    def __init__(self, execution: Execution, run: AgentRun) -> None:
+        self.execution = execution
+        self.run = run
+        self.started = time.perf_counter()
+        self.prompt_tokens = run.context_tokens  # what the model has seen when the step starts
+        self.completion_tokens = 0
+        self.reported = ModelUsage()
+        self.turn: TurnRecord | None = None
+        self.transcript = _Transcript(run)
+        self.made_calls = False
+
+    def begin(self) -> dict[str, Any]:
+        """The turn starts (the step said something): its ``step-start`` event."""
+        run = self.run
+        self.turn = TurnRecord(run.agent.name, run.agent.model_id)
+        self.execution.turns.append(self.turn)  # now, so turns keep step-start order when agents nest
+        self.execution.agent_usages.add(run.agent.name, run.model, Usage())  # agents, too, in step-start order
+        return events.step_start()
+
+    def text(self, part: TextChunk) -> dict[str, Any]:
+        if not isinstance(part.text, str):
+            raise TypeError(f"TextChunk.text must be a str, got {type(part.text).__name__}")
+        self.transcript.said(part)
+        self.completion_tokens += estimate_tokens(part.text)
+        return events.text(part.text)
+
+    def tool_call(self, part: ToolCall) -> None:
+        self.transcript.said(part)
+        self.completion_tokens += estimate_tokens(json_text({"tool": part.name, "args": part.args}))
+
+    def tool_result(self, result: ToolResult) -> None:
+        self.transcript.result(result)
+        self.made_calls = True
+
+    def finish(self) -> None:
+        """Usage (reported, else estimated) and timing of the turn; whether the run goes on."""
+        run = self.run
+        turn = self.turn
+        if turn is None:  # a step that says nothing is no model turn, and the run is over
+            run.finished = True
+            return
+        reported = self.reported
+        usage = Usage(
+            self.prompt_tokens if reported.input_tokens is None else reported.input_tokens,
+            self.completion_tokens if reported.output_tokens is None else reported.output_tokens,
+        )
+        self.execution.usage.add(usage)
+        run.usage.add(usage)
+        if reported.model:
+            run.model = reported.model
+        self.execution.agent_usages.add(run.agent.name, run.model, usage)
+        duration = _ms_since(self.started) if reported.latency_ms is None else round(reported.latency_ms, 3)
+        turn.finish(usage, duration, reported.model)
+        if not self.made_calls:
+            run.finished = True
+        run.request.step += 1
 
 
 class _Transcript:

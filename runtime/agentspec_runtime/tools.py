@@ -3,9 +3,11 @@
 A :class:`Tool` has a name, a :class:`ToolDefinition` (what a model is shown)
 and ``run``, an async generator of the events its call adds between the
 ``tool-invocation`` ``call`` and ``result`` events (approvals, plan status,
-a routed agent's run). It reports its result in the :class:`ToolOutcome` it is
-given — an error result is ``{"error": message, ...}`` — and never raises for
-a mistake the model made. The engine does the rest of a call: the events
+a routed agent's run). A tool that knows a call will add none (a user tool
+needing no approval) says so with ``quiet``, and the engine awaits its
+``call`` instead: the same work without an async generator to drive. It
+reports its result in the :class:`ToolOutcome` it is given — an error result
+is ``{"error": message, ...}`` — and never raises for a mistake the model made. The engine does the rest of a call: the events
 around it, the tool-use id, the JSON check of the result, its timing.
 
 A tool reaches the engine only through the :class:`Execution` it is given:
@@ -49,6 +51,16 @@ class Tool(ABC):
     ) -> AsyncIterator[dict[str, Any]]:
         """Run one call (an async generator of events); the result goes into ``outcome``."""
 
+    def quiet(self, execution: "Execution", agent: AgentSpec) -> bool:
+        """Whether a call by ``agent`` adds no events (then the engine awaits :meth:`call`, not ``run``)."""
+        return False
+
+    async def call(
+        self, execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
+    ) -> None:
+        """Run one call that :meth:`quiet` said adds no events; the result goes into ``outcome``."""
+        raise NotImplementedError(f"tool {self.name!r} has no quiet call")
+
 
 class UserTool(Tool):
     """A tool defined with ``define_tool``: schema check, approval policy, then its handler."""
@@ -59,6 +71,19 @@ class UserTool(Tool):
 
     def definition(self, spec: RuntimeSpec, agent: AgentSpec) -> ToolDefinition:
         return ToolDefinition(self.spec.name, self.spec.description, self.spec.input_schema)
+
+    def quiet(self, execution: "Execution", agent: AgentSpec) -> bool:
+        # no approval to ask for: the call is the schema check and the handler, no events
+        return execution.policies.for_tool(agent, self.spec) == "never"
+
+    async def call(
+        self, execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
+    ) -> None:
+        value, errors = self.spec.validator.validate(args)
+        if errors:
+            outcome.fail(f"invalid arguments for tool {self.spec.name!r}: {'; '.join(errors)}")
+            return
+        await self._handle(execution, agent, tool_id, value, outcome)
 
     async def run(
         self, execution: "Execution", agent: AgentSpec, tool_id: str, args: dict[str, Any], outcome: ToolOutcome
@@ -94,6 +119,13 @@ class UserTool(Tool):
                 if decision.outcome == "revise":
                     outcome.result = {"should_revise": True, "partial": decision.partial}
                     return
+        await self._handle(execution, agent, tool_id, value, outcome)
+
+    async def _handle(
+        self, execution: "Execution", agent: AgentSpec, tool_id: str, value: Any, outcome: ToolOutcome
+    ) -> None:
+        """The handler on the checked arguments, within its timeout; what it raises is the tool's error."""
+        tool = self.spec
         if tool.handler is None:
             outcome.fail(f"tool {tool.name!r} has no handler")
             return
