@@ -42,16 +42,27 @@ class PolicyError(Exception):
 
 def dynamic_ids(spec: RuntimeSpec, tools: Iterable[ToolSpec]) -> list[tuple[str, str]]:
     """Every dynamic predicate id the spec uses, with where it is used."""
-    uses: list[tuple[dict[str, Any] | None, str]] = [
-        (spec.approval_policies.plans, "approval_policies.plans"),
-        (spec.approval_policies.tools, "approval_policies.tools"),
-    ]
+    # "where" is written only for a dynamic rule: most rules are not, and this runs per create_runtime
+    found: list[tuple[str, str]] = []
+    for rule, where in ((spec.approval_policies.plans, "plans"), (spec.approval_policies.tools, "tools")):
+        if _is_dynamic(rule):
+            found.append((rule["value"], f"approval_policies.{where}"))
     for agent, patch in spec.approval_overrides.agents.items():
-        uses += [(patch.plans, f"agent {agent!r} (plans)"), (patch.tools, f"agent {agent!r} (tools)")]
+        for rule, where in ((patch.plans, "plans"), (patch.tools, "tools")):
+            if _is_dynamic(rule):
+                found.append((rule["value"], f"agent {agent!r} ({where})"))
     for agent, rules in spec.approval_overrides.tools.items():
-        uses += [(rule, f"tool {tool!r} of agent {agent!r}") for tool, rule in rules.items()]
-    uses += [(tool.approval, f"tool {tool.name!r}") for tool in tools]
-    return [(rule["value"], where) for rule, where in uses if rule is not None and rule.get("kind") == "dynamic"]
+        for tool_name, rule in rules.items():
+            if _is_dynamic(rule):
+                found.append((rule["value"], f"tool {tool_name!r} of agent {agent!r}"))
+    for tool in tools:
+        if _is_dynamic(tool.approval):
+            found.append((tool.approval["value"], f"tool {tool.name!r}"))
+    return found
+
+
+def _is_dynamic(rule: Mapping[str, Any] | None) -> bool:
+    return rule is not None and rule.get("kind") == "dynamic"
 
 
 class PolicyResolver:

@@ -32,9 +32,13 @@ def estimate_tokens(value: str) -> int:
     return (len(value) + 3) // 4
 
 
+#: ``json.dumps(value, ensure_ascii=False)`` builds this encoder on every call; it keeps no state between calls
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def json_text(value: Any) -> str:
-    """The canonical JSON text of a value, as echoed and as counted."""
-    return json.dumps(value, ensure_ascii=False)
+    """The canonical JSON text of a value, as echoed and as counted (``json.dumps(value, ensure_ascii=False)``)."""
+    return _ENCODER.encode(value)
 
 
 @dataclass

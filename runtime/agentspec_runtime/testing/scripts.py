@@ -8,8 +8,9 @@ returns the prompt string the scripted interpreter reads. ``storePlan`` and
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from ..usage import json_text
 
 
 def tool_call(name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -29,4 +30,4 @@ def say(text: str) -> dict[str, Any]:
 
 def script(*calls: dict[str, Any]) -> str:
     """The prompt for a sequence of calls: ``json.dumps({"script": [...]})``."""
-    return json.dumps({"script": list(calls)}, ensure_ascii=False)
+    return json_text({"script": list(calls)})
