@@ -287,7 +287,8 @@ def _validate(value: Any, schema: Any, root: dict[str, Any], path: str, errors: 
     declared = schema.get("type")
     if declared is not None:
         names = declared if isinstance(declared, list) else [declared]
-        if not any(_has_type(value, name) for name in names):
+        # one declared type (the usual case) is checked without a generator
+        if not (_has_type(value, declared) if type(declared) is str else any(_has_type(value, n) for n in names)):
             expected = " or ".join(names)
             errors.append(f"{path}: expected {expected}, got {_type_name(value)}")
             return
