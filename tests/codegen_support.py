@@ -19,6 +19,21 @@ tenant acme version "v1"
 provider anthropic
 """
 
+#: a whole spec of one scenario: a specialist calls a tool whose fixture answers
+ONE_LOOKUP = PREAMBLE + """\
+tool lookup(q: str) { returns { hit: true } }
+specialist helper {
+  model "claude-haiku-4-5"
+  prompt "Look it up."
+  tools [lookup]
+}
+scenario "looks up" {
+  agent helper
+  run { lookup(q: "x") }
+  expect { tool_call lookup }
+}
+"""
+
 
 def run_cli(*args: str, cwd: Path | str = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``agentspec ARGS`` in a subprocess (``python -m agentspec``), text output captured.

@@ -14,7 +14,7 @@ from agentgate.types import ScenarioResult, SingleRunResult
 
 from agentspec_runtime import live_summary as ls
 
-from codegen_support import run_cli, write_spec
+from codegen_support import ONE_LOOKUP, run_cli, write_spec
 
 
 def turns(*entries: tuple[str | None, str, int, int, float]) -> dict:
@@ -161,22 +161,7 @@ def test_a_bad_price_file_is_a_clear_error(tmp_path: Path, monkeypatch, content:
 
 @pytest.mark.slow
 def test_pytest_prints_the_summary_and_writes_json_only_when_asked_in_a_scripted_run(tmp_path: Path) -> None:
-    write_spec(tmp_path, "s.agentspec", """\
-tenant acme version "v1"
-provider anthropic
-tool lookup(q: str) { returns { hit: true } }
-specialist helper {
-  model "claude-haiku-4-5"
-  prompt "Look it up."
-  tools [lookup]
-}
-scenario "looks up" {
-  agent helper
-  run { lookup(q: "x") }
-  expect { tool_call lookup }
-}
-suite { runs 3  min_pass_rate 1.0 }
-""")
+    write_spec(tmp_path, "s.agentspec", ONE_LOOKUP + "suite { runs 3  min_pass_rate 1.0 }\n")
     assert run_cli("compile", "s.agentspec", "-o", "out", cwd=tmp_path).returncode == 0
     env = {k: v for k, v in os.environ.items() if k not in ("AGENTSPEC_INTERPRETER", ls.SUMMARY_ENV, ls.PRICES_ENV)}
 

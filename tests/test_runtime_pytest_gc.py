@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from codegen_support import ONE_LOOKUP
+
 pytestmark = pytest.mark.slow  # each test runs pytest in a subprocess
 
 #: a plugin module printing the freeze count while each test runs and after the session
@@ -23,21 +25,7 @@ def pytest_unconfigure(config):
     print("after session:", gc.get_freeze_count())
 """
 
-SPEC = """\
-tenant acme version "v1"
-provider anthropic
-tool lookup(q: str) { returns { hit: true } }
-specialist helper {
-  model "claude-haiku-4-5"
-  prompt "Look it up."
-  tools [lookup]
-}
-scenario "looks up" {
-  agent helper
-  run { lookup(q: "x") }
-  expect { tool_call lookup }
-}
-"""
+SPEC = ONE_LOOKUP
 
 
 def _freeze_counts(tmp_path: Path, name: str, text: str) -> tuple[int, int]:
