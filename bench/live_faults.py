@@ -4,7 +4,7 @@ For each wire format (Anthropic Messages, OpenAI Chat Completions) and each
 fault, runs one agent through the real SDK against tests/fake_providers.py
 with the runtime's default retry policy (backoff from 0.5 s, x2, jittered)
 and prints the requests the fake saw (retries show as repeated statuses),
-the wall time until the stream ended and its last event. Every run is
+the wall time until the stream ended and how it ended (`finish` or `error`). Every run is
 bounded by a 60 s guard; a run that hits it is reported as HUNG.
 
     .venv/bin/python bench/live_faults.py [--retries 2] [--timeout 1.0]
@@ -43,23 +43,24 @@ def faults(timeout: float) -> list[tuple[str, Any]]:
 async def one_run(wire: str, base_url: str, retries: int, timeout: float) -> tuple[float, dict[str, Any] | None]:
     spec = shop(wire, base_url=base_url, retries=retries, timeout=timeout)
     runtime = create_runtime(spec, interpreter=live_interpreter(wire, spec.providers[wire]))
-    last = None
+    outcome = None  # the stream's `finish` or `error` event (the cost and latency summaries may follow a finish)
     started = time.perf_counter()
     try:
         async with asyncio.timeout(GUARD_SECONDS):
             async for event in runtime.run_specialist("clerk", "hi"):
-                last = event
+                if event["type"] in ("finish", "error"):
+                    outcome = event
     except TimeoutError:
         return time.perf_counter() - started, None
-    return time.perf_counter() - started, last
+    return time.perf_counter() - started, outcome
 
 
-def describe(last: dict[str, Any] | None) -> str:
-    if last is None:
+def describe(outcome: dict[str, Any] | None) -> str:
+    if outcome is None:
         return f"HUNG (stopped by the {GUARD_SECONDS:g} s guard)"
-    if last["type"] == "finish":
+    if outcome["type"] == "finish":
         return "finish"
-    return f"error {last['error']['code']}: {last['error']['message']}"
+    return f"error {outcome['error']['code']}: {outcome['error']['message']}"
 
 
 def main() -> None:
@@ -72,13 +73,13 @@ def main() -> None:
         for name, responder in faults(options.timeout):
             if responder is None:
                 base = f"http://127.0.0.1:{unused_port()}" + ("/v1" if wire == "openai" else "")
-                seconds, last = asyncio.run(one_run(wire, base, options.retries, options.timeout))
+                seconds, outcome = asyncio.run(one_run(wire, base, options.retries, options.timeout))
                 seen = "-"
             else:
                 with FakeProvider(wire, responder()) as fake:
-                    seconds, last = asyncio.run(one_run(wire, fake.base_url, options.retries, options.timeout))
+                    seconds, outcome = asyncio.run(one_run(wire, fake.base_url, options.retries, options.timeout))
                     seen = " ".join(str(s) for s in fake.statuses)
-            print(f"{wire:9} | {name:30} | requests: {seen:15} | {seconds:6.2f} s | {describe(last)}")
+            print(f"{wire:9} | {name:30} | requests: {seen:15} | {seconds:6.2f} s | {describe(outcome)}")
 
 
 if __name__ == "__main__":
