@@ -12,16 +12,22 @@ return ``None`` or an *envelope*: an object (mapping or pydantic model) with
 ``entitiesAffected`` (int, required), ``summary`` (str, optional) and
 ``details`` (anything JSON, optional). Anything else is reported — never
 raised — as an ``executePlan`` error naming the bad field.
+
+The dispatcher is user code, so it runs as a tool handler does
+(``handlers.call_handler``: a synchronous one in a daemon thread, an
+asynchronous one as a task) within the runtime's ``tool_timeout``; one still
+running then fails the plan like one that raised, and whatever it does later
+is ignored.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from typing import Any, Callable
 
 from pydantic import BaseModel
 
+from .handlers import HandlerTimeout, call_handler
 from .jsonable import NotJSONError, jsonable
 
 ENVELOPE_PREFIX = "action_dispatcher must return None or an object with entitiesAffected (int)"
@@ -111,14 +117,15 @@ def validate_envelope(value: Any) -> dict[str, Any] | None:
 
 
 async def call_dispatcher(
-    dispatcher: Callable[..., Any], actions: list[dict[str, Any]], context: dict[str, Any]
+    dispatcher: Callable[..., Any], actions: list[dict[str, Any]], context: dict[str, Any], timeout: float | None
 ) -> dict[str, Any] | None:
-    """Call a sync or async dispatcher once and check what it returned."""
+    """Call a sync or async dispatcher once, within ``timeout`` seconds (None: no limit),
+    and check what it returned."""
     name = getattr(dispatcher, "__name__", "action_dispatcher")
     try:
-        outcome = dispatcher(actions, context)
-        if inspect.isawaitable(outcome):
-            outcome = await outcome
+        outcome = await call_handler(dispatcher, actions, context, timeout)
+    except HandlerTimeout as exc:
+        raise DispatchError(f"action_dispatcher {name} did not return within {exc.seconds:g} s") from None
     except Exception as exc:  # the dispatcher's failure is the plan's failure, not the stream's
         raise DispatchError(f"action_dispatcher {name} raised {type(exc).__name__}: {exc}") from exc
     return validate_envelope(outcome)

@@ -247,7 +247,7 @@ async def execute_plan(
     policy = execution.policies.for_plan(agent)
     try:
         ctx = execution.context(agent, tool_id, target=plan_id, kind="plan")
-        needed = await execution.policies.requires_approval(policy, payload, ctx)
+        needed = await execution.policies.requires_approval(policy, payload, ctx, execution.tool_timeout)
     except PolicyError as exc:
         outcome.fail(f"{exc}; plan {plan_id!r} was not executed", planId=plan_id)
         return
@@ -280,7 +280,10 @@ async def execute_plan(
     try:
         # the dispatcher gets copies: whatever it does, the events show what was dispatched
         envelope = await call_dispatcher(
-            execution.action_dispatcher, copy.deepcopy(actions), {"resolved_refs": copy.deepcopy(resolved)}
+            execution.action_dispatcher,
+            copy.deepcopy(actions),
+            {"resolved_refs": copy.deepcopy(resolved)},
+            execution.tool_timeout,
         )
     except DispatchError as exc:
         plan.status = "failed"

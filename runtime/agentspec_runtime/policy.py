@@ -22,14 +22,20 @@ or one given to ``create_runtime(approval_predicates=...)``. Every dynamic id
 the spec uses must resolve when the runtime is created. Built-in tools
 (``call_agent``, ``storePlan``, ``executePlan``) are not gated by tool rules;
 ``executePlan`` is gated by the plan rule.
+
+A predicate is user code, so it runs as a handler does (``handlers.call_handler``):
+a synchronous one in a daemon thread of its own, an asynchronous one as a task,
+within a timeout the caller gives — the tool's ``timeout`` or the runtime's
+``tool_timeout``. One that blocks or never returns fails the call with a
+:class:`PolicyError` instead of hanging the stream.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any, Callable, Union
 
+from .handlers import HandlerTimeout, call_handler
 from .specs import AgentSpec, RuntimeSpec, ToolSpec
 
 #: a resolved policy: "never", "always" or the predicate to ask
@@ -112,17 +118,18 @@ class PolicyResolver:
             return self._policy(patch.plans)
         return self._policy(self._spec.approval_policies.plans)
 
-    async def requires_approval(self, policy: Policy, args: Any, ctx: Any) -> bool:
-        """Evaluate a resolved policy; raises :class:`PolicyError` if a predicate misbehaves."""
+    async def requires_approval(self, policy: Policy, args: Any, ctx: Any, timeout: float | None) -> bool:
+        """Evaluate a resolved policy, a predicate within ``timeout`` seconds (None: no limit);
+        raises :class:`PolicyError` if a predicate misbehaves or does not answer in time."""
         if policy == "never":
             return False
         if policy == "always":
             return True
         name = getattr(policy, "__name__", repr(policy))
         try:
-            answer = policy(args, ctx)  # type: ignore[operator]
-            if inspect.isawaitable(answer):
-                answer = await answer
+            answer = await call_handler(policy, args, ctx, timeout)  # type: ignore[arg-type]
+        except HandlerTimeout as exc:
+            raise PolicyError(f"approval predicate {name} did not answer within {exc.seconds:g} s") from None
         except Exception as exc:  # a predicate bug must not crash the stream
             raise PolicyError(f"approval predicate {name} raised {type(exc).__name__}: {exc}") from exc
         if not isinstance(answer, bool):

@@ -97,7 +97,7 @@ class UserTool(Tool):
         if policy != "never":
             ctx = execution.context(agent, tool_id, target=tool.name, kind="tool")
             try:
-                needed = await execution.policies.requires_approval(policy, own_copy(value), ctx)
+                needed = await execution.policies.requires_approval(policy, own_copy(value), ctx, _timeout(execution, tool))
             except PolicyError as exc:
                 outcome.fail(f"{exc}; tool {tool.name!r} was not run")
                 return
@@ -129,9 +129,10 @@ class UserTool(Tool):
         if tool.handler is None:
             outcome.fail(f"tool {tool.name!r} has no handler")
             return
-        timeout = tool.timeout if tool.timeout is not None else execution.tool_timeout
         try:
-            result = await call_handler(tool.handler, own_copy(value), execution.context(agent, tool_id), timeout)
+            result = await call_handler(
+                tool.handler, own_copy(value), execution.context(agent, tool_id), _timeout(execution, tool)
+            )
         except HandlerTimeout as exc:
             outcome.fail(f"tool {tool.name!r} {exc}")
         except ToolFailure as exc:
@@ -144,6 +145,12 @@ class UserTool(Tool):
             outcome.fail(f"tool {tool.name!r} raised CancelledError")
         else:
             outcome.result = result
+
+
+def _timeout(execution: "Execution", tool: ToolSpec) -> float | None:
+    """How long the tool's handler, and its approval predicate, may each run: the tool's own
+    ``timeout`` (a user who gave one meant it for everything the call runs), else the runtime's."""
+    return tool.timeout if tool.timeout is not None else execution.tool_timeout
 
 
 def own_copy(value: Any) -> Any:
