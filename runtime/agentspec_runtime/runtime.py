@@ -155,7 +155,8 @@ def create_runtime(
     :class:`Interpreter` instance. ``testing`` selects the testing interpreter
     and cannot be combined with another interpreter.
     ``tool_timeout`` (an extension) is how many seconds a tool call may run
-    unless its tool says otherwise (``define_tool(..., timeout=)``); None: no limit.
+    unless its tool says otherwise (``define_tool(..., timeout=)``), and
+    likewise an approval predicate and the action dispatcher; None: no limit.
     ``data_environment`` and ``target_database_url`` are the published
     signature's; data environments need its native engine, so both must be None.
     """

@@ -648,8 +648,9 @@ def define_tool(
     ``"never"`` (default), ``"always"``, ``{"kind": "dynamic", "value": id}``
     or a callable ``(args, ctx) -> bool`` (a dynamic rule with id
     ``binding_id`` or ``"<name>_approval"``). ``timeout`` (an extension) is
-    how many seconds a call may run before it ends as an error tool result;
-    None means the runtime's ``tool_timeout``.
+    how many seconds a call's handler, and its approval predicate, may each
+    run before the call ends as an error tool result; None means the
+    runtime's ``tool_timeout``.
     """
     spec = ToolSpec(
         name=name,
