@@ -6,6 +6,8 @@ A synchronous handler runs in a thread of its own, so a blocking one (a
 other streams on the loop. The thread is a daemon and is not joined: Python
 cannot stop a thread, so one that never returns is abandoned when its call
 times out, and must not keep the process (or ``asyncio.run``) from exiting.
+A thread whose call returned is reused for a later call (``workers``).
+Approval predicates and the action dispatcher are called the same way.
 An asynchronous handler runs as a task of its own; on timeout it is cancelled
 and abandoned, so the call ends on time even if the handler ignores the
 cancellation.
@@ -23,9 +25,10 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import inspect
-import threading
 import weakref
 from typing import Any, Callable
+
+from . import workers
 
 #: How long a handler may run when neither its tool nor ``create_runtime`` says otherwise.
 DEFAULT_TOOL_TIMEOUT = 30.0
@@ -120,7 +123,8 @@ def _forget(future: asyncio.Future[Any]) -> None:
 
 
 def _in_thread(function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
-    """Run ``function(*args)`` in a new daemon thread; a future of its result on this loop."""
+    """Run ``function(*args)`` in a daemon thread (an idle one reused, see ``workers``); a future
+    of its result on this loop."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[Any] = loop.create_future()
     context = contextvars.copy_context()
@@ -139,5 +143,5 @@ def _in_thread(function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
         except RuntimeError:
             pass  # the loop is closed: nobody waits for this call any more
 
-    threading.Thread(target=work, name=f"tool handler {getattr(function, '__name__', '?')}", daemon=True).start()
+    workers.submit(work, f"tool handler {getattr(function, '__name__', '?')}")
     return future
