@@ -1,10 +1,12 @@
 """Stuck handlers on a busy runtime: one blocking synchronous handler, one
-asynchronous handler that never returns, and OTHERS ordinary streams, all at
-once on one runtime and one event loop.
+asynchronous handler that never returns, one tool whose approval predicate
+blocks, and OTHERS ordinary streams, all at once on one runtime and one event
+loop.
 
 Each ordinary stream makes two calls: an async handler that does a little
 awaited work (WORK_MS) and a synchronous one that does a little blocking work
-(WORK_MS, a sleep). The two stuck tools have a timeout of TIMEOUT seconds.
+(WORK_MS, a sleep). The three stuck tools have a timeout of TIMEOUT seconds
+(for the gated one, that bounds its predicate).
 Prints when each group finished and what the stuck calls returned, for
 REPEATS runs. A benchmark, not a test: it prints figures.
 
@@ -42,6 +44,14 @@ def build(timeout: float, work_ms: float, unblock: threading.Event) -> Any:
         await asyncio.Event().wait()  # an asynchronous handler that never returns
         return {"late": True}
 
+    def is_risky(args: dict, ctx: Any) -> bool:
+        unblock.wait()  # an approval predicate stuck on I/O: the runtime gives up on it
+        return True
+
+    @define_tool("gated", {}, approval=is_risky, timeout=timeout)
+    async def gated(args: dict, ctx: Any) -> dict:
+        return {"ran": True}
+
     @define_tool("work", {"n": int})
     async def work(args: dict, ctx: Any) -> dict:
         await asyncio.sleep(work_ms / 1000)
@@ -59,7 +69,7 @@ def build(timeout: float, work_ms: float, unblock: threading.Event) -> Any:
                 "worker",
                 model="claude-haiku-4-5",
                 prompt="Work.",
-                tools=[blocking, never, work, sync_work],
+                tools=[blocking, never, gated, work, sync_work],
             )
         ],
         providers=["anthropic"],
@@ -86,7 +96,7 @@ async def one_run(runtime: Any, others: int) -> dict[str, Any]:
     started = time.perf_counter()
     stuck = [
         timed(runtime.run_specialist("worker", '{"tool": "%s"}' % name), started)
-        for name in ("blocking", "never")
+        for name in ("blocking", "never", "gated")
     ]
     ordinary = [
         timed(
@@ -105,9 +115,7 @@ async def one_run(runtime: Any, others: int) -> dict[str, Any]:
         )
         for i in range(others)
     ]
-    (blocked_s, blocked), (never_s, never), *rest = await asyncio.gather(
-        *stuck, *ordinary
-    )
+    (blocked_s, blocked), (never_s, never), (gated_s, gated), *rest = await asyncio.gather(*stuck, *ordinary)
     correct = all(
         results(events, "work") == [{"n": i * 2}]
         and results(events, "sync_work") == [{"n": i + 1}]
@@ -125,6 +133,8 @@ async def one_run(runtime: Any, others: int) -> dict[str, Any]:
         "blocking_result": results(blocked, "blocking"),
         "never_s": never_s,
         "never_result": results(never, "never"),
+        "gated_s": gated_s,
+        "gated_result": results(gated, "gated"),
     }
 
 
@@ -139,7 +149,8 @@ def main() -> None:
     runtime = build(args.timeout, args.work_ms, unblock)
     print(
         f"{args.others} ordinary streams (async {args.work_ms:g} ms + sync {args.work_ms:g} ms each) "
-        f"+ 1 blocking sync handler + 1 never-returning async handler (timeout {args.timeout:g} s), one runtime"
+        f"+ 1 blocking sync handler + 1 never-returning async handler + 1 blocking approval predicate "
+        f"(timeout {args.timeout:g} s), one runtime"
     )
     try:
         for index in range(args.repeats):
@@ -148,7 +159,8 @@ def main() -> None:
                 f"run {index + 1}: ordinary streams done in median {r['others_median'] * 1000:.0f} ms, "
                 f"slowest {r['others_max'] * 1000:.0f} ms, all results correct: {r['others_correct']}; "
                 f"blocking stream ended after {r['blocking_s']:.2f} s with {r['blocking_result']}; "
-                f"never-returning stream ended after {r['never_s']:.2f} s with {r['never_result']}"
+                f"never-returning stream ended after {r['never_s']:.2f} s with {r['never_result']}; "
+                f"gated stream ended after {r['gated_s']:.2f} s with {r['gated_result']}"
             )
     finally:
         unblock.set()  # let the abandoned threads end
