@@ -7,9 +7,11 @@ broken pool fails the test instead of hanging it; nothing asserts a duration.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
+import weakref
 from typing import Callable
 
 import pytest
@@ -99,3 +101,25 @@ def test_a_forked_child_starts_its_own_threads() -> None:
         os._exit(0 if ran.wait(timeout=10) else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_an_idle_thread_keeps_nothing_of_its_last_call() -> None:
+    # a call's closure holds the user code's arguments and the future of its result
+    pool = workers.Pool(idle_seconds=60.0)
+
+    class Payload:
+        pass
+
+    payload = Payload()
+    kept = weakref.ref(payload)
+    done = threading.Event()
+
+    def call(held: Payload = payload) -> None:
+        done.set()
+
+    pool.submit(call, "payload")
+    assert done.wait(timeout=10)
+    del call, payload
+    assert until(lambda: pool.idle == 1)  # the thread is waiting for its next call
+    gc.collect()
+    assert kept() is None

@@ -44,12 +44,15 @@ class Pool:
                 # under the lock: an idle thread deciding to exit (below) sees this call
                 self._calls.put((call, name))
                 return
-        threading.Thread(target=self._serve, args=(call,), name=name, daemon=True).start()
+        # the call goes in a list the thread empties: the Thread object keeps its args while it runs
+        threading.Thread(target=self._serve, args=([call],), name=name, daemon=True).start()
 
-    def _serve(self, call: Callable[[], None]) -> None:
+    def _serve(self, first: list[Callable[[], None]]) -> None:
         thread = threading.current_thread()
+        call = first.pop()
         while True:
             call()  # never raises: the caller's call catches what the user code raises
+            del call  # an idle thread keeps nothing of its last call (its arguments, its result's future)
             with self._lock:
                 self._idle += 1
             try:
