@@ -39,6 +39,20 @@ DISPATCHED = [
 ]
 
 
+def assert_the_plan_failed_on_time(runtime: Any, events: list[dict[str, Any]]) -> None:
+    """A dispatcher still running after tool_timeout (0.05 s) failed the plan, and the stream finished."""
+    assert results(events, "executePlan") == [
+        {
+            "error": "action_dispatcher warehouse did not return within 0.05 s",
+            "planId": "p1",
+            "status": "failed",
+            "dispatched": DISPATCHED,
+        }
+    ]
+    assert runtime.snapshot("t")["plans"]["p1"]["status"] == "failed"
+    assert finished(events)
+
+
 def transfer_runtime(
     approval: Any,
     *,
@@ -337,16 +351,7 @@ def test_a_blocking_synchronous_dispatcher_fails_the_plan_and_the_stream_finishe
         events = plan_flow(runtime)
     finally:
         release.set()
-    assert results(events, "executePlan") == [
-        {
-            "error": "action_dispatcher warehouse did not return within 0.05 s",
-            "planId": "p1",
-            "status": "failed",
-            "dispatched": DISPATCHED,
-        }
-    ]
-    assert runtime.snapshot("t")["plans"]["p1"]["status"] == "failed"
-    assert finished(events)
+    assert_the_plan_failed_on_time(runtime, events)
 
 
 def test_an_async_dispatcher_that_never_returns_fails_the_plan_and_the_stream_finishes() -> (
@@ -359,16 +364,7 @@ def test_an_async_dispatcher_that_never_returns_fails_the_plan_and_the_stream_fi
         Recorder(), action_dispatcher=warehouse, tool_timeout=0.05
     )
     events = plan_flow(runtime)
-    assert results(events, "executePlan") == [
-        {
-            "error": "action_dispatcher warehouse did not return within 0.05 s",
-            "planId": "p1",
-            "status": "failed",
-            "dispatched": DISPATCHED,
-        }
-    ]
-    assert runtime.snapshot("t")["plans"]["p1"]["status"] == "failed"
-    assert finished(events)
+    assert_the_plan_failed_on_time(runtime, events)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

@@ -4,9 +4,10 @@ The runtime deploys alone: authoring and running (``agentspec_runtime``) need
 only pydantic, so using them must load neither agentgate nor pytest nor any
 compiler dependency. The package imports its names on first use: its pytest
 plugins are loaded by every pytest session of an environment that has the
-runtime installed, and must not make each of them pay for the spec models. Testing support (``agentspec_runtime.testing``) may load
-agentgate, but only in the modules that use it: fixtures, scripts and approval
-scripts (used by generated runtime definitions) stay free of it too.
+runtime installed, and must not make each of them pay for the spec models.
+Testing support (``agentspec_runtime.testing``) may load agentgate, but only in
+the modules that use it: fixtures, scripts and approval scripts (used by
+generated runtime definitions) stay free of it too.
 """
 
 from __future__ import annotations
@@ -40,43 +41,33 @@ def runtime_modules() -> list[str]:
     )
 
 
-def top_level_packages_after_importing(*modules: str) -> set[str]:
-    """The top-level packages in ``sys.modules`` of a fresh interpreter that imported ``modules``."""
-    program = (
-        "import importlib, json, sys\n"
-        f"for name in {list(modules)!r}:\n"
-        "    importlib.import_module(name)\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    )
-    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    return set(json.loads(completed.stdout))
-
-
 def program_output(program: str) -> str:
     return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+
+
+def modules_after(statement: str) -> set[str]:
+    """The modules in ``sys.modules`` of a fresh interpreter that ran ``statement``."""
+    return set(json.loads(program_output(f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))\n")))
+
+
+def top_level_packages_after_importing(*modules: str) -> set[str]:
+    """The top-level packages in ``sys.modules`` of a fresh interpreter that imported ``modules``."""
+    loaded = modules_after(f"import importlib\nfor name in {list(modules)!r}:\n    importlib.import_module(name)")
+    return {module.split(".")[0] for module in loaded}
 
 
 def test_the_authoring_api_loads_neither_agentgate_nor_pytest_nor_the_compiler() -> None:
     loaded = top_level_packages_after_importing("agentspec_runtime")
     assert "agentspec_runtime" in loaded and "pydantic" not in loaded  # its names are imported on first use
-    program = (
-        "import json, sys\n"
-        "from agentspec_runtime import create_runtime, define_runtime, define_tool\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    )
-    used = set(json.loads(program_output(program)))
+    authoring = modules_after("from agentspec_runtime import create_runtime, define_runtime, define_tool")
+    used = {module.split(".")[0] for module in authoring}
     assert "pydantic" in used
     assert not used & {*TESTING, *COMPILER}, f"the authoring API loaded {sorted(used & {*TESTING, *COMPILER})}"
 
 
 def test_the_pytest_plugins_load_neither_the_engine_nor_the_spec_models() -> None:
     # every pytest session of an environment with the runtime installed loads both
-    program = (
-        "import json, sys\n"
-        "import agentspec_runtime.pytest_plugin, agentspec_runtime.summary_plugin\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
-    )
-    loaded = set(json.loads(program_output(program)))
+    loaded = modules_after("import agentspec_runtime.pytest_plugin, agentspec_runtime.summary_plugin")
     assert "agentspec_runtime.live.selection" in loaded
     heavy = {"pydantic", "agentspec_runtime.specs", "agentspec_runtime.runtime", "agentspec_runtime.engine"}
     assert not heavy & loaded, f"the pytest plugins loaded {sorted(heavy & loaded)}"
