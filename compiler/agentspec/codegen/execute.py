@@ -17,9 +17,7 @@ both back ends through the IR alone.
 
 from __future__ import annotations
 
-import copy
 import importlib
-from collections import ChainMap
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -36,22 +34,30 @@ class ScenarioFailed(AssertionError):
 
 
 def evaluate(expr: Expr, scope: Scope) -> Any:
-    """The value ``pyexpr.source(expr)`` would have, evaluated in ``scope``."""
-    if isinstance(expr, Lit):
-        # a literal in source makes a fresh object each time it runs
-        return copy.deepcopy(expr.value) if isinstance(expr.value, (list, dict)) else expr.value
-    if isinstance(expr, Name):
-        first, *rest = expr.id.split(".")
+    """The value ``pyexpr.source(expr)`` would have, evaluated in ``scope``.
+
+    Run once per node of every scenario, so it is written for speed: exact type tests
+    (the node classes are final) in the order of how often each kind occurs."""
+    kind = type(expr)
+    if kind is Lit:
+        value = expr.value
+        # a literal in source makes a fresh object each time it runs; str, numbers, bools and None are immutable
+        return _fresh(value) if isinstance(value, (list, tuple, dict)) else value
+    if kind is Name:
+        first, _, attributes = expr.id.partition(".")
         try:
             value = scope[first]
         except KeyError:
             raise CodegenError(f"name {first!r} is not bound in the lowered module") from None
-        for attribute in rest:
-            value = getattr(value, attribute)
+        if attributes:
+            for attribute in attributes.split("."):
+                value = getattr(value, attribute)
         return value
-    if isinstance(expr, Call):
+    if kind is Call:
         func = evaluate(expr.func, scope)
         args = [evaluate(a, scope) for a in expr.args]
+        if not expr.kwargs:
+            return func(*args)
         kwargs: dict[str, Any] = {}
         for key, value in expr.kwargs:
             if key == "**":
@@ -59,14 +65,25 @@ def evaluate(expr: Expr, scope: Scope) -> Any:
             else:
                 kwargs[key] = evaluate(value, scope)
         return func(*args, **kwargs)
-    if isinstance(expr, ListOf):
+    if kind is ListOf:
         return [evaluate(i, scope) for i in expr.items]
-    if isinstance(expr, DictOf):
+    if kind is DictOf:
         return {key: evaluate(value, scope) for key, value in expr.items}
-    if isinstance(expr, Lambda):
+    if kind is Lambda:
         body = expr.body
         return lambda: evaluate(body, scope)
     raise TypeError(f"not an expression: {expr!r}")
+
+
+def _fresh(value: Any) -> Any:
+    """A new copy of literal data, as running its source makes one: ``pyexpr.literal`` writes any
+    dict as a dict display and a tuple as a list. Several times cheaper than ``copy.deepcopy``,
+    which keeps shared identities and copies any type, neither of which literal data has."""
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_fresh(item) for item in value]
+    return value
 
 
 def imported(
@@ -130,23 +147,47 @@ def test_namespace(module: TestModule, runtime_module: str, runtime: Mapping[str
     return scope
 
 
+class _Locals(dict):
+    """A test function's local variables; any other name is its module's, read through (the
+    module's names are shared by its tests and never written, so they are not copied)."""
+
+    __slots__ = ("module",)
+
+    def __init__(self, module: Scope) -> None:
+        super().__init__()
+        self.module = module
+
+    def __missing__(self, name: str) -> Any:
+        return self.module[name]
+
+
 def run_test(test: TestCase, module_scope: Scope) -> None:
     """The body of the generated test function. Raises ``ScenarioFailed`` with its report."""
-    scope: ChainMap[str, Any] = ChainMap({}, dict(module_scope))
-    scope["scenario"] = evaluate(test.scenario, scope)
-    for expectation in test.expectations:
-        evaluate(expectation, scope)
-    scope["adapter"] = evaluate(test.adapter, scope)
-    result = evaluate(test.run, scope)
-    if not result.passed:
-        raise ScenarioFailed(scope["failure_report"](result, test.location))
+    scope = _Locals(module_scope)
+    try:
+        scope["scenario"] = evaluate(test.scenario, scope)
+        for expectation in test.expectations:
+            evaluate(expectation, scope)
+        scope["adapter"] = evaluate(test.adapter, scope)
+        result = evaluate(test.run, scope)
+        if not result.passed:
+            raise ScenarioFailed(scope["failure_report"](result, test.location))
+    finally:
+        # the adapter holds the runtime factory, a lambda that holds this scope: a cycle, which
+        # would leave the test's objects to the garbage collector. A generated test's lambda reads
+        # module names only and holds nothing of the test; emptying the locals here frees them
+        # on return, as its locals are, and leaves the lambda the module's names.
+        scope.clear()
 
 
 def run_score(test: ScoreTest, module_scope: Scope) -> None:
     """The body of a generated score test. Raises ``ScenarioFailed`` with its report."""
-    scope: ChainMap[str, Any] = ChainMap({}, dict(module_scope))
-    scope["case"] = evaluate(test.case, scope)
-    scope["config"] = evaluate(test.config, scope)
-    outcome = evaluate(test.run, scope)
-    if not outcome.passed:
-        raise ScenarioFailed(scope["score_report"](outcome, test.location))
+    scope = _Locals(module_scope)
+    try:
+        scope["case"] = evaluate(test.case, scope)
+        scope["config"] = evaluate(test.config, scope)
+        outcome = evaluate(test.run, scope)
+        if not outcome.passed:
+            raise ScenarioFailed(scope["score_report"](outcome, test.location))
+    finally:
+        scope.clear()  # as in run_test: nothing of the test outlives it through a lambda that holds the scope
