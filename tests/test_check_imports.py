@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agentspec.checker.user_code import top_level_names
+from agentspec.import_targets import top_level_names
 from agentspec.cli import main
 
 from codegen_support import PREAMBLE, write_spec

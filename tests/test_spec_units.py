@@ -4,7 +4,10 @@ it names."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +46,29 @@ def test_a_stored_unit_is_the_unit_a_full_check_makes(project: Path, isolated_co
     assert not spec_units._units  # answered from disk: nothing was checked in this session
     assert warm == cold
     assert render.test_source(warm.lowered.tests) == (REPO / "generated/test_travel.py").read_text()
+
+
+#: What a pytest session whose spec units all come from the disk cache has no use for
+PARSE_AND_CHECK = ("lark", "agentspec.syntax.parser", "agentspec.syntax.nodes", "agentspec.loader", "agentspec.checker")
+
+
+def test_a_stored_unit_is_served_without_the_parser_or_the_checker(project: Path, isolated_compile_cache: Path) -> None:
+    # travel.agentspec imports common.agentspec and names user code, so serving it re-reads both
+    # files and looks its import paths up again; its warnings are decided too, as the plugin does
+    assert spec_units.unit_for("specs/travel.agentspec").errors is None
+    program = (
+        "import json, sys\n"
+        "from agentspec import spec_units\n"
+        "unit = spec_units.unit_for('specs/travel.agentspec')\n"
+        "unit.warnings(spec_units.used_across([unit]))\n"
+        "print(json.dumps({'served': not spec_units._units, 'tests': len(unit.lowered.tests.tests),"
+        " 'modules': sorted(sys.modules)}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=project)
+    seen = json.loads(done.stdout)
+    assert seen["served"] and seen["tests"] > 0
+    loaded = [m for m in seen["modules"] if any(m == name or m.startswith(f"{name}.") for name in PARSE_AND_CHECK)]
+    assert not loaded, f"serving a stored unit loaded {loaded}"
 
 
 def test_an_edit_in_an_imported_spec_invalidates_its_importers(project: Path) -> None:

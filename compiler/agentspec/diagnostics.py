@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from agentspec.syntax.nodes import Span
+from agentspec.syntax.base import Span
 from agentspec.syntax.strings import literal
 
 Severity = Literal["error", "warning"]

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from agentspec.syntax import nodes
-from agentspec.diagnostics import Diagnostic, closest, error, replace_fix, span_at
+from agentspec.diagnostics import Diagnostic, closest, error, replace_fix
+from agentspec.source_files import read_source
 from agentspec.syntax.parser import ParseResult, parse
 from agentspec.paths import SPEC_SUFFIX
 
@@ -42,24 +43,6 @@ class Program:
             order[current] = None
             queue.extend(self.imports.get(current, []))
         return [self.files[p] for p in order]
-
-
-def read_source(path: str) -> tuple[str | None, Diagnostic | None]:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return None, error("E006", f"cannot read file: {exc.strerror or exc}", path, span_at("", 0))
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        text = data[: exc.start].decode("utf-8", errors="replace")
-        return None, error(
-            "E006",
-            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            path,
-            span_at(text, len(text)),
-            "save the file as UTF-8",
-        )
 
 
 def load(
@@ -108,7 +91,7 @@ def load(
     return program
 
 
-def _missing_import(path: str, decl: ast.ImportDecl, target: str) -> Diagnostic | None:
+def _missing_import(path: str, decl: nodes.ImportDecl, target: str) -> Diagnostic | None:
     """E007 if ``target`` is not a readable file; None if it is.
 
     The path comes from the spec, so the file system may reject it outright

@@ -32,15 +32,15 @@ from pathlib import Path
 from typing import Any
 
 from agentspec import cycle_collector
-from agentspec.checker.usage import FileUses
 from agentspec.codegen import Lowered
 from agentspec.diagnostics import Diagnostic
 from agentspec.interpreter_mode import live_interpreter
+from agentspec.uses import FileUses, combined_uses, unreachable
 
 #: Bumped when what an entry holds changes shape.
 FORMAT = 2
 
-#: (agents, scripts) used across a set of spec files (``checker.usage.combined_uses``)
+#: (agents, scripts) used across a set of spec files (``uses.combined_uses``)
 Used = tuple[set[str], set[str]]
 
 
@@ -66,14 +66,11 @@ class SpecUnit:
 
     def used(self) -> Used:
         """What the files this unit read use (its imports included)."""
-        from agentspec.checker.usage import combined_uses
-
         return combined_uses(self.uses)
 
     def warnings(self, used: Used | None = None) -> str | None:
         """The warnings as `agentspec check` prints them, None if there are none; W101/W104
         judged from ``used`` (the run's files: ``used_across``), else from this unit's own files."""
-        from agentspec.checker.usage import unreachable
         from agentspec.diagnostics import render_all, sort_diagnostics, summary_line
 
         found = sort_diagnostics(list(self.findings) + unreachable(list(self.candidates), *(used or self.used())))
@@ -85,19 +82,17 @@ class SpecUnit:
 
 def used_across(units: list[SpecUnit]) -> Used:
     """What the files of ``units`` use, together (units with errors read nothing usable)."""
-    from agentspec.checker.usage import combined_uses
-
     return combined_uses(uses for unit in units if unit.errors is None for uses in unit.uses)
 
 
 def unit_for(path: str) -> SpecUnit:
     """``path`` checked and lowered (``path`` as diagnostics and spec lines should show it)."""
-    from agentspec.loader import load
-
     mode = live_interpreter() or "scripted"
     stored = _stored(path, mode)
     if stored is not None:
         return stored
+    from agentspec.loader import load  # here: a stored unit needs no parser (tests/test_spec_units.py)
+
     program = load([path], parse_file=_parse)
     key = (path, mode, _text_hash(repr(sorted(program.sources.items()))))
     if key not in _units:
@@ -113,7 +108,7 @@ _units: dict[tuple[str, str, str], SpecUnit] = {}
 def _check_and_lower(path: str, program) -> SpecUnit:
     from agentspec.checker import check_files
     from agentspec.checker.file_context import Reporter
-    from agentspec.checker.usage import file_uses, reachability_candidates, unreachable
+    from agentspec.checker.usage import file_uses, reachability_candidates
     from agentspec.checker.user_code import check_user_code
     from agentspec.codegen import CodegenError, lower
     from agentspec.commands.reporting import make_report
@@ -195,7 +190,7 @@ def _stored(path: str, mode: str) -> SpecUnit | None:
 
 
 def _valid(record: Any, path: str) -> bool:
-    from agentspec.loader import read_source
+    from agentspec.source_files import read_source
 
     if not (isinstance(record, dict) and record.keys() == {"sources", "user_code", "unit"}):
         return False
@@ -215,7 +210,7 @@ def _user_code_resolves(user_code: Any) -> bool:
         return False
     if not user_code:
         return True
-    from agentspec.checker.user_code import check_import_target
+    from agentspec.import_targets import check_import_target
     from agentspec.pythonpath import search_path
 
     for spec, target in user_code:

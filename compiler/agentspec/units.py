@@ -28,14 +28,16 @@ from pathlib import Path
 from agentspec import cache
 from agentspec.checker import check_files
 from agentspec.checker.file_context import Reporter
-from agentspec.checker.usage import FileUses, combined_uses, file_uses, reachability_candidates, unreachable
+from agentspec.checker.usage import file_uses, reachability_candidates
 from agentspec import codegen
 from agentspec.codegen import DEFAULT_HARNESS, GeneratedFile, reserved_stems
 from agentspec.codegen.names import module_names
 from agentspec.diagnostics import Diagnostic, has_errors, sort_diagnostics
-from agentspec.loader import Program, load, read_source
+from agentspec.loader import Program, load
 from agentspec.suppressions import silencer
+from agentspec.source_files import read_source
 from agentspec.syntax.parser import ParseResult, parse
+from agentspec.uses import FileUses, combined_uses, unreachable
 
 
 @dataclass

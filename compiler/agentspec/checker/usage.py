@@ -15,8 +15,7 @@ file's agents count as used when an importing file routes to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 from agentspec.syntax import nodes
 from agentspec.checker.approval_rules import check_decisions_against_run
@@ -24,16 +23,7 @@ from agentspec.checker.file_context import FileContext
 from agentspec.diagnostics import Diagnostic, warning
 from agentspec.loader import Program
 from agentspec.symbols import BUILTIN_TOOLS, Scope
-
-
-@dataclass
-class FileUses:
-    """What one file contributes to use across the program: agents it routes to
-    or starts scenarios at, its scripts' bodies, and the scripts its scenarios run."""
-
-    agents: set[str] = field(default_factory=set)
-    bodies: dict[str, list[list[str]]] = field(default_factory=dict)  # script -> scripts each body calls
-    runs: list[str] = field(default_factory=list)
+from agentspec.uses import FileUses, combined_uses, unreachable
 
 
 def file_uses(spec: nodes.SpecFile) -> FileUses:
@@ -59,26 +49,6 @@ def used_names(program: Program) -> tuple[set[str], set[str]]:
     return combined_uses(file_uses(spec) for spec in program.files.values())
 
 
-def combined_uses(per_file: Iterable[FileUses]) -> tuple[set[str], set[str]]:
-    """``used_names`` from each file's :class:`FileUses` (the compile cache keeps them per file)."""
-    agents: set[str] = set()
-    bodies: dict[str, list[list[str]]] = {}
-    pending: list[str] = []
-    for uses in per_file:
-        agents |= uses.agents
-        for name, calls in uses.bodies.items():
-            bodies.setdefault(name, []).extend(calls)
-        pending += uses.runs
-    scripts: set[str] = set()
-    while pending:
-        name = pending.pop()
-        if name not in scripts:
-            scripts.add(name)
-            for calls in bodies.get(name, []):
-                pending += calls
-    return agents, scripts
-
-
 def reachability_candidates(path: str, spec: nodes.SpecFile) -> list[tuple[str, Diagnostic]]:
     """Each agent (not a coordinator) and script ``spec`` declares, with the
     warning it gets if nothing uses it: (name, W101 or W104)."""
@@ -101,15 +71,6 @@ def reachability_candidates(path: str, spec: nodes.SpecFile) -> list[tuple[str, 
                 f"run it with `run {decl.name.name}` or `call AGENT {decl.name.name}`, or remove it",
             )))
     return found
-
-
-def unreachable(candidates: list[tuple[str, Diagnostic]], used_agents: set[str], used_scripts: set[str]) -> list[Diagnostic]:
-    """The candidates' warnings whose agent or script nothing uses."""
-    return [
-        diagnostic
-        for name, diagnostic in candidates
-        if name not in (used_agents if diagnostic.code == "W101" else used_scripts)
-    ]
 
 
 def _scripts_in(steps: list) -> list[str]:

@@ -1,18 +1,18 @@
 """Code generation: a checked program → Python runtime definitions and pytest modules.
 
-``lower(program, harness=...)`` builds the IR of every root file (``ir``,
-``pytest_module``: one model of a spec's runtime and scenarios), which two
+``lower(program, harness=...)`` builds the IR of every root file (``ir``, built by
+``runtime_module`` and ``pytest_module``: one model of a spec's runtime and scenarios), which two
 back ends read: ``generate`` renders it to Python source, and ``execute``
 runs it directly (the pytest plugin, ``agentspec.pytest_plugin``).
 
 ``generate(program, harness=...)`` returns one ``GeneratedFile`` per output,
 for every root file of the program: ``<name>_runtime.py`` (when the file can
 see an agent) and ``test_<name>.py`` (when it has scenarios). Stages:
-``ir`` (resolve everything), ``layout`` + ``render`` (templates over
+the IR (resolve everything), ``layout`` + ``render`` (templates over
 expressions laid out as black would: the output is black-stable without
 running black); writing is ``agentspec.writer``'s job.
 
-This module imports nothing heavy: ``ir`` and ``render`` (which load jinja2)
+This module imports nothing heavy: the builders and ``render`` (which loads jinja2)
 are imported when ``generate`` runs, so that a no-op recompile
 (``agentspec.cache``) never pays for them.
 """
@@ -81,7 +81,7 @@ def lower(program: Program, harness: str = DEFAULT_HARNESS, only: Collection[str
 
     Module names are chosen among all of ``program.roots`` either way. Raises ``CodegenError``.
     """
-    from agentspec.codegen.ir import build_runtime_module
+    from agentspec.codegen.runtime_module import build_runtime_module
     from agentspec.codegen.names import module_names
     from agentspec.codegen.pytest_module import build_test_module
 

@@ -11,12 +11,14 @@ an alias when their name is taken, never shadowing another name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentspec.syntax import nodes
 from agentspec.codegen import CodegenError
 from agentspec.codegen.names import Namespace
 from agentspec.codegen.pyexpr import Call, DictOf, Lambda, ListOf, Name, is_dotted_name
+
+if TYPE_CHECKING:  # the IR's ImportLine is loaded with cached spec units, which need no syntax tree
+    from agentspec.syntax import nodes
 
 #: Where the names the generated code uses come from. The harness API (first
 #: group) follows ``--harness``; the rest are agentspec extensions and agentgate.

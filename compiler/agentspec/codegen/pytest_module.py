@@ -19,16 +19,8 @@ from agentspec.syntax import nodes
 from agentspec.codegen import CodegenError
 from agentspec.constructs.expectations import EXPECTATIONS
 from agentspec.codegen.imports import Imports, used_names
-from agentspec.codegen.ir import (
-    Definition,
-    ScoreTest,
-    TestCase,
-    TestModule,
-    declarations,
-    spec_text,
-    where,
-    where_exactly,
-)
+from agentspec.codegen.ir import Definition, ScoreTest, TestCase, TestModule
+from agentspec.codegen.lowering import declarations, spec_text, where, where_exactly
 from agentspec.codegen.names import Namespace, constant, snake
 from agentspec.codegen.pyexpr import Call, DictOf, Expr, Lambda, ListOf, Name, call
 from agentspec.loader import Program

@@ -25,7 +25,7 @@ def fmt_command(paths: list[str], check_only: bool = False, show_diff: bool = Fa
     """
     from agentspec.diagnostics import has_errors, render_all, sort_diagnostics
     from agentspec.formatter import FormatterBug, format_source
-    from agentspec.loader import read_source
+    from agentspec.source_files import read_source
 
     if paths == ["-"]:
         return _fmt_stdin(check_only, show_diff)

@@ -29,7 +29,7 @@ def record_command(spec: str, scenario: str, source: str | None = None, run: int
 
 def _record(spec: str, scenario_name: str, source: str | None, run: int | None) -> int:
     from agentspec.diagnostics import has_errors, render_all
-    from agentspec.loader import read_source
+    from agentspec.source_files import read_source
 
     if not os.path.isfile(spec):
         raise RecordError(f"no such spec file: {spec}", EXIT_USAGE)

@@ -17,7 +17,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from agentspec.loader import read_source
+from agentspec.source_files import read_source
 from agentspec.paths import SPEC_SUFFIX
 from agentspec.lsp.incremental import IncrementalParser
 
