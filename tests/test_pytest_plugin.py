@@ -9,6 +9,7 @@ example handlers import because the plugin honours it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -96,6 +97,33 @@ def test_pytest_specs_runs_every_example_scenario_of_this_repository(project: Pa
     run = pytest_in(project, "specs", "-q")
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{len(expected)} passed" in run.stdout
+
+
+#: counts the lowered scenarios alive when the session finishes and after the plugin's unconfigure
+#: (trylast: after it), before pytest's own final collections
+ALIVE_PROBE = """\
+import gc, json, pytest
+from agentspec.codegen.ir import ScoreTest, TestCase
+SEEN = {}
+def alive():
+    return sum(type(o) in (TestCase, ScoreTest) for o in gc.get_objects())
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    SEEN["finish"] = alive()
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    SEEN["unconfigure"] = alive()
+    open("alive.json", "w").write(json.dumps(SEEN))
+"""
+
+
+def test_the_lowered_scenarios_are_let_go_before_pytests_final_collections(project: Path) -> None:
+    (project / "conftest.py").write_text(ALIVE_PROBE)
+    run = pytest_in(project, "specs", "-q")
+    assert run.returncode == 0, run.stdout + run.stderr
+    alive = json.loads((project / "alive.json").read_text())
+    assert alive["finish"] >= len(scenario_ids(project))  # held while the session may still need them
+    assert alive["unconfigure"] == 0
 
 
 def test_a_wrong_expectation_fails_at_its_spec_line(project: Path) -> None:

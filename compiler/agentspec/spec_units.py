@@ -105,6 +105,12 @@ def unit_for(path: str) -> SpecUnit:
 _units: dict[tuple[str, str, str], SpecUnit] = {}
 
 
+def forget() -> None:
+    """Drop what this process keeps of the spec files it read (a pytest session's end)."""
+    _units.clear()
+    _parse.cache_clear()
+
+
 def _check_and_lower(path: str, program) -> SpecUnit:
     from agentspec.checker import check_files
     from agentspec.checker.file_context import Reporter
