@@ -225,6 +225,14 @@ def test_k_x_and_last_failed_select_scenarios_as_usual(project: Path) -> None:
     run = pytest_in(project, "specs", "-q", "-k", "rejected")
     assert run.returncode == 0, run.stdout
     assert f"{len(rejected)} passed, {len(everything) - len(rejected)} deselected" in run.stdout
+    # every scenario carries the `agentspec` marker; a plain Python test beside the specs does not
+    (project / "test_plain.py").write_text("def test_plain() -> None:\n    pass\n")
+    run = pytest_in(project, "specs", "test_plain.py", "-q", "-m", "agentspec")
+    assert run.returncode == 0, run.stdout
+    assert f"{len(everything)} passed, 1 deselected" in run.stdout
+    run = pytest_in(project, "specs", "test_plain.py", "-q", "-m", "not agentspec")
+    assert run.returncode == 0, run.stdout
+    assert f"1 passed, {len(everything)} deselected" in run.stdout
 
     # two failing scenarios
     break_expectation(project, 'output contains "NH7"', 'output contains "NH9"')
