@@ -297,6 +297,10 @@ class AgentRun:
         self.finished = False
 
 
+#: a step's usage before the interpreter reports any (frozen: ``_merged`` makes a new one for each report)
+_NOTHING_REPORTED = ModelUsage()
+
+
 class _Step:
     """The bookkeeping of one model call (``run_agent`` drives it): its turn, token counts and transcript."""
 
@@ -306,7 +310,7 @@ class _Step:
         self.started = time.perf_counter()
         self.prompt_tokens = run.context_tokens  # what the model has seen when the step starts
         self.completion_tokens = 0
-        self.reported = ModelUsage()
+        self.reported = _NOTHING_REPORTED
         self.turn: TurnRecord | None = None
         self.transcript = _Transcript(run)
         self.made_calls = False

@@ -124,14 +124,17 @@ class UserTool(Tool):
     async def _handle(
         self, execution: "Execution", agent: AgentSpec, tool_id: str, value: Any, outcome: ToolOutcome
     ) -> None:
-        """The handler on the checked arguments, within its timeout; what it raises is the tool's error."""
+        """The handler on the checked arguments, within its timeout; what it raises is the tool's error.
+
+        The handler gets ``value`` itself, not a copy: ``args`` is the engine's copy for this call alone, and
+        ``value`` is ``args`` or the model pydantic made of it, which only a predicate saw before (as a copy)."""
         tool = self.spec
         if tool.handler is None:
             outcome.fail(f"tool {tool.name!r} has no handler")
             return
         try:
             result = await call_handler(
-                tool.handler, own_copy(value), execution.context(agent, tool_id), _timeout(execution, tool)
+                tool.handler, value, execution.context(agent, tool_id), _timeout(execution, tool)
             )
         except HandlerTimeout as exc:
             outcome.fail(f"tool {tool.name!r} {exc}")

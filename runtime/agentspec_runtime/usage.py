@@ -23,6 +23,7 @@ The noop interpreter does no work and reports zero.
 from __future__ import annotations
 
 import json
+from json import encoder as json_encoder
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +35,26 @@ def estimate_tokens(value: str) -> int:
 
 #: ``json.dumps(value, ensure_ascii=False)`` builds this encoder on every call; it keeps no state between calls
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+#: the C encoder ``_ENCODER.encode`` builds on every call (with its separators, ``default`` and ``allow_nan``), built
+#: once: it holds no state when it is given no circular-reference markers. Without them a value that contains itself
+#: recurses until RecursionError, and then ``_ENCODER`` says what it says of such a value (or of one nested too deep)
+_C_ENCODE = (
+    None
+    if json_encoder.c_make_encoder is None
+    else json_encoder.c_make_encoder(
+        None, _ENCODER.default, json_encoder.encode_basestring, None,
+        _ENCODER.key_separator, _ENCODER.item_separator, False, False, True,
+    )
+)
 
 
 def json_text(value: Any) -> str:
     """The canonical JSON text of a value, as echoed and as counted (``json.dumps(value, ensure_ascii=False)``)."""
+    if _C_ENCODE is not None:
+        try:
+            return "".join(_C_ENCODE(value, 0))
+        except RecursionError:
+            pass
     return _ENCODER.encode(value)
 
 

@@ -182,6 +182,10 @@ def plan_script(prompt: str) -> ScriptPlan | None:
     return ScriptPlan(tuple(turns), echo=not any(isinstance(step, ScriptedReply) for step in steps))
 
 
+#: frozen, so one instance serves every run
+_END_TURN = EndTurn()
+
+
 class ScriptedInterpreter(Interpreter):
     """Replays a scripted prompt (see module docstring).
 
@@ -197,7 +201,7 @@ class ScriptedInterpreter(Interpreter):
         plan = plan_script(request.prompt)
         if plan is None:
             yield TextChunk(request.prompt)
-            yield EndTurn()
+            yield _END_TURN
             return
         made = request.step - 1  # each earlier step was one turn of the plan
         if made >= len(plan.turns):
@@ -212,4 +216,4 @@ class ScriptedInterpreter(Interpreter):
             if plan.echo and isinstance(result, ToolResult) and not result.is_error:
                 yield TextChunk(result.json)
         if made + 1 == len(plan.turns):
-            yield EndTurn()
+            yield _END_TURN

@@ -52,7 +52,7 @@ from agentgate import AgentAdapter, AgentStep, AgentTrace, StepKind
 
 from .. import events as ev
 from . import loop
-from .approval_script import UNANSWERED_FEEDBACK, ApprovalScript
+from .approval_script import UNANSWERED_FEEDBACK, ApprovalScript, ApprovalSession
 from ..errors import StreamTimeout
 
 if TYPE_CHECKING:
@@ -355,12 +355,14 @@ class RuntimeAdapter(AgentAdapter):
             stream = runtime.query(prompt, thread_id=thread_id)
         else:
             stream = runtime.run_specialist(self.agent, prompt, thread_id=thread_id)
-        approvals = self.approvals.session()  # each run counts its own requests
+        approvals: ApprovalSession | None = None  # each run counts its own requests (made at the first one)
         async with aclosing(stream):  # type: ignore[type-var]
             async for event in stream:
                 collected.append(event)
                 if event.get("type") == ev.APPROVAL_REQUIRED:
                     data = event["data"]
+                    if approvals is None:
+                        approvals = self.approvals.session()
                     answer = approvals.decide(data["kind"], data["target"])
                     await runtime.respond_to_approval(
                         data["id"], answer.outcome, feedback=answer.feedback, partial=answer.partial
