@@ -38,6 +38,7 @@ from .conversation import (
     ToolResult,
     UserMessage,
 )
+from .errors import StreamError
 from .jsonable import NotJSONError, copy_value, jsonable
 from .outcomes import DecisionBox, ToolOutcome, run_output
 from .policy import PolicyResolver
@@ -121,64 +122,98 @@ class Execution:
         The run is wrapped in a ``tool-agent`` ``call`` … ``result`` pair with
         ``invocation_id`` (the stream's own agent: ``entry-<name>``; a routed
         one: its ``call_agent`` call's id); a ``routed`` agent's usage comes in a
-        ``data-tool-agent`` just before its ``result``. A run that fails
+        ``data-tool-agent`` just before its ``result``. A routed run that fails
         raises :class:`StreamError` after its ``call`` (the caller decides what
         follows). A run's output — in a stateful agent's history and in a
         ``call_agent`` result — is its text messages joined by newlines (see
         :func:`run_output`).
+
+        The stream's own agent (``routed=False``) is the whole stream: its run
+        is followed by ``finish`` and the summaries, or, if it fails, by the
+        summaries and an ``error`` event; the approvals it still waits on are
+        released however it ends. That is done here rather than by a generator
+        around this one, through which every event would pass once more.
         """
-        yield events.tool_agent(agent.name, "call", invocation_id)
-        run = AgentRun(self, agent, prompt)
-        interpreter = self.engine.interpreter
-        while not run.finished:
-            # one model call: the interpreter's parts become events, tool calls run, usage is recorded.
-            # The step and its tool calls are driven here, not by nested generators: each event would
-            # otherwise pass through one more async generator on its way out.
-            step = _Step(self, run)
-            async with aclosing(interpreter.next_step(run.request)) as parts:
-                async for part in parts:
-                    if step.turn is None:  # the step said something: a model turn began
-                        yield step.begin()
-                    if isinstance(part, TextChunk):
-                        yield step.text(part)
-                    elif isinstance(part, ToolCall):
-                        step.tool_call(part)
-                        tool_id = self.next_tool_id()
-                        outcome = ToolOutcome()
-                        # the tool works on its own copy of the args: the consumer may do what it likes with
-                        # the events (which carry ``args``), but must not change a tool's input or a stored
-                        # plan that way
-                        own_args = copy_value(part.args)
-                        yield events.tool_call(tool_id, part.name, part.args)
-                        started = time.perf_counter()
-                        tool = self._tool(agent, part.name, outcome)
-                        if tool is None:
-                            pass
-                        elif tool.quiet(self, agent):
-                            await tool.call(self, agent, tool_id, own_args, outcome)
+        summaries = self.engine.interpreter.emits_summary
+        if not routed:  # the stream's clock starts when it is first pulled (the Execution is made by query)
+            self.started = time.perf_counter()
+        try:
+            yield events.tool_agent(agent.name, "call", invocation_id)
+            run = AgentRun(self, agent, prompt)
+            interpreter = self.engine.interpreter
+            while not run.finished:
+                # one model call: the interpreter's parts become events, tool calls run, usage is recorded.
+                # The step and its tool calls are driven here, not by nested generators: each event would
+                # otherwise pass through one more async generator on its way out.
+                step = _Step(self, run)
+                async with aclosing(interpreter.next_step(run.request)) as parts:
+                    async for part in parts:
+                        if step.turn is None:  # the step said something: a model turn began
+                            yield step.begin()
+                        if isinstance(part, TextChunk):
+                            yield step.text(part)
+                        elif isinstance(part, ToolCall):
+                            step.tool_call(part)
+                            tool_id = self.next_tool_id()
+                            outcome = ToolOutcome()
+                            # the tool works on its own copy of the args: the consumer may do what it likes with
+                            # the events (which carry ``args``), but must not change a tool's input or a stored
+                            # plan that way
+                            own_args = copy_value(part.args)
+                            yield events.tool_call(tool_id, part.name, part.args)
+                            started = time.perf_counter()
+                            tool = self._tool(agent, part.name, outcome)
+                            if tool is None:
+                                pass
+                            elif tool.quiet(self, agent):
+                                await tool.call(self, agent, tool_id, own_args, outcome)
+                            else:
+                                async with aclosing(tool.run(self, agent, tool_id, own_args, outcome)) as stream:
+                                    async for event in stream:
+                                        yield event
+                            yield self._tool_result(tool_id, part.name, part.args, outcome, started)
+                            step.tool_result(ToolResult(part, tool_id, outcome.result, not outcome.ok))
+                        elif isinstance(part, ModelUsage):
+                            step.reported = _merged(step.reported, part)
+                        elif isinstance(part, EndTurn):
+                            run.finished = True
                         else:
-                            async with aclosing(tool.run(self, agent, tool_id, own_args, outcome)) as stream:
-                                async for event in stream:
-                                    yield event
-                        yield self._tool_result(tool_id, part.name, part.args, outcome, started)
-                        step.tool_result(ToolResult(part, tool_id, outcome.result, not outcome.ok))
-                    elif isinstance(part, ModelUsage):
-                        step.reported = _merged(step.reported, part)
-                    elif isinstance(part, EndTurn):
-                        run.finished = True
-                    else:
-                        raise TypeError(
-                            f"interpreter {interpreter.name!r} yielded {part!r}; "
-                            "a step yields TextChunk, ToolCall, ModelUsage or EndTurn"
-                        )
-            step.finish()
-        if texts is not None:
-            texts.extend(run.texts)
-        if agent.stateful:
-            self.state.history.setdefault(agent.name, []).append({"prompt": prompt, "output": run_output(run.texts)})
+                            raise TypeError(
+                                f"interpreter {interpreter.name!r} yielded {part!r}; "
+                                "a step yields TextChunk, ToolCall, ModelUsage or EndTurn"
+                            )
+                step.finish()
+            if texts is not None:
+                texts.extend(run.texts)
+            if agent.stateful:
+                self.state.history.setdefault(agent.name, []).append({"prompt": prompt, "output": run_output(run.texts)})
+            if routed:
+                yield events.data_tool_agent(agent.name, run.model, run.usage.as_event())
+            yield events.tool_agent(agent.name, "result", invocation_id)
+        except Exception as exc:
+            if routed:
+                raise
+            # the stream's own run: what went wrong is the stream's last event, not an exception
+            failure = _failure(exc)
+        else:
+            failure = None
+        finally:
+            if not routed:
+                self.release_all()
         if routed:
-            yield events.data_tool_agent(agent.name, run.model, run.usage.as_event())
-        yield events.tool_agent(agent.name, "result", invocation_id)
+            return
+        # the order follows the published runtime-events reference (events.py, docs/runtime.md "Fidelity"):
+        # tool-agent call … tool-agent result, finish, then the summaries; or … error, and nothing after it
+        if failure is not None:
+            if summaries:  # what the run cost so far; before the error, after which nothing may follow
+                yield events.cost_summary(self.cost_summary())
+                yield events.latency_summary(self.latency_summary())
+            yield failure
+            return
+        yield events.finish("stop", self.usage.as_event())
+        if summaries:
+            yield events.cost_summary(self.cost_summary())
+            yield events.latency_summary(self.latency_summary())
 
     # -- tool calls ----------------------------------------------------------
 
@@ -392,6 +427,13 @@ class _Transcript:
         self.run.request.messages.append(result)
         self.run.context_tokens += estimate_tokens(result.json)
         self.after_result = True
+
+
+def _failure(exc: Exception) -> dict[str, Any]:
+    """The ``error`` event ending a stream whose run raised ``exc``: a bug becomes an event, not a traceback."""
+    if isinstance(exc, StreamError):
+        return events.error(exc.message, exc.code)
+    return events.error(f"internal error: {type(exc).__name__}: {exc}", "internal_error")
 
 
 def _merged(reported: ModelUsage, part: ModelUsage) -> ModelUsage:

@@ -25,7 +25,6 @@ from typing import Any, AsyncIterator, Callable
 from . import events
 from .approvals import DECISIONS
 from .engine import Engine
-from .errors import StreamError
 from .execution import Execution
 from .handlers import DEFAULT_TOOL_TIMEOUT, check_timeout
 from .interpreters import INTERPRETER_NAMES, Interpreter, TestingInterpreter, interpreter_by_name
@@ -273,34 +272,9 @@ class Runtime:
                     return
                 yield event
 
-    async def _events(self, agent: AgentSpec, prompt: str, thread_id: str) -> AsyncIterator[dict[str, Any]]:
-        # the order follows the published runtime-events reference (events.py, docs/runtime.md "Fidelity"):
-        # tool-agent call … tool-agent result, finish, then the summaries; or … error, and nothing after it
-        execution = Execution(self._engine, thread_id)
-        summaries = self._engine.interpreter.emits_summary
-        try:
-            try:
-                async with aclosing(execution.run_agent(agent, prompt, f"entry-{agent.name}", routed=False)) as stream:
-                    async for event in stream:
-                        yield event
-            except StreamError as exc:
-                failure = events.error(exc.message, exc.code)
-            except Exception as exc:  # a bug must end the stream with an event, not a traceback
-                failure = events.error(f"internal error: {type(exc).__name__}: {exc}", "internal_error")
-            else:
-                failure = None
-        finally:
-            execution.release_all()
-        if failure is not None:
-            if summaries:  # what the run cost so far; before the error, after which nothing may follow
-                yield events.cost_summary(execution.cost_summary())
-                yield events.latency_summary(execution.latency_summary())
-            yield failure
-            return
-        yield events.finish("stop", execution.usage.as_event())
-        if summaries:
-            yield events.cost_summary(execution.cost_summary())
-            yield events.latency_summary(execution.latency_summary())
+    def _events(self, agent: AgentSpec, prompt: str, thread_id: str) -> AsyncIterator[dict[str, Any]]:
+        # the entry agent's run is the whole stream, finish, summaries and errors included (Execution.run_agent)
+        return Execution(self._engine, thread_id).run_agent(agent, prompt, f"entry-{agent.name}", routed=False)
 
     # -- evals -------------------------------------------------------------------
 
