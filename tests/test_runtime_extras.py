@@ -3,6 +3,7 @@ expectations and scenarios — ending with a test written the way the compiler g
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -71,6 +72,39 @@ def test_fails_raises_tool_failure_with_the_message() -> None:
         run(fails("search is down")({}, {}))
     with pytest.raises(TypeError):
         fails(3)  # type: ignore[arg-type]
+
+
+def test_a_fixture_in_a_run_answers_without_a_context_and_a_wrapper_of_it_gets_one() -> None:
+    # the runtime calls a fixture's twin with the arguments alone (handlers.immediate_twin); a user's handler
+    # wrapping a fixture is not the fixture, and gets the usual call with a context
+    contexts: list[Any] = []
+    inner = returns({"ok": True})
+
+    @functools.wraps(inner)
+    async def wrapped(args: Any, ctx: Any) -> Any:
+        contexts.append(ctx)
+        return await inner(args, ctx)
+
+    tools = [
+        define_tool("direct", {"q": str})(returns({"ok": True})),
+        define_tool("broken", {"q": str})(fails("down")),
+        define_tool("wrapped", {"q": str})(wrapped),
+    ]
+    spec = define_runtime(
+        tenant=define_tenant("acme", "v1"),
+        agents=[define_specialist("clerk", model="claude-haiku-4-5", tools=tools)],
+        providers=["anthropic"],
+    )
+    runtime = create_runtime(spec, interpreter="scripted")
+    prompt = script(*(tool_call(name, {"q": "x"}) for name in ("direct", "broken", "wrapped")))
+
+    async def drain() -> list[dict[str, Any]]:
+        return [event async for event in runtime.run_specialist("clerk", prompt)]
+
+    events = run(drain())
+    found = [e["result"] for e in events if e["type"] == "tool-invocation" and e["state"] == "result"]
+    assert found == [{"ok": True}, {"error": "down"}, {"ok": True}]
+    assert [(ctx["agent"], ctx.tool_use_id) for ctx in contexts] == [("clerk", "scripted-tool-3")]
 
 
 def travel_spec() -> Any:

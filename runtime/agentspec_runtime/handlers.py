@@ -13,11 +13,13 @@ and abandoned, so the call ends on time even if the handler ignores the
 cancellation.
 
 The fixtures the runtime makes itself (``testing.fixtures``: ``returns``,
-``fails``) await nothing and return at once; each is registered with
-:func:`register_immediate` together with a synchronous twin, which
-:func:`call_handler` calls directly — no task, thread or timer for a call
-that cannot block. Only those exact function objects are registered: a user's
-handler, even one wrapping a fixture, takes the usual path.
+``fails``) await nothing, read no context and return at once; each is
+registered with :func:`register_immediate` together with a synchronous twin
+taking the arguments alone, which :func:`call_handler` calls directly — no
+task, thread or timer for a call that cannot block — and which a tool call
+finds with :func:`immediate_twin`, to make no context for it either. Only those
+exact function objects are registered: a user's handler, even one wrapping a
+fixture, takes the usual path.
 """
 
 from __future__ import annotations
@@ -57,10 +59,15 @@ def check_timeout(value: Any, where: str) -> float | None:
 _IMMEDIATE: "weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]]" = weakref.WeakKeyDictionary()
 
 
-def register_immediate(handler: Callable[..., Any], twin: Callable[..., Any]) -> None:
-    """Let :func:`call_handler` call ``twin(args, ctx)`` instead of ``handler``: for a handler
-    that awaits nothing, whose twin returns (or raises) what it would, at once."""
+def register_immediate(handler: Callable[..., Any], twin: Callable[[Any], Any]) -> None:
+    """Let :func:`call_handler` call ``twin(args)`` instead of ``handler(args, ctx)``: for a handler
+    that awaits nothing and reads no context, whose twin returns (or raises) what it would, at once."""
     _IMMEDIATE[handler] = twin
+
+
+def immediate_twin(handler: Callable[..., Any]) -> Callable[[Any], Any] | None:
+    """The twin registered for ``handler``, if it is one of the runtime's own fixtures."""
+    return _IMMEDIATE.get(handler)
 
 
 def is_async(handler: Callable[..., Any]) -> bool:
@@ -71,7 +78,7 @@ async def call_handler(handler: Callable[..., Any], args: Any, ctx: Any, timeout
     """``handler(args, ctx)``'s result; raises what it raises, or ``HandlerTimeout``."""
     twin = _IMMEDIATE.get(handler)
     if twin is not None:
-        return twin(args, ctx)
+        return twin(args)
     loop = asyncio.get_running_loop()
     deadline = None if timeout is None else loop.time() + timeout
     if is_async(handler):

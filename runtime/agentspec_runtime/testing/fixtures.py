@@ -25,14 +25,14 @@ def returns(result: Any) -> Handler:
     """An async handler returning a deep copy of ``result`` on every call."""
     frozen = copy.deepcopy(result)
 
-    def answer(args: Any, ctx: Any) -> Any:
+    def answer(args: Any) -> Any:
         return copy_value(frozen)
 
     async def fixture_returns(args: Any, ctx: Any) -> Any:
-        return answer(args, ctx)
+        return answer(args)
 
     fixture_returns.__doc__ = f"Fixture: returns {result!r}"
-    register_immediate(fixture_returns, answer)  # it awaits nothing: the runtime calls answer directly
+    register_immediate(fixture_returns, answer)  # it awaits nothing, reads no ctx: the runtime calls answer
     return fixture_returns
 
 
@@ -41,14 +41,14 @@ def fails(message: str) -> Handler:
     if not isinstance(message, str):
         raise TypeError(f"fails(message) needs a str, got {type(message).__name__}")
 
-    def answer(args: Any, ctx: Any) -> Any:
+    def answer(args: Any) -> Any:
         raise ToolFailure(message)
 
     async def fixture_fails(args: Any, ctx: Any) -> Any:
-        answer(args, ctx)
+        answer(args)
 
     fixture_fails.__doc__ = f"Fixture: fails with {message!r}"
-    register_immediate(fixture_fails, answer)  # it awaits nothing: the runtime calls answer directly
+    register_immediate(fixture_fails, answer)  # it awaits nothing, reads no ctx: the runtime calls answer
     return fixture_fails
 
 
