@@ -143,6 +143,61 @@ def test_a_wrong_expectation_fails_at_its_spec_line(project: Path) -> None:
     assert "Traceback" not in output and "execute.py" not in output
 
 
+WANDERING_SPEC = """\
+tenant acme
+provider anthropic { api_key_env "ANTHROPIC_API_KEY" }
+
+tool wander() {
+  description "Leave the project folder"
+  handler "wander:wander"
+}
+
+specialist walker {
+  model "claude-haiku-4-5"
+  prompt "Wander off."
+  tools [wander]
+}
+
+scenario "first wanders off" {
+  input "go"
+  agent walker
+  run {
+    wander()
+  }
+  expect {
+    output contains "left"
+  }
+}
+
+scenario "then fails" {
+  input "go"
+  agent walker
+  run {
+    wander()
+  }
+  expect {
+    output contains "stayed"
+  }
+}
+"""
+
+
+def test_a_scenario_that_changes_the_working_directory_changes_no_spec_path(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.agentspec]\npythonpath = ["app"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/wander.py").write_text(
+        "import os\n\n\ndef wander(args, ctx):\n    os.chdir(os.path.dirname(os.getcwd()))\n    return {'left': True}\n"
+    )
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs/walk.agentspec").write_text(WANDERING_SPEC)
+    run = pytest_in(tmp_path, "specs", "-q")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1 and "1 failed, 1 passed" in output, output
+    # the second scenario ran after the first left the project folder: its report still names the spec as collected
+    line = WANDERING_SPEC.splitlines().index('    output contains "stayed"') + 1
+    assert f'  specs/walk.agentspec:{line}:5: failed: output contains "stayed"\n' in output, output
+
+
 def test_spec_errors_are_collection_errors_printed_as_agentspec_check_prints_them(project: Path) -> None:
     spec = project / "specs/travel.agentspec"
     text = spec.read_text().replace("tool_order [search_flights,", "tool_order [search_flight,")

@@ -100,10 +100,14 @@ _USED = pytest.StashKey[Any]()
 
 def _unit(config: pytest.Config, file_path: Path) -> Any:
     """The file's ``SpecUnit``, made once per session (``spec_units.unit_for``)."""
+    return _unit_at(config, _spec_path(file_path))
+
+
+def _unit_at(config: pytest.Config, path: str) -> Any:
+    """The ``SpecUnit`` of the spec file ``path`` (as ``_spec_path`` gave it at collection)."""
     from agentspec.spec_units import unit_for
 
     units = config.stash.setdefault(_UNITS, {})
-    path = _spec_path(file_path)
     if path not in units:
         units[path] = unit_for(path)
     return units[path]
@@ -179,8 +183,9 @@ class SpecFile(pytest.File):
             )
 
     def lowered(self) -> Any:
-        """The file's lowered modules (``codegen.Lowered``)."""
-        return _unit(self.config, self.path).lowered
+        """The file's lowered modules (``codegen.Lowered``), by the path it was collected as (a
+        scenario that changes the working directory changes no spec path)."""
+        return _unit_at(self.config, self.spec_path).lowered
 
     def namespace(self) -> dict[str, Any]:
         """The names the file's generated test module would have, built once, on first use."""
