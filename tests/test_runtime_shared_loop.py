@@ -9,6 +9,7 @@ import copy
 import threading
 from typing import Any
 
+import pytest
 from hypothesis import given, strategies as st
 
 from agentgate import Scenario
@@ -60,7 +61,13 @@ def test_scenarios_run_on_one_loop_in_the_calling_thread() -> None:
     assert len(seen) == 3 and len(loops) == 1 and threads == {threading.main_thread()}
 
 
-def test_a_task_a_scenario_leaves_behind_is_cancelled_before_the_next_scenario() -> None:
+@pytest.mark.parametrize("registry", ["asyncio's", "none"])
+def test_a_task_a_scenario_leaves_behind_is_cancelled_before_the_next_scenario(registry: str, monkeypatch: Any) -> None:
+    # "none": a Python whose asyncio keeps no _all_tasks WeakSet, where loop asks asyncio.all_tasks alone
+    if registry == "none":
+        monkeypatch.setattr(loop, "_REGISTRY", None)
+    else:
+        assert loop._REGISTRY is not None  # this Python's (3.11): the shortcut for "no task at all" is on
     log: list[str] = []
 
     async def leave_a_task_behind(args: Any, ctx: Any) -> Any:

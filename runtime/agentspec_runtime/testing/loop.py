@@ -18,14 +18,23 @@ running loop get what ``asyncio.run`` gives: a private loop, closed after use.
 from __future__ import annotations
 
 import asyncio
+import asyncio.tasks
 import atexit
 import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Coroutine, TypeVar
 
 T = TypeVar("T")
 
 _shared: asyncio.AbstractEventLoop | None = None
+
+#: Python 3.11's registry of every task not yet freed. ``asyncio.all_tasks`` copies it under an iteration guard and
+#: filters it on every call, even when it is empty, as it is after nearly every scenario: an empty registry means
+#: no task is pending anywhere. Where it is not a WeakSet (3.12 on keep tasks elsewhere) ``all_tasks`` alone decides.
+_REGISTRY = getattr(asyncio.tasks, "_all_tasks", None)
+if not isinstance(_REGISTRY, weakref.WeakSet):
+    _REGISTRY = None
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -62,6 +71,8 @@ def _main_loop() -> asyncio.AbstractEventLoop:
 
 def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel what is still pending on ``loop`` and wait for it to finish."""
+    if _REGISTRY is not None and not _REGISTRY:  # no task exists at all, on any loop
+        return
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     if not pending:
         return
