@@ -165,7 +165,10 @@ class StepRequest:
     @property
     def prompt(self) -> str:
         """The prompt this agent's run was given (its first user message)."""
-        return next(m.text for m in self.messages if isinstance(m, UserMessage))
+        for message in self.messages:  # the first, in practice: a loop, not next() over a generator
+            if isinstance(message, UserMessage):
+                return message.text
+        raise StopIteration  # as next() on no user message did
 
     @property
     def model(self) -> str:

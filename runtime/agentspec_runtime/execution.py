@@ -281,8 +281,12 @@ class Execution:
         """``data-latency-summary``: the published keys (whole ms), then ours (turns and tools, to the µs)."""
         total = _ms_since(self.started)
         llm_ms = sum(turn.duration_ms for turn in self.turns)
-        tool_ms = sum(tool["durationMs"] for tool in self.tools if tool["toolName"] != "call_agent")
-        agent_ms = sum(tool["durationMs"] for tool in self.tools if tool["toolName"] == "call_agent")
+        tool_ms = agent_ms = 0  # summed in the order sum() would: ints 0 + floats give the same floats
+        for tool in self.tools:
+            if tool["toolName"] == "call_agent":
+                agent_ms += tool["durationMs"]
+            else:
+                tool_ms += tool["durationMs"]
         return {
             "totalDurationMs": round(total),
             "phases": {

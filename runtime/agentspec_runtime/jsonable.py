@@ -30,7 +30,47 @@ MAX_DEPTH = 200
 
 def jsonable(value: Any, path: str = "$") -> Any:
     """A deep copy of ``value`` made of dict/list/str/int/float/bool/None only."""
-    return _convert(value, path, 0, set())
+    try:
+        return _plain(value, 0)
+    except _NotPlain:
+        return _convert(value, path, 0, set())
+
+
+class _NotPlain(Exception):
+    """``_plain`` met something it leaves to ``_convert`` (which converts it or says what is wrong, and where)."""
+
+
+#: an int this short is written in decimal under any digit limit Python allows (640 digits at the least)
+_SHORT_INT_BITS = 2000
+
+
+def _plain(value: Any, depth: int) -> Any:
+    """The copy ``_convert`` makes of a value of plain JSON types alone (what handlers mostly return), made
+    without paths and the circular-reference set; anything else, and any mistake, raises :class:`_NotPlain`
+    (a value containing itself reaches ``MAX_DEPTH``)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        if value.bit_length() > _SHORT_INT_BITS:
+            raise _NotPlain
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise _NotPlain
+        return value
+    if depth >= MAX_DEPTH:
+        raise _NotPlain
+    if kind is dict:
+        result = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            result[key] = _plain(item, depth + 1)
+        return result
+    if kind is list:
+        return [_plain(item, depth + 1) for item in value]
+    raise _NotPlain
 
 
 def _convert(value: Any, path: str, depth: int, inside: set[int]) -> Any:

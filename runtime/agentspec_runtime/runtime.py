@@ -165,7 +165,7 @@ def create_runtime(
                 f"create_runtime({name}=...) configures the published harness's data environment (catalog and"
                 " target database), which needs its native engine; agentspec_runtime has none: leave it None"
             )
-    if isinstance(spec, Mapping):
+    if not isinstance(spec, RuntimeSpec) and isinstance(spec, Mapping):  # a RuntimeSpec is never a Mapping
         spec = RuntimeSpec.model_validate(dict(spec))
     if not isinstance(spec, RuntimeSpec):
         raise TypeError(f"create_runtime needs a RuntimeSpec (see define_runtime), got {type(spec).__name__}")

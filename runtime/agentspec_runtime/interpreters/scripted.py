@@ -107,6 +107,17 @@ def _call(value: Any, where: str) -> ScriptedCall:
     return ScriptedCall(tool, args)
 
 
+def _plain_call(value: Any) -> bool:
+    """Whether ``value`` is a well-formed call, ``{"tool": non-empty str, "args": dict}`` (``args`` optional),
+    which ``_call`` would accept as it is."""
+    if type(value) is not dict or not 1 <= len(value) <= 2:
+        return False
+    tool = value.get("tool")
+    if type(tool) is not str or not tool:
+        return False
+    return len(value) == 1 or type(value.get("args")) is dict
+
+
 def parse_script(prompt: str) -> list[ScriptedCall | ScriptedReply] | None:
     """The steps a prompt scripts, or ``None`` if the prompt is plain text to echo.
 
@@ -139,9 +150,13 @@ def parse_script(prompt: str) -> list[ScriptedCall | ScriptedReply] | None:
         calls = value["script"]
         if not isinstance(calls, list):
             raise ScriptError(f"malformed script: 'script' must be a list of calls, got {json.dumps(calls)}")
-        return [_step(step, f"script[{index}]") for index, step in enumerate(calls)]
+        # a call that is a plain {"tool": str, "args": dict} needs no checking beyond that (nor its "where")
+        return [
+            ScriptedCall(step["tool"], step.get("args", {})) if _plain_call(step) else _step(step, f"script[{index}]")
+            for index, step in enumerate(calls)
+        ]
     if "tool" in value:
-        return [_call(value, "the call")]
+        return [ScriptedCall(value["tool"], value.get("args", {})) if _plain_call(value) else _call(value, "the call")]
     raise ScriptError(
         f"malformed script: expected a 'tool' or a 'script' key, got {sorted(value)}"
     )
@@ -171,15 +186,17 @@ def plan_script(prompt: str) -> ScriptPlan | None:
         return None
     turns: list[ScriptTurn] = []
     says: list[str] = []
+    echo = True
     for step in steps:
         if isinstance(step, ScriptedReply):
             says.append(step.text)
+            echo = False
         else:
             turns.append(ScriptTurn(tuple(says), step))
             says = []
     if says:
         turns.append(ScriptTurn(tuple(says), None))
-    return ScriptPlan(tuple(turns), echo=not any(isinstance(step, ScriptedReply) for step in steps))
+    return ScriptPlan(tuple(turns), echo=echo)
 
 
 #: frozen, so one instance serves every run

@@ -318,9 +318,20 @@ class RuntimeAdapter(AgentAdapter):
         self.agent = agent
         self.prompt = prompt
         self.script = script
-        self.approvals = approvals or ApprovalScript()
+        self._approvals = approvals
         self.timeout_seconds = timeout_seconds
         self._runs = itertools.count(1)
+
+    @property
+    def approvals(self) -> ApprovalScript:
+        """The decisions for this adapter's approvals (an empty script, made when first read, if none was given)."""
+        if not self._approvals:  # None, or an empty script given (``approvals or ApprovalScript()``, as before)
+            self._approvals = ApprovalScript()
+        return self._approvals
+
+    @approvals.setter
+    def approvals(self, approvals: ApprovalScript) -> None:
+        self._approvals = approvals
 
     def run(self, input_text: str) -> AgentTrace:
         # on the main thread, on the event loop every scenario shares (see .loop)
