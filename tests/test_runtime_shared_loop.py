@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from agentspec_runtime import (
     define_tenant,
     define_tool,
 )
+from agentspec_runtime.errors import StreamTimeout
 from agentspec_runtime.interpreters import ModelUsage
 from agentspec_runtime.jsonable import copy_value
 from agentspec_runtime.testing import RuntimeAdapter, run_scenario, script, tool_call
@@ -144,6 +146,59 @@ def test_the_suite_options_bound_a_hung_run_too() -> None:
         assert not result.passed and result.timed_out, options
     result = run_scenario(Scenario("hangs", input="x").expect_no_error(), stuck_adapter(timeout_seconds=0.1))
     assert not result.passed and result.timed_out
+
+
+class SlowStart(Interpreter):
+    """Works synchronously for ``busy`` s before it first waits, then waits ``then`` s (once or several times)."""
+
+    name = "slow-start"
+
+    def __init__(self, busy: float, then: float, waits: int = 1) -> None:
+        self.busy, self.then, self.waits = busy, then, waits
+
+    async def next_step(self, request: Any) -> Any:
+        time.sleep(self.busy)  # the stream's first stretch: no timer can fire during it
+        for _ in range(self.waits):
+            await asyncio.sleep(self.then)
+        yield ModelUsage()
+
+
+def slow_start_adapter(interpreter: Interpreter, timeout: float) -> RuntimeAdapter:
+    async def poke(args: Any, ctx: Any) -> Any:
+        return {}
+
+    return RuntimeAdapter(
+        lambda: create_runtime(spec_with(poke), interpreter=interpreter), agent="clerk", timeout_seconds=timeout
+    )
+
+
+def test_the_adapter_deadline_counts_from_the_start_of_the_run_not_from_its_first_wait() -> None:
+    # 0.3 s of synchronous work against a 0.25 s limit: the deadline has passed when the stream first waits,
+    # so the run ends there (counted from that first wait it would have finished: 0.1 s more is within 0.25 s)
+    with pytest.raises(StreamTimeout, match=r"did not finish within 0.25 s \(\d+ events, last: "):
+        loop.run(slow_start_adapter(SlowStart(busy=0.3, then=0.1), 0.25).arun("x"))
+
+
+def test_a_run_that_waits_several_times_finishes_with_its_events() -> None:
+    def types(waits: int) -> list[str]:
+        trace = loop.run(slow_start_adapter(SlowStart(busy=0.0, then=0.001, waits=waits), 60.0).arun("x"))
+        return [event["type"] for event in trace.metadata["events"]]
+
+    assert types(5) == types(0) and types(0)[-1] == "finish"
+
+
+def test_a_run_cancelled_by_its_consumer_while_waiting_is_cancelled() -> None:
+    async def consumer() -> str:
+        task = asyncio.ensure_future(slow_start_adapter(SlowStart(busy=0.0, then=30.0), 60.0).arun("x"))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            return "cancelled"
+        return "finished"
+
+    assert loop.run(consumer()) == "cancelled"
 
 
 def test_an_adapter_error_is_reported_as_agentgate_reports_it() -> None:
