@@ -48,6 +48,32 @@ def test_a_stored_unit_is_the_unit_a_full_check_makes(project: Path, isolated_co
     assert render.test_source(warm.lowered.tests) == (REPO / "generated/test_travel.py").read_text()
 
 
+def test_a_stored_unit_holds_each_expression_once(project: Path, isolated_compile_cache: Path) -> None:
+    cold = spec_units.unit_for("specs/travel.agentspec")
+    fresh_session()
+    warm = spec_units.unit_for("specs/travel.agentspec")
+    assert warm == cold
+    first, second = warm.lowered.tests.tests[:2]
+    assert first.run.func is second.run.func  # Name("run_scenario"), stored once
+    assert first.adapter.args[0] is second.adapter.args[0]  # lambda: build_runtime(**live_or(...)), stored once
+    assert cold.lowered.tests.tests[0].run.func is not cold.lowered.tests.tests[1].run.func  # the lowering's own
+
+
+def test_sharing_keeps_apart_literals_that_python_calls_equal() -> None:
+    from agentspec.codegen.pyexpr import ListOf, Lit, source
+    from agentspec.codegen.sharing import shared
+
+    values = [1, True, 1.0, -0.0, 0.0, 0, False, None, "1", [1], [1], 1]
+    together = shared(ListOf(tuple(Lit(v) for v in values)))
+    assert source(together) == source(ListOf(tuple(Lit(v) for v in values)))
+    assert source(together) == '[1, True, 1.0, -0.0, 0.0, 0, False, None, "1", [1], [1], 1]'
+    items = together.items
+    assert [type(i.value) for i in items] == [type(v) for v in values]
+    assert items[0] is items[-1]  # the same literal, one object
+    assert items[9] is not items[10]  # a Lit's list is data, never shared
+    assert len({id(i) for i in items}) == len(values) - 1
+
+
 #: What a pytest session whose spec units all come from the disk cache has no use for
 PARSE_AND_CHECK = ("lark", "agentspec.syntax.parser", "agentspec.syntax.nodes", "agentspec.loader", "agentspec.checker")
 

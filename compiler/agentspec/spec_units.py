@@ -229,6 +229,7 @@ def _user_code_resolves(user_code: Any) -> bool:
 def _store(path: str, mode: str, program, unit: SpecUnit) -> None:
     from agentspec.atomic import write_atomic
     from agentspec.checker.user_code import user_code_paths
+    from agentspec.codegen.sharing import shared
 
     entry = _entry(path, mode)
     if entry is None:
@@ -236,7 +237,7 @@ def _store(path: str, mode: str, program, unit: SpecUnit) -> None:
     record = {
         "sources": {file: _text_hash(text) for file, text in sorted(program.sources.items())},
         "user_code": user_code_paths(program),
-        "unit": unit,
+        "unit": dataclasses.replace(unit, lowered=shared(unit.lowered)),  # equal expressions stored once
     }
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
