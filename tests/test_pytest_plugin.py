@@ -126,6 +126,33 @@ def test_the_lowered_scenarios_are_let_go_before_pytests_final_collections(proje
     assert alive["unconfigure"] == 0
 
 
+#: the cycle collector's thresholds when the session starts, while spec files are collected, when it finishes
+THRESHOLD_PROBE = """\
+import gc, json
+SEEN = {}
+def pytest_sessionstart(session):
+    SEEN["start"] = gc.get_threshold()
+def pytest_collectreport(report):
+    if report.nodeid.endswith(".agentspec"):
+        SEEN.setdefault("collecting", gc.get_threshold())
+def pytest_sessionfinish(session):
+    SEEN["finish"] = gc.get_threshold()
+    open("thresholds.json", "w").write(json.dumps(SEEN))
+"""
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_full_collections_wait_while_spec_files_are_collected(project: Path, broken: bool) -> None:
+    (project / "conftest.py").write_text(THRESHOLD_PROBE)
+    if broken:  # collection fails: the thresholds come back all the same
+        break_expectation(project, 'output contains "NH7"', "output contains")
+    run = pytest_in(project, "specs", "-q")
+    assert run.returncode == (2 if broken else 0), run.stdout + run.stderr
+    seen = json.loads((project / "thresholds.json").read_text())
+    assert seen["collecting"][:2] == seen["start"][:2] and seen["collecting"][2] > 10**9  # the oldest waits
+    assert seen["finish"] == seen["start"]
+
+
 def test_a_wrong_expectation_fails_at_its_spec_line(project: Path) -> None:
     first = break_expectation(project, 'output contains "NH7"', 'output contains "NH9"')
     second = break_expectation(

@@ -27,6 +27,7 @@ is collected.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -67,6 +68,40 @@ def _let_go_of_units(config: pytest.Config) -> None:
     spec_units = sys.modules.get("agentspec.spec_units")
     if spec_units is not None:
         spec_units.forget()
+
+
+_DEFERRED = pytest.StashKey[tuple[int, ...]]()
+
+
+def _defer_full_collections(config: pytest.Config) -> None:
+    """Hold back the cycle collector's full collections until collection is over (from the first spec file).
+
+    Loading a stored unit builds some 35 objects a scenario that all live on,
+    and each item some more; as they age, a full collection starts, which
+    walks the whole heap (pytest's tree, every module), 25-60 ms at 1,000
+    scenarios. Once collection is done the runtime's plugin freezes that heap
+    for the run (``agentspec_runtime.pytest_plugin``), so such a collection
+    only delays what comes next. The young generations are still collected,
+    so short-lived garbage goes as before; garbage cycles that outlived them
+    wait, as those left since the last full collection always did (frozen for
+    the run, or collected at the next full collection). The thresholds are
+    restored when collection ends, however it ends.
+    """
+    if _DEFERRED not in config.stash:
+        config.stash[_DEFERRED] = gc.get_threshold()
+        young, middle, *_ = config.stash[_DEFERRED]
+        gc.set_threshold(young, middle, 2**31 - 1)  # never reached: the oldest generation waits
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session):
+    try:
+        return (yield)
+    finally:
+        thresholds = session.config.stash.get(_DEFERRED, None)
+        if thresholds is not None:
+            del session.config.stash[_DEFERRED]
+            gc.set_threshold(*thresholds)
 
 
 def _collection_roots(config: pytest.Config) -> list[str]:
@@ -163,6 +198,7 @@ class SpecFile(pytest.File):
     _namespace_error: BaseException | None = None
 
     def collect(self):
+        _defer_full_collections(self.config)
         unit = _unit(self.config, self.path)
         self.spec_path = unit.path  # as diagnostics and spec lines show it
         if unit.errors is not None:
