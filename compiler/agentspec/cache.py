@@ -106,11 +106,23 @@ def fingerprint(harness: str) -> str:
         stat = os.stat(origin) if origin else None
         # pip replaces a package's files on upgrade, so its entry point's size and mtime change
         digest.update(f"|{name}:{origin}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode())
-    package = Path(agentspec.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".j2", ".lark") and path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    package = os.path.dirname(agentspec.__file__)
+    for parts in _compiler_files(package):
+        with open(os.path.join(package, *parts), "rb") as file:
+            digest.update("/".join(parts).encode() + b"\0" + file.read() + b"\0")
     return digest.hexdigest()
+
+
+def _compiler_files(package: str) -> list[tuple[str, ...]]:
+    """The package's source files (Python, templates, grammar) as path parts relative to it, sorted
+    by parts. os.walk: every pytest session that collects a spec file computes the fingerprint, and
+    pathlib's rglob, per-path stat and relative_to were half of its 7 ms."""
+    found = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        where = tuple(os.path.relpath(folder, package).split(os.sep)) if folder != package else ()
+        found += [(*where, name) for name in files if os.path.splitext(name)[1] in (".py", ".j2", ".lark")]
+    return sorted(found)
 
 
 @dataclass

@@ -241,6 +241,11 @@ class SpecFile(pytest.File):
         return self._namespace
 
 
+#: every item's marker: one decorator for all (``add_marker("agentspec")`` looks the name up on ``pytest.mark``
+#: each time; a ``Mark`` is immutable, so items can share it)
+_MARKER = pytest.mark.agentspec
+
+
 class ScenarioItem(pytest.Item):
     """One scenario of a spec file (the ``index``-th test, or score test, of its lowered
     test module), run through the lowered IR."""
@@ -250,7 +255,7 @@ class ScenarioItem(pytest.Item):
         self.index = index
         self.line = int(location.rsplit(":", 1)[1])
         self.score = score
-        self.add_marker("agentspec")
+        self.add_marker(_MARKER)
 
     @property
     def test(self) -> Any:
