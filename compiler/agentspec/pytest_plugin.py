@@ -71,6 +71,8 @@ def _let_go_of_units(config: pytest.Config) -> None:
 
 
 _DEFERRED = pytest.StashKey[tuple[int, ...]]()
+#: the oldest generation's threshold while spec files are collected: never reached
+_OUT_OF_REACH = 2**31 - 1
 
 
 def _defer_full_collections(config: pytest.Config) -> None:
@@ -90,7 +92,7 @@ def _defer_full_collections(config: pytest.Config) -> None:
     if _DEFERRED not in config.stash:
         config.stash[_DEFERRED] = gc.get_threshold()
         young, middle, *_ = config.stash[_DEFERRED]
-        gc.set_threshold(young, middle, 2**31 - 1)  # never reached: the oldest generation waits
+        gc.set_threshold(young, middle, _OUT_OF_REACH)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -101,7 +103,8 @@ def pytest_collection(session: pytest.Session):
         thresholds = session.config.stash.get(_DEFERRED, None)
         if thresholds is not None:
             del session.config.stash[_DEFERRED]
-            gc.set_threshold(*thresholds)
+            if gc.get_threshold()[2:] == (_OUT_OF_REACH,):  # as we left them (a conftest may have set its own)
+                gc.set_threshold(*thresholds)
 
 
 def _collection_roots(config: pytest.Config) -> list[str]:

@@ -67,6 +67,6 @@ class _Sharer:
         if kind is tuple:
             return tuple(self.share(v) for v in value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):  # the IR's containers
-            parts = {f.name: self.share(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            parts = {f.name: self.share(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
             return dataclasses.replace(value, **parts)
         return value
