@@ -21,6 +21,15 @@ BAD = PREAMBLE + 'coordinator front { model "claude-sonnet-4-6"  routes [nobody]
 WAIT = 60  # seconds before a test gives up waiting for a line (a deadline, not a measurement)
 
 
+def _ctrl_c_as_on_a_terminal() -> None:
+    """In the child, before it runs: SIGINT at its default, so Python turns it into KeyboardInterrupt.
+
+    A suite started in the background of a non-interactive shell (``cmd &``, ``nohup``) inherits
+    SIGINT ignored, and so would ``--watch``: it would rightly ignore the Ctrl-C these tests send,
+    as any background job does, and never stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Watching:
     """``agentspec ARGS --watch`` in a subprocess, its output lines in a queue (stderr merged
     into stdout, so the lines keep the order they were written in)."""
@@ -30,6 +39,7 @@ class Watching:
             [PYTHON, "-m", "agentspec", *args, "--watch"], cwd=cwd, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "AGENTSPEC_NO_CACHE": "1", "NO_COLOR": "1"},
+            preexec_fn=_ctrl_c_as_on_a_terminal,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._pump, args=(self.process.stdout,), daemon=True).start()
